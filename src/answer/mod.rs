@@ -1,0 +1,223 @@
+//! The engine facade the front ends call: `search`, `latest`, `article`. It owns the
+//! articles, the index and the segmenter, and returns plain data (hits with highlight ranges,
+//! article metadata) that knows nothing of Telegram, HTML or terminals.
+
+mod highlight;
+mod search;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::corpus::{self, Article, Corpus, Skipped};
+use crate::index::{IndexError, SearchIndex};
+use crate::text::{Segmenter, TextError};
+
+pub use highlight::highlight;
+pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("cannot read the corpus folder {}", path.display())]
+    Corpus {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Text(#[from] TextError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// How long loading took, for logs and benchmarks.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct LoadStats {
+    pub articles: usize,
+    pub paragraphs: u64,
+    pub bytes: u64,
+    pub read: Duration,
+    pub index: Duration,
+}
+
+/// Search and answer limits taken from the configuration.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub paragraphs_per_article: usize,
+}
+
+/// Article metadata without the body: what a hit or a list entry cites.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ArticleRef {
+    pub article_id: String,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub outlet: Option<String>,
+    pub reporter: Option<String>,
+    pub url: Option<String>,
+}
+
+impl ArticleRef {
+    pub fn of(a: &Article) -> Self {
+        Self {
+            article_id: a.id.clone(),
+            title: a.title.clone(),
+            date: a.date,
+            source: a.source.clone(),
+            outlet: a.outlet.clone(),
+            reporter: a.reporter.clone(),
+            url: a.url.clone(),
+        }
+    }
+
+    /// The outlet to show: the byline's publication, else the source.
+    pub fn outlet_or_source(&self) -> Option<&str> {
+        self.outlet.as_deref().or(self.source.as_deref())
+    }
+}
+
+/// The loaded corpus and its index.
+pub struct Engine {
+    articles: Vec<Article>,
+    by_id: HashMap<String, usize>,
+    /// Article indices newest first (undated last; ties by id).
+    newest_first: Vec<usize>,
+    index: SearchIndex,
+    segmenter: Segmenter,
+    skipped: Vec<Skipped>,
+    unreadable_files: usize,
+    limits: Limits,
+    stats: LoadStats,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("articles", &self.articles.len())
+            .field("index", &self.index)
+            .finish()
+    }
+}
+
+impl Engine {
+    /// Loads the corpus named in `config`, with the configured dictionaries, and indexes it.
+    pub fn load(config: &Config, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Self, EngineError> {
+        let segmenter = Segmenter::load(Some(&config.user_dict), Some(&config.stop_words))?;
+        Self::load_with(&config.corpus, config, segmenter, progress)
+    }
+
+    /// Like [`Engine::load`] with a given corpus path and segmenter.
+    pub fn load_with(
+        corpus_path: &Path,
+        config: &Config,
+        segmenter: Segmenter,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Self, EngineError> {
+        let started = Instant::now();
+        let corpus = corpus::load_dir(corpus_path, &config.load_options()).map_err(|source| {
+            EngineError::Corpus {
+                path: corpus_path.to_path_buf(),
+                source,
+            }
+        })?;
+        let read = started.elapsed();
+        Self::from_corpus(corpus, config, segmenter, read, progress)
+    }
+
+    /// Indexes an already loaded corpus.
+    pub fn from_corpus(
+        corpus: Corpus,
+        config: &Config,
+        segmenter: Segmenter,
+        read: Duration,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Self, EngineError> {
+        let started = Instant::now();
+        let Corpus {
+            articles,
+            skipped,
+            unreadable_files,
+            bytes,
+        } = corpus;
+        let total = articles.len();
+        let index = SearchIndex::build(&articles, &segmenter, &|done| progress(done, total))?;
+        let by_id = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        let mut newest_first: Vec<usize> = (0..articles.len()).collect();
+        newest_first.sort_by(|&a, &b| {
+            let (a, b) = (&articles[a], &articles[b]);
+            b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id))
+        });
+        let stats = LoadStats {
+            articles: articles.len(),
+            paragraphs: index.documents(),
+            bytes,
+            read,
+            index: started.elapsed(),
+        };
+        Ok(Self {
+            articles,
+            by_id,
+            newest_first,
+            index,
+            segmenter,
+            skipped,
+            unreadable_files,
+            limits: Limits {
+                paragraphs_per_article: config.paragraphs_per_article,
+            },
+            stats,
+        })
+    }
+
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
+    }
+
+    /// Files that could not be read at all.
+    pub fn unreadable_files(&self) -> usize {
+        self.unreadable_files
+    }
+
+    pub fn stats(&self) -> LoadStats {
+        self.stats
+    }
+
+    pub fn segmenter(&self) -> &Segmenter {
+        &self.segmenter
+    }
+
+    /// The article with this id.
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.by_id.get(id.trim()).map(|&i| &self.articles[i])
+    }
+
+    /// The newest `limit` articles, newest first; undated ones last, ties by id.
+    pub fn latest(&self, limit: usize) -> Vec<&Article> {
+        self.newest_first
+            .iter()
+            .take(limit)
+            .map(|&i| &self.articles[i])
+            .collect()
+    }
+
+    /// The range of dates in the corpus, oldest and newest.
+    pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let newest = self.newest_first.iter().find_map(|&i| self.articles[i].date)?;
+        let oldest = self.articles.iter().filter_map(|a| a.date).min()?;
+        Some((oldest, newest))
+    }
+}

@@ -1,0 +1,112 @@
+//! The command line: `jianbao <command>` with `--corpus` and `--json` on every command.
+//! One file per command; each loads what it needs through `answer` and prints via `render`.
+
+mod article;
+mod check;
+mod latest;
+mod search;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::answer::Engine;
+use crate::config::Config;
+use crate::render::text::Style;
+
+/// 简报 jianbao: search, list and read Chinese news articles; answer questions about them.
+#[derive(Debug, Parser)]
+#[command(name = "jianbao", version, about, long_about = None)]
+pub struct Cli {
+    /// Folder (or file) of articles to load, instead of the configured `corpus`.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Print one JSON document (or one JSON line per query with --batch) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Matching paragraphs, grouped by article.
+    Search(search::Args),
+    /// The newest articles.
+    Latest(latest::Args),
+    /// One cleaned article with its metadata.
+    Article(article::Args),
+    /// Load the corpus and report every article and any problem; exit 1 if a file could
+    /// not be read.
+    Check,
+}
+
+/// What a command needs from the outside world.
+pub struct Context {
+    pub config: Config,
+    pub json: bool,
+    pub style: Style,
+}
+
+impl Context {
+    /// Loads the corpus and builds the index, logging how long it took.
+    pub fn engine(&self) -> anyhow::Result<Engine> {
+        let engine = Engine::load(&self.config, &|_, _| {})
+            .with_context(|| format!("cannot load the corpus {}", self.config.corpus.display()))?;
+        let s = engine.stats();
+        tracing::info!(
+            "loaded {} articles ({} paragraphs, {:.1} MB) in {:.2?} + indexed in {:.2?}",
+            s.articles,
+            s.paragraphs,
+            s.bytes as f64 / 1e6,
+            s.read,
+            s.index
+        );
+        Ok(engine)
+    }
+}
+
+/// Runs the parsed command line. Errors are for `main` to print once.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load().context("bad configuration")?;
+    if let Some(corpus) = cli.corpus {
+        config.corpus = corpus;
+    }
+    let style = Style {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        snippet_chars: config.snippet_chars,
+    };
+    let ctx = Context {
+        config,
+        json: cli.json,
+        style,
+    };
+    match cli.command {
+        Some(Command::Search(args)) => search::run(&ctx, args),
+        Some(Command::Latest(args)) => latest::run(&ctx, args),
+        Some(Command::Article(args)) => article::run(&ctx, args),
+        Some(Command::Check) => check::run(&ctx),
+        None => {
+            use clap::CommandFactory;
+            Cli::command().print_help()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Sets up logging to stderr: `JIANBAO_LOG` (or `RUST_LOG`) filters, `default` otherwise.
+pub fn init_logging(default: &str) {
+    let filter = std::env::var("JIANBAO_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| default.to_string());
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

@@ -1,0 +1,143 @@
+//! Bytes to text: UTF-8 with or without a byte-order mark, UTF-16 with a mark, and the
+//! legacy Chinese encodings (GB18030/GBK, Big5) detected with chardetng. Line endings are
+//! unified to `\n`. Binary and undecodable files are refused with a reason.
+
+use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
+
+/// Why a file's bytes are not text we can read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("empty file")]
+    Empty,
+    #[error("binary file (contains NUL bytes), not text")]
+    Binary,
+    #[error("cannot decode the text: {0} of {1} characters are invalid in every known encoding")]
+    Undecodable(usize, usize),
+}
+
+/// Decodes a file's bytes to text with `\n` line endings.
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError::Empty);
+    }
+    let text = if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(undecodable(&text));
+        }
+        text.into_owned()
+    } else {
+        let sample = &bytes[..bytes.len().min(64 * 1024)];
+        if sample.contains(&0) {
+            return Err(DecodeError::Binary);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_owned(),
+            Err(_) => decode_legacy(bytes)?,
+        }
+    };
+    if text.chars().any(|c| c == '\0') {
+        return Err(DecodeError::Binary);
+    }
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok(text)
+}
+
+/// Guesses the encoding of non-UTF-8 bytes. GBK guesses are decoded as GB18030, its
+/// superset. A few stray bad bytes (a truncated download) are tolerated; many are not.
+fn decode_legacy(bytes: &[u8]) -> Result<String, DecodeError> {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let mut encoding = detector.guess(Some(b"cn"), true);
+    if encoding == GBK || encoding == UTF_8 {
+        encoding = GB18030;
+    }
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors {
+        let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        let total = text.chars().count().max(1);
+        if bad * 100 > total {
+            return Err(undecodable(&text));
+        }
+        tracing::debug!("{bad} undecodable characters replaced");
+    }
+    // Control characters other than layout ones are a sign of binary data.
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    if controls * 100 > text.chars().count().max(1) {
+        return Err(DecodeError::Binary);
+    }
+    Ok(text.into_owned())
+}
+
+fn undecodable(text: &str) -> DecodeError {
+    DecodeError::Undecodable(
+        text.chars().filter(|&c| c == '\u{FFFD}').count(),
+        text.chars().count(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "忻州日报(乔龙飞)6月20日,忻州市委书记朱晓东主持召开全市黄河流域生态保护和高质量发展领导小组全体会议。";
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode(SAMPLE.as_bytes()).unwrap(), SAMPLE);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(SAMPLE.as_bytes());
+        assert_eq!(decode(&bom).unwrap(), SAMPLE);
+    }
+
+    #[test]
+    fn gb18030_is_detected() {
+        let (bytes, _, _) = GB18030.encode(SAMPLE);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        assert_eq!(decode(&bytes).unwrap(), SAMPLE);
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in SAMPLE.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap(), SAMPLE);
+    }
+
+    #[test]
+    fn crlf_becomes_lf() {
+        assert_eq!(decode("标题\r\n\r\n正文。\r\n".as_bytes()).unwrap(), "标题\n\n正文。\n");
+    }
+
+    #[test]
+    fn refuses_empty_and_binary() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        assert_eq!(decode(b" \n\t\n"), Err(DecodeError::Empty));
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(DecodeError::Binary));
+    }
+
+    #[test]
+    fn refuses_random_bytes() {
+        // Deterministic noise without NUL bytes.
+        let mut x: u32 = 12345;
+        let noise: Vec<u8> = (0..4096)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                ((x >> 16) as u8).max(1)
+            })
+            .collect();
+        assert!(decode(&noise).is_err(), "noise decoded as text");
+    }
+}

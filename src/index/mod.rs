@@ -1,0 +1,249 @@
+//! The search index: a tantivy index in RAM with one document per paragraph, jieba-word and
+//! character-bigram fields for body and title, and queries built from segmented terms (user
+//! text never reaches tantivy's query parser, so no query string can fail). tantivy types
+//! stay inside this module; callers get plain [`ParagraphHit`]s.
+
+mod query;
+mod tokenize;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tantivy::collector::TopDocs;
+use tantivy::columnar::ColumnValues;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::corpus::Article;
+use crate::text::Segmenter;
+
+pub use query::QueryPlan;
+pub use tokenize::{BIGRAM_TOKENIZER, BigramTokenizer, WORD_TOKENIZER, WordTokenizer, bigrams};
+
+/// Paragraph number used for an article that has a title and no body.
+pub const TITLE_ONLY: u64 = u32::MAX as u64;
+
+/// What can fail while building the index (searching cannot fail).
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// The field handles, kept from the schema builder (never looked up by name at query time).
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    article: Field,
+    paragraph: Field,
+    article_id: Field,
+    date: Field,
+    title: Field,
+    title_bigram: Field,
+    text: Field,
+    text_bigram: Field,
+    outlet: Field,
+}
+
+const ARTICLE: &str = "article";
+const PARAGRAPH: &str = "paragraph";
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let words = |b: &mut tantivy::schema::SchemaBuilder, name: &str, tokenizer: &str| {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs);
+            b.add_text_field(name, TextOptions::default().set_indexing_options(indexing))
+        };
+        let fields = Fields {
+            article: b.add_u64_field(ARTICLE, FAST),
+            paragraph: b.add_u64_field(PARAGRAPH, FAST),
+            article_id: b.add_text_field("article_id", STRING),
+            date: b.add_date_field("date", INDEXED | FAST),
+            title: words(&mut b, "title", WORD_TOKENIZER),
+            title_bigram: words(&mut b, "title_bigram", BIGRAM_TOKENIZER),
+            text: words(&mut b, "text", WORD_TOKENIZER),
+            text_bigram: words(&mut b, "text_bigram", BIGRAM_TOKENIZER),
+            outlet: words(&mut b, "outlet", WORD_TOKENIZER),
+        };
+        (b.build(), fields)
+    }
+}
+
+/// A paragraph that matched, by position in the corpus.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParagraphHit {
+    /// Index into the article list the index was built from.
+    pub article: usize,
+    /// Paragraph number, or `None` for a title-only article.
+    pub paragraph: Option<usize>,
+    pub score: f32,
+}
+
+/// Per segment: the fast-field columns that map a document to its article and paragraph.
+struct SegmentColumns {
+    article: Arc<dyn ColumnValues<u64>>,
+    paragraph: Arc<dyn ColumnValues<u64>>,
+}
+
+/// The in-memory index over a fixed list of articles.
+pub struct SearchIndex {
+    fields: Fields,
+    searcher: Searcher,
+    // The reader owns the segments the searcher reads; kept for the index's lifetime.
+    _reader: IndexReader,
+    columns: Vec<SegmentColumns>,
+    segmenter: Segmenter,
+    documents: u64,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("documents", &self.documents)
+            .finish()
+    }
+}
+
+/// Normalised text of one article, ready to index.
+struct Prepared {
+    title: String,
+    outlet: String,
+    paragraphs: Vec<String>,
+}
+
+impl SearchIndex {
+    /// Indexes `articles` (normalised, segmented, on all cores). `progress` is called with
+    /// the number of articles handed to the indexer so far.
+    pub fn build(
+        articles: &[Article],
+        segmenter: &Segmenter,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Self, IndexError> {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        index
+            .tokenizers()
+            .register(WORD_TOKENIZER, WordTokenizer::new(segmenter.clone()));
+        index
+            .tokenizers()
+            .register(BIGRAM_TOKENIZER, BigramTokenizer);
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, threads * 96_000_000)?;
+        let mut documents = 0u64;
+        const CHUNK: usize = 512;
+        for (chunk_no, chunk) in articles.chunks(CHUNK).enumerate() {
+            let prepared: Vec<Prepared> = chunk
+                .par_iter()
+                .map(|a| Prepared {
+                    title: segmenter.normalize(&a.title),
+                    outlet: segmenter.normalize(a.outlet_or_source().unwrap_or("")),
+                    paragraphs: a.paragraphs.iter().map(|p| segmenter.normalize(p)).collect(),
+                })
+                .collect();
+            for (offset, (article, prep)) in chunk.iter().zip(&prepared).enumerate() {
+                let ordinal = (chunk_no * CHUNK + offset) as u64;
+                let date = article.date.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|dt| {
+                    tantivy::DateTime::from_timestamp_secs(dt.and_utc().timestamp())
+                });
+                let make = |paragraph: u64, text: &str| {
+                    let mut doc = TantivyDocument::default();
+                    doc.add_u64(fields.article, ordinal);
+                    doc.add_u64(fields.paragraph, paragraph);
+                    doc.add_text(fields.article_id, &article.id);
+                    if let Some(d) = date {
+                        doc.add_date(fields.date, d);
+                    }
+                    doc.add_text(fields.title, &prep.title);
+                    doc.add_text(fields.title_bigram, &prep.title);
+                    doc.add_text(fields.text, text);
+                    doc.add_text(fields.text_bigram, text);
+                    doc.add_text(fields.outlet, &prep.outlet);
+                    doc
+                };
+                if prep.paragraphs.is_empty() {
+                    writer.add_document(make(TITLE_ONLY, ""))?;
+                    documents += 1;
+                }
+                for (p, text) in prep.paragraphs.iter().enumerate() {
+                    writer.add_document(make(p as u64, text))?;
+                    documents += 1;
+                }
+            }
+            progress((chunk_no * CHUNK + chunk.len()).min(articles.len()));
+        }
+        writer.commit()?;
+        drop(writer);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            columns.push(SegmentColumns {
+                article: ff.u64(ARTICLE)?.first_or_default_col(0),
+                paragraph: ff.u64(PARAGRAPH)?.first_or_default_col(0),
+            });
+        }
+        Ok(Self {
+            fields,
+            searcher,
+            _reader: reader,
+            columns,
+            segmenter: segmenter.clone(),
+            documents,
+        })
+    }
+
+    /// Number of indexed documents (paragraphs, plus one per title-only article).
+    pub fn documents(&self) -> u64 {
+        self.documents
+    }
+
+    /// Turns user text into query terms; never fails (see [`QueryPlan`]).
+    pub fn plan(&self, query: &str) -> QueryPlan {
+        QueryPlan::new(&self.segmenter, query)
+    }
+
+    /// The best `limit` paragraphs for `plan`, best first. Empty if the plan has no terms.
+    pub fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<ParagraphHit> {
+        let Some(query) = plan.to_query(&self.fields_for_query()) else {
+            return Vec::new();
+        };
+        let collector = TopDocs::with_limit(limit.max(1)).order_by_score();
+        let top = match self.searcher.search(query.as_ref(), &collector) {
+            Ok(top) => top,
+            Err(err) => {
+                // An in-RAM index has no I/O to fail; log rather than fail the request.
+                tracing::error!("search failed: {err}");
+                return Vec::new();
+            }
+        };
+        top.into_iter()
+            .filter_map(|(score, addr)| {
+                let cols = self.columns.get(addr.segment_ord as usize)?;
+                let article = cols.article.get_val(addr.doc_id) as usize;
+                let paragraph = cols.paragraph.get_val(addr.doc_id);
+                Some(ParagraphHit {
+                    article,
+                    paragraph: (paragraph != TITLE_ONLY).then_some(paragraph as usize),
+                    score,
+                })
+            })
+            .collect()
+    }
+
+    fn fields_for_query(&self) -> query::QueryFields {
+        query::QueryFields {
+            title: self.fields.title,
+            title_bigram: self.fields.title_bigram,
+            text: self.fields.text,
+            text_bigram: self.fields.text_bigram,
+        }
+    }
+}

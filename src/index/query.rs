@@ -1,0 +1,206 @@
+//! From user text to a tantivy query, built term by term: jieba words (stop words left out)
+//! on the word fields, character bigrams of the content on the bigram fields, all as
+//! optional clauses scored by BM25. Quotes, colons, `AND`, `*`, emoji and the like are just
+//! characters here, so no input can make the query fail.
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::tokenize::bigrams;
+use crate::text::{Segmenter, is_han};
+
+/// At most this many characters of a query are read; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 1000;
+const MAX_WORDS: usize = 32;
+const MAX_BIGRAMS: usize = 64;
+
+/// Field weights: a word in the body counts 1; in the title more, since a title names
+/// what the whole article is about; bigrams less, since they also match across words.
+const W_TEXT: f32 = 1.0;
+const W_TITLE: f32 = 1.5;
+const W_TEXT_BIGRAM: f32 = 0.6;
+const W_TITLE_BIGRAM: f32 = 0.8;
+
+pub(super) struct QueryFields {
+    pub title: Field,
+    pub title_bigram: Field,
+    pub text: Field,
+    pub text_bigram: Field,
+}
+
+/// The terms of a query after normalisation and segmentation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryPlan {
+    /// Content words (normalised), in query order, without repeats.
+    pub words: Vec<String>,
+    /// Character bigrams (and lone characters, Latin words) of the content.
+    pub bigrams: Vec<String>,
+    /// Runs of content text (the query with stop words and punctuation taken out), for
+    /// highlighting.
+    pub phrases: Vec<String>,
+    /// The query had only stop words, so they were used as the terms.
+    pub only_stop_words: bool,
+    /// The query was longer than [`MAX_QUERY_CHARS`] and was cut.
+    pub truncated: bool,
+}
+
+impl QueryPlan {
+    pub fn new(segmenter: &Segmenter, query: &str) -> Self {
+        let truncated = query.chars().count() > MAX_QUERY_CHARS;
+        let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+        let norm = segmenter.normalize(&query);
+
+        let mut words = Vec::new();
+        let mut stop = Vec::new();
+        for w in segmenter.search_words(&norm) {
+            let list = if segmenter.is_stop_word(w.text) { &mut stop } else { &mut words };
+            push_unique(list, w.text);
+        }
+        let only_stop_words = words.is_empty() && !stop.is_empty();
+        if only_stop_words {
+            words = stop;
+        }
+        words.truncate(MAX_WORDS);
+
+        // Blank out stop words (precise cut, so a stop word inside a longer word stays) and
+        // punctuation; the remaining runs are the content.
+        let mut masked: Vec<char> = norm.chars().collect();
+        let char_at = crate::text::normalize::char_byte_offsets(&norm);
+        if !only_stop_words {
+            for w in segmenter.precise_words(&norm) {
+                if segmenter.is_stop_word(w.text) {
+                    let from = char_at.partition_point(|&b| b < w.start);
+                    let to = char_at.partition_point(|&b| b < w.end);
+                    masked[from..to].iter_mut().for_each(|c| *c = ' ');
+                }
+            }
+        }
+        let masked: String = masked
+            .into_iter()
+            .map(|c| if crate::text::is_word_char(c) { c } else { ' ' })
+            .collect();
+        let mut phrases = Vec::new();
+        for run in masked.split(' ').filter(|r| !r.is_empty()) {
+            push_unique(&mut phrases, run);
+        }
+        let mut grams = Vec::new();
+        for (s, e) in bigrams(&masked) {
+            push_unique(&mut grams, &masked[s..e]);
+        }
+        grams.truncate(MAX_BIGRAMS);
+        Self {
+            words,
+            bigrams: grams,
+            phrases,
+            only_stop_words,
+            truncated,
+        }
+    }
+
+    /// True if there is nothing to search for (empty, or only punctuation and symbols).
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.bigrams.is_empty()
+    }
+
+    /// Terms worth marking in a matching paragraph: content words of two or more
+    /// characters (or any non-Han word), and the content runs.
+    pub fn highlight_terms(&self) -> Vec<String> {
+        let mut terms: Vec<String> = Vec::new();
+        let single_char_query = self.phrases.len() == 1 && self.phrases[0].chars().count() == 1;
+        for t in self.words.iter().chain(&self.phrases) {
+            let n = t.chars().count();
+            let worth = n >= 2 || !t.chars().all(is_han) || single_char_query;
+            if worth && !terms.contains(t) {
+                terms.push(t.clone());
+            }
+        }
+        terms
+    }
+
+    pub(super) fn to_query(&self, f: &QueryFields) -> Option<Box<dyn Query>> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let term = |field: Field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+            let q = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+        };
+        for w in &self.words {
+            clauses.push(term(f.text, w, W_TEXT));
+            clauses.push(term(f.title, w, W_TITLE));
+        }
+        for g in &self.bigrams {
+            clauses.push(term(f.text_bigram, g, W_TEXT_BIGRAM));
+            clauses.push(term(f.title_bigram, g, W_TITLE_BIGRAM));
+        }
+        // A query of one Han character also finds the bigrams that contain it (河 → 黄河).
+        if let [single] = self.bigrams.as_slice()
+            && single.chars().count() == 1
+            && single.chars().all(is_han)
+        {
+            let c = regex::escape(single);
+            if let Ok(q) = RegexQuery::from_pattern(&format!("{c}.|.{c}"), f.text_bigram) {
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), W_TEXT_BIGRAM))));
+            }
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn question_words_and_particles_are_dropped() {
+        let seg = Segmenter::builtin();
+        let plan = QueryPlan::new(&seg, "黄河在忻州流经多少公里？");
+        for w in ["黄河", "忻州", "流经", "公里"] {
+            assert!(plan.words.iter().any(|x| x == w), "{w:?} missing from {:?}", plan.words);
+        }
+        for w in ["在", "多少"] {
+            assert!(!plan.words.iter().any(|x| x == w), "{w:?} kept in {:?}", plan.words);
+        }
+        assert!(!plan.bigrams.iter().any(|b| b.contains('多')), "{:?}", plan.bigrams);
+    }
+
+    #[test]
+    fn normalises_width_and_script() {
+        let seg = Segmenter::builtin();
+        let plan = QueryPlan::new(&seg, "黃河 １７１");
+        assert!(plan.words.contains(&"黄河".to_string()), "{:?}", plan.words);
+        assert!(plan.words.contains(&"171".to_string()), "{:?}", plan.words);
+    }
+
+    #[test]
+    fn only_stop_words_fall_back_to_them() {
+        let seg = Segmenter::builtin();
+        let plan = QueryPlan::new(&seg, "我们的");
+        assert!(plan.only_stop_words);
+        assert!(!plan.is_empty());
+    }
+
+    #[test]
+    fn punctuation_only_is_empty() {
+        let seg = Segmenter::builtin();
+        for q in ["", "   ", "？？！", "\"\":()*", "🌊🌊"] {
+            assert!(QueryPlan::new(&seg, q).is_empty(), "{q:?} should give no terms");
+        }
+    }
+
+    #[test]
+    fn long_queries_are_cut() {
+        let seg = Segmenter::builtin();
+        let plan = QueryPlan::new(&seg, &"黄河流域生态保护".repeat(300));
+        assert!(plan.truncated);
+        assert!(plan.words.len() <= MAX_WORDS && plan.bigrams.len() <= MAX_BIGRAMS);
+    }
+}

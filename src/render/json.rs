@@ -1,0 +1,67 @@
+//! JSON documents for `--json` and batch output. The schemas are in the README; field
+//! names here are that contract.
+
+use serde::Serialize;
+
+use crate::answer::ArticleRef;
+use crate::corpus::{Article, DateOrigin};
+
+/// An article in a list (`latest`): metadata and size, no body.
+#[derive(Debug, Serialize)]
+pub struct ArticleSummary<'a> {
+    #[serde(flatten)]
+    pub article: ArticleRef,
+    pub tags: &'a [String],
+    pub paragraph_count: usize,
+    /// The first paragraph's opening, for a list entry.
+    pub opening: String,
+}
+
+impl<'a> ArticleSummary<'a> {
+    pub fn of(a: &'a Article) -> Self {
+        Self {
+            article: ArticleRef::of(a),
+            tags: &a.tags,
+            paragraph_count: a.paragraphs.len(),
+            opening: opening(a, 80),
+        }
+    }
+}
+
+/// The first `max_chars` characters of the body after the byline, with `…` if cut.
+pub fn opening(a: &Article, max_chars: usize) -> String {
+    let Some(first) = a.paragraphs.first() else {
+        return String::new();
+    };
+    let body = first.get(a.byline_len..).unwrap_or(first).trim_start();
+    let mut out: String = body.chars().take(max_chars).collect();
+    if body.chars().count() > max_chars {
+        out.push('…');
+    }
+    out
+}
+
+/// One entry of the `check` report.
+#[derive(Debug, Serialize)]
+pub struct CheckEntry<'a> {
+    pub article_id: &'a str,
+    pub date: Option<chrono::NaiveDate>,
+    pub date_origin: DateOrigin,
+    pub title: &'a str,
+    pub paragraphs: usize,
+    pub origin: &'a str,
+    pub warnings: &'a [String],
+}
+
+/// Serialises to one line of JSON. Serialising these plain structs cannot fail; if it ever
+/// did, the error is reported as JSON rather than lost.
+pub fn to_line<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }).to_string())
+}
+
+/// Serialises to indented JSON for a person reading `--json` output.
+pub fn to_pretty<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value)
+        .unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }).to_string())
+}

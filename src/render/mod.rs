@@ -1,0 +1,65 @@
+//! Turning answers into output: terminal text (`text`) and JSON (`json`). Pure functions
+//! over the plain data from `answer`; Telegram HTML joins them with the bot.
+
+pub mod json;
+pub mod text;
+
+use std::ops::Range;
+
+/// A window of at most `max_chars` characters of `text` around its first highlight, with
+/// `…` where it was cut, and the highlights that fall inside it (moved to the new text).
+pub fn snippet(text: &str, highlights: &[Range<usize>], max_chars: usize) -> (String, Vec<Range<usize>>) {
+    let total = text.chars().count();
+    if total <= max_chars {
+        return (text.to_string(), highlights.to_vec());
+    }
+    let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let char_of = |b: usize| offsets.partition_point(|&o| o < b);
+    let first = highlights.first().map_or(0, |r| char_of(r.start));
+    // Start a little before the first highlight, but never so late that the window
+    // runs past the end.
+    let lead = max_chars / 5;
+    let start = first.saturating_sub(lead).min(total - max_chars);
+    let end = start + max_chars;
+    let (from, to) = (offsets[start], offsets[end]);
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if end < total { "…" } else { "" };
+    let shift = prefix.len();
+    let moved = highlights
+        .iter()
+        .filter(|r| r.start >= from && r.end <= to)
+        .map(|r| r.start - from + shift..r.end - from + shift)
+        .collect();
+    (format!("{prefix}{}{suffix}", &text[from..to]), moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_whole() {
+        let (s, h) = snippet("黄河流域", &[0..6], 10);
+        assert_eq!((s.as_str(), h), ("黄河流域", vec![0..6]));
+    }
+
+    #[test]
+    fn window_follows_the_first_highlight() {
+        let text = format!("{}黄河{}", "甲".repeat(50), "乙".repeat(50));
+        let at = text.find("黄河").unwrap();
+        let (s, h) = snippet(&text, &[at..at + 6], 20);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert_eq!(s.chars().count(), 22);
+        assert_eq!(&s[h[0].clone()], "黄河");
+    }
+
+    #[test]
+    fn window_at_the_end_is_full_length() {
+        let text = format!("{}黄河", "甲".repeat(50));
+        let at = text.find("黄河").unwrap();
+        let (s, h) = snippet(&text, &[at..at + 6], 10);
+        assert_eq!(s.chars().count(), 11);
+        assert!(s.ends_with("黄河"));
+        assert_eq!(&s[h[0].clone()], "黄河");
+    }
+}
