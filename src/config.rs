@@ -71,10 +71,11 @@ impl Config {
                 path: path.to_path_buf(),
                 source,
             })?;
-            let overrides: toml::Table = toml::from_str(&text).map_err(|err| ConfigError::Parse {
-                path: path.to_path_buf(),
-                message: err.message().to_string(),
-            })?;
+            let overrides: toml::Table =
+                toml::from_str(&text).map_err(|err| ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    message: err.message().to_string(),
+                })?;
             for (key, value) in overrides {
                 if !table.contains_key(&key) {
                     return Err(ConfigError::Parse {
@@ -118,12 +119,13 @@ impl Config {
             table.insert(key, parsed);
             check(&table, |_| var.clone())?;
         }
-        let config: Config = table
-            .try_into()
-            .map_err(|err: toml::de::Error| ConfigError::BadValue {
-                key: "config".into(),
-                message: err.message().to_string(),
-            })?;
+        let config: Config =
+            table
+                .try_into()
+                .map_err(|err: toml::de::Error| ConfigError::BadValue {
+                    key: "config".into(),
+                    message: err.message().to_string(),
+                })?;
         config.validate()?;
         Ok(config)
     }
@@ -147,7 +149,12 @@ impl Config {
         }
         if self.search_limit > 50 || self.latest_limit > 100 {
             return Err(ConfigError::BadValue {
-                key: if self.search_limit > 50 { "search_limit" } else { "latest_limit" }.into(),
+                key: if self.search_limit > 50 {
+                    "search_limit"
+                } else {
+                    "latest_limit"
+                }
+                .into(),
                 message: "too large (search_limit at most 50, latest_limit at most 100)".into(),
             });
         }
@@ -206,7 +213,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -220,7 +230,11 @@ mod tests {
     fn env_overrides() {
         let c = Config::load_from(
             None,
-            &vars(&[("JIANBAO_CORPUS", "/srv/news"), ("JIANBAO_SEARCH_LIMIT", "8"), ("JIANBAO_LOG", "debug")]),
+            &vars(&[
+                ("JIANBAO_CORPUS", "/srv/news"),
+                ("JIANBAO_SEARCH_LIMIT", "8"),
+                ("JIANBAO_LOG", "debug"),
+            ]),
         )
         .expect("overrides");
         assert_eq!(c.corpus, PathBuf::from("/srv/news"));
@@ -245,7 +259,10 @@ mod tests {
             let err = Config::load_from(None, &vars(&[(var, value)])).unwrap_err();
             let key = var.trim_start_matches("JIANBAO_").to_ascii_lowercase();
             let msg = err.to_string();
-            assert!(msg.contains(var) || msg.contains(&key), "{var}={value}: {msg}");
+            assert!(
+                msg.contains(var) || msg.contains(&key),
+                "{var}={value}: {msg}"
+            );
         }
     }
 

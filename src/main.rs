@@ -9,7 +9,11 @@ fn main() -> ExitCode {
     // `.env` first, so its variables configure logging and settings alike.
     let dotenv = dotenvy::dotenv();
     let args = Cli::parse();
-    cli::init_logging(if matches!(args.command, Some(cli::Command::Check)) { "error" } else { "warn" });
+    cli::init_logging(if matches!(args.command, Some(cli::Command::Check)) {
+        "error"
+    } else {
+        "warn"
+    });
     if let Err(err) = &dotenv
         && !err.not_found()
     {

@@ -107,7 +107,10 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     /// Loads the corpus named in `config`, with the configured dictionaries, and indexes it.
-    pub fn load(config: &Config, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Self, EngineError> {
+    pub fn load(
+        config: &Config,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Self, EngineError> {
         let segmenter = Segmenter::load(Some(&config.user_dict), Some(&config.stop_words))?;
         Self::load_with(&config.corpus, config, segmenter, progress)
     }
@@ -216,7 +219,10 @@ impl Engine {
 
     /// The range of dates in the corpus, oldest and newest.
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let newest = self.newest_first.iter().find_map(|&i| self.articles[i].date)?;
+        let newest = self
+            .newest_first
+            .iter()
+            .find_map(|&i| self.articles[i].date)?;
         let oldest = self.articles.iter().filter_map(|a| a.date).min()?;
         Some((oldest, newest))
     }

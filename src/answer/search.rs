@@ -51,7 +51,10 @@ impl Serialize for Hit {
 /// Byte ranges of `text` as character offsets.
 pub fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
     let chars_before = |b: usize| text.get(..b).map_or(0, |t| t.chars().count());
-    ranges.iter().map(|r| [chars_before(r.start), chars_before(r.end)]).collect()
+    ranges
+        .iter()
+        .map(|r| [chars_before(r.start), chars_before(r.end)])
+        .collect()
 }
 
 /// The hits of one article.
@@ -86,8 +89,11 @@ pub struct SearchResults {
     pub query: String,
     /// The words searched for, after normalisation and stop-word removal.
     pub terms: Vec<String>,
-    /// Articles that matched (counted over the best [`MAX_FETCH`] paragraphs).
+    /// Articles that matched, counted over the best paragraphs fetched for this page.
     pub total_articles: usize,
+    /// False when more paragraphs matched than were fetched, so `total_articles` is a
+    /// lower bound.
+    pub total_is_exact: bool,
     /// 1-based page number and page size.
     pub page: usize,
     pub per_page: usize,
@@ -100,6 +106,9 @@ impl SearchResults {
         self.total_articles.div_ceil(self.per_page.max(1))
     }
 }
+
+/// While grouping: article ordinal, best score, `(paragraph, score)` of its best paragraphs.
+type Group = (usize, f32, Vec<(Option<usize>, f32)>);
 
 impl Engine {
     /// Page `page` (1-based) of results for `query`, `per_page` articles a page. Never fails:
@@ -121,9 +130,10 @@ impl Engine {
         let per_article = self.limits.paragraphs_per_article.max(1);
         let fetch = (page * per_page * per_article * 4).clamp(MIN_FETCH, MAX_FETCH);
         let paragraph_hits = self.index.search(&plan, fetch);
+        let total_is_exact = paragraph_hits.len() < fetch;
 
         // Group by article in order of each article's best paragraph.
-        let mut groups: Vec<(usize, f32, Vec<(Option<usize>, f32)>)> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
         for h in paragraph_hits {
             let g = *slot.entry(h.article).or_insert_with(|| {
@@ -174,6 +184,7 @@ impl Engine {
             query: query.to_string(),
             terms: plan.words.clone(),
             total_articles,
+            total_is_exact,
             page,
             per_page,
             notices,

@@ -14,8 +14,13 @@ use crate::render::json::{CheckEntry, to_pretty};
 
 pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let corpus = corpus::load_dir(&ctx.config.corpus, &ctx.config.load_options())
-        .with_context(|| format!("cannot read the corpus folder {}", ctx.config.corpus.display()))?;
+    let corpus =
+        corpus::load_dir(&ctx.config.corpus, &ctx.config.load_options()).with_context(|| {
+            format!(
+                "cannot read the corpus folder {}",
+                ctx.config.corpus.display()
+            )
+        })?;
     let elapsed = started.elapsed();
     let mut out = std::io::stdout().lock();
     let entries: Vec<CheckEntry<'_>> = corpus
@@ -44,8 +49,14 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", to_pretty(&doc))?;
     } else {
         for e in &entries {
-            let date = e.date.map_or_else(|| "----------".to_string(), |d| d.to_string());
-            writeln!(out, "{}\t{}\t{}\t{} ¶", e.article_id, date, e.title, e.paragraphs)?;
+            let date = e
+                .date
+                .map_or_else(|| "----------".to_string(), |d| d.to_string());
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{} ¶",
+                e.article_id, date, e.title, e.paragraphs
+            )?;
             for w in e.warnings {
                 writeln!(out, "\twarning: {w}")?;
             }
@@ -63,5 +74,9 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
             elapsed
         )?;
     }
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

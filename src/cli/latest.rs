@@ -21,7 +21,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if ctx.json {
         let list: Vec<ArticleSummary<'_>> = latest.iter().map(|a| ArticleSummary::of(a)).collect();
-        writeln!(out, "{}", render::json::to_pretty(&serde_json::json!({ "articles": list })))?;
+        writeln!(
+            out,
+            "{}",
+            render::json::to_pretty(&serde_json::json!({ "articles": list }))
+        )?;
     } else {
         write!(out, "{}", render::text::article_list(&latest))?;
     }

@@ -25,18 +25,20 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         ^[\s\u{3000}]*(?:据)?
         (?P<outlet>[\p{Han}A-Za-z0-9·]{1,14}?
-            (?:日报社|日报|晚报|早报|都市报|商报|时报|报社|报|通讯社|社|网|电视台|台
-              |新闻|客户端|融媒体中心|新媒体中心|融媒|频道))
-        (?P<kind>讯|消息|报道)?
+            (?:日[报報]社|日[报報]|晚[报報]|早[报報]|都市[报報]|商[报報]|[时時][报報]|[报報]社|[报報]
+              |通[讯訊]社|社|[网網]|[电電]视台|[电電]視臺|[台臺]
+              |新[闻聞]|客[户戶]端|融媒体中心|新媒体中心|融媒|[频頻]道))
+        (?P<kind>[讯訊]|消息|[报報]道)?
+        (?:[记記]者(?P<rep0>\p{Han}{2,3}))?
         [\s\u{3000}]*
         (?P<place>\p{Han}{2,8}?)?
         (?P<date>(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?
-        (?P<dian>电|讯)?
+        (?P<dian>[电電]|[讯訊])?
         [\s\u{3000}]*
         (?:[(（][\s\u{3000}]*(?P<rep>[^()（）]{1,60}?)[\s\u{3000}]*[)）])?
         [\s\u{3000}]*
         (?P<date2>(?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日)?
-        (?P<dian2>电|讯)?
+        (?P<dian2>[电電]|[讯訊])?
         [\s\u{3000}]*
         (?P<sep>[,，:：、]|$)?
         ",
@@ -46,7 +48,7 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Role words in a reporter credit.
 static ROLES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"特约记者|见习记者|实习记者|首席记者|记者|通讯员|实习生|摄影|摄像|编辑|报道|文字|文/|图/|文／|图／|[:：]")
+    Regex::new(r"特约[记記]者|见习[记記]者|实习[记記]者|首席[记記]者|[记記]者|通[讯訊][员員]|实习生|摄影|摄像|[编編][辑輯]|[报報]道|文字|文/|图/|文／|图／|[:：]")
         .expect("valid regex")
 });
 
@@ -57,12 +59,18 @@ pub fn parse(paragraph: &str) -> Option<Byline> {
     let rep_raw = caps.name("rep").map(|m| m.as_str());
     let rep_has_role = rep_raw.is_some_and(|r| ROLES.is_match(r));
     let marker = has("kind") || has("dian") || has("dian2");
-    let separated = caps.name("sep").is_some_and(|m| !m.as_str().is_empty() || m.end() == paragraph.len())
+    let separated = caps
+        .name("sep")
+        .is_some_and(|m| !m.as_str().is_empty() || m.end() == paragraph.len())
         || caps.get(0).is_some_and(|m| {
             // White space after the byline also separates it (`...6月20日电 国务院...`).
             paragraph[..m.end()].ends_with(char::is_whitespace)
         });
     let says_something = rep_raw.is_some() || has("date") || has("date2") || marker;
+    if has("rep0") && !(has("date") || has("dian")) {
+        // `新华社记者张三摄` or a sentence about reporters, not a dateline.
+        return None;
+    }
     if !says_something || !(marker || separated || rep_has_role) {
         return None;
     }
@@ -72,7 +80,9 @@ pub fn parse(paragraph: &str) -> Option<Byline> {
     }
     let outlet = caps.name("outlet").map(|m| m.as_str().to_string());
     let outlet = outlet.filter(|o| !matches!(o.as_str(), "本报" | "本台" | "本网" | "本社"));
-    let reporter = rep_raw.and_then(clean_reporter);
+    let reporter = rep_raw
+        .and_then(clean_reporter)
+        .or_else(|| caps.name("rep0").map(|m| m.as_str().to_string()));
     let date = date_of(&caps, "y", "m", "d").or_else(|| date_of(&caps, "y2", "m2", "d2"));
     Some(Byline {
         outlet,
@@ -105,7 +115,12 @@ fn clean_reporter(raw: &str) -> Option<String> {
     Some(names.join(" "))
 }
 
-fn date_of(caps: &regex::Captures<'_>, y: &str, m: &str, d: &str) -> Option<(Option<i32>, u32, u32)> {
+fn date_of(
+    caps: &regex::Captures<'_>,
+    y: &str,
+    m: &str,
+    d: &str,
+) -> Option<(Option<i32>, u32, u32)> {
     let month = caps.name(m)?.as_str().parse().ok()?;
     let day = caps.name(d)?.as_str().parse().ok()?;
     let year = caps.name(y).and_then(|m| m.as_str().parse().ok());
@@ -113,27 +128,90 @@ fn date_of(caps: &regex::Captures<'_>, y: &str, m: &str, d: &str) -> Option<(Opt
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 
-    fn b(outlet: Option<&str>, place: Option<&str>, reporter: Option<&str>, date: Option<(Option<i32>, u32, u32)>) -> (Option<String>, Option<String>, Option<String>, Option<(Option<i32>, u32, u32)>) {
-        (outlet.map(String::from), place.map(String::from), reporter.map(String::from), date)
+    fn b(
+        outlet: Option<&str>,
+        place: Option<&str>,
+        reporter: Option<&str>,
+        date: Option<(Option<i32>, u32, u32)>,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<(Option<i32>, u32, u32)>,
+    ) {
+        (
+            outlet.map(String::from),
+            place.map(String::from),
+            reporter.map(String::from),
+            date,
+        )
     }
 
     #[test]
     fn golden_bylines() {
         let cases = [
-            ("忻州日报(乔龙飞)6月20日,忻州市委书记朱晓东主持召开会议", b(Some("忻州日报"), None, Some("乔龙飞"), Some((None, 6, 20))), "忻州日报(乔龙飞)6月20日,"),
-            ("新华社北京6月20日电(记者 张三 李四)国务院总理", b(Some("新华社"), Some("北京"), Some("张三 李四"), Some((None, 6, 20))), "新华社北京6月20日电(记者 张三 李四)"),
-            ("新华社北京6月20日电 国务院总理", b(Some("新华社"), Some("北京"), None, Some((None, 6, 20))), "新华社北京6月20日电 "),
-            ("本报讯（记者 王五 通讯员 赵六）近日，我市", b(None, None, Some("王五 赵六"), None), "本报讯（记者 王五 通讯员 赵六）"),
-            ("人民日报北京2023年3月5日电（记者王明）十四届全国人大", b(Some("人民日报"), Some("北京"), Some("王明"), Some((Some(2023), 3, 5))), "人民日报北京2023年3月5日电（记者王明）"),
-            ("央视网消息（新闻联播）：国家主席", b(Some("央视网"), None, Some("新闻联播"), None), "央视网消息（新闻联播）："),
-            ("中新网6月20日电 据报道", b(Some("中新网"), None, None, Some((None, 6, 20))), "中新网6月20日电 "),
+            (
+                "忻州日报(乔龙飞)6月20日,忻州市委书记朱晓东主持召开会议",
+                b(Some("忻州日报"), None, Some("乔龙飞"), Some((None, 6, 20))),
+                "忻州日报(乔龙飞)6月20日,",
+            ),
+            (
+                "新华社北京6月20日电(记者 张三 李四)国务院总理",
+                b(
+                    Some("新华社"),
+                    Some("北京"),
+                    Some("张三 李四"),
+                    Some((None, 6, 20)),
+                ),
+                "新华社北京6月20日电(记者 张三 李四)",
+            ),
+            (
+                "新华社北京6月20日电 国务院总理",
+                b(Some("新华社"), Some("北京"), None, Some((None, 6, 20))),
+                "新华社北京6月20日电 ",
+            ),
+            (
+                "本报讯（记者 王五 通讯员 赵六）近日，我市",
+                b(None, None, Some("王五 赵六"), None),
+                "本报讯（记者 王五 通讯员 赵六）",
+            ),
+            (
+                "人民日报北京2023年3月5日电（记者王明）十四届全国人大",
+                b(
+                    Some("人民日报"),
+                    Some("北京"),
+                    Some("王明"),
+                    Some((Some(2023), 3, 5)),
+                ),
+                "人民日报北京2023年3月5日电（记者王明）",
+            ),
+            (
+                "央视网消息（新闻联播）：国家主席",
+                b(Some("央视网"), None, Some("新闻联播"), None),
+                "央视网消息（新闻联播）：",
+            ),
+            (
+                "中新网6月20日电 据报道",
+                b(Some("中新网"), None, None, Some((None, 6, 20))),
+                "中新网6月20日电 ",
+            ),
         ];
         for (input, want, prefix) in cases {
             let got = parse(input).unwrap_or_else(|| panic!("no byline found in {input:?}"));
-            assert_eq!((got.outlet.clone(), got.place.clone(), got.reporter.clone(), got.date), want, "byline of {input:?}");
+            assert_eq!(
+                (
+                    got.outlet.clone(),
+                    got.place.clone(),
+                    got.reporter.clone(),
+                    got.date
+                ),
+                want,
+                "byline of {input:?}"
+            );
             assert_eq!(&input[..got.len], prefix, "byline length of {input:?}");
         }
     }
@@ -155,7 +233,10 @@ mod tests {
     #[test]
     fn credit_lines() {
         assert_eq!(parse_credit_line("本报记者 张三"), Some("张三".into()));
-        assert_eq!(parse_credit_line("记者：张三 李四"), Some("张三 李四".into()));
+        assert_eq!(
+            parse_credit_line("记者：张三 李四"),
+            Some("张三 李四".into())
+        );
         assert_eq!(parse_credit_line("文/王五"), Some("王五".into()));
         assert_eq!(parse_credit_line("记者们深入一线采访"), None);
     }

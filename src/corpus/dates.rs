@@ -9,8 +9,10 @@ use regex::Regex;
 
 /// A full date anywhere in a line: `2022-06-20`, `2022/6/20`, `2022.06.20`, `2022年6月20日`.
 static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)")
-        .expect("valid regex")
+    Regex::new(
+        r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)",
+    )
+    .expect("valid regex")
 });
 
 /// Parses a date field: any [`FULL_DATE`] form, or RFC 3339 / `YYYY-MM-DD HH:MM:SS`, using
@@ -109,12 +111,24 @@ mod tests {
 
     #[test]
     fn infers_year_near_reference() {
-        assert_eq!(with_inferred_year(6, 20, d(2022, 6, 22)), Some(d(2022, 6, 20)));
+        assert_eq!(
+            with_inferred_year(6, 20, d(2022, 6, 22)),
+            Some(d(2022, 6, 20))
+        );
         // A December byline on a page stamped in January belongs to the year before.
-        assert_eq!(with_inferred_year(12, 30, d(2023, 1, 2)), Some(d(2022, 12, 30)));
+        assert_eq!(
+            with_inferred_year(12, 30, d(2023, 1, 2)),
+            Some(d(2022, 12, 30))
+        );
         // A few days after the reference is still the same year (clock skew, time zones).
-        assert_eq!(with_inferred_year(6, 25, d(2022, 6, 22)), Some(d(2022, 6, 25)));
-        assert_eq!(with_inferred_year(2, 29, d(2024, 3, 1)), Some(d(2024, 2, 29)));
+        assert_eq!(
+            with_inferred_year(6, 25, d(2022, 6, 22)),
+            Some(d(2022, 6, 25))
+        );
+        assert_eq!(
+            with_inferred_year(2, 29, d(2024, 3, 1)),
+            Some(d(2024, 2, 29))
+        );
         assert_eq!(with_inferred_year(2, 30, d(2024, 3, 1)), None);
     }
 }

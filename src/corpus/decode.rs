@@ -118,14 +118,20 @@ mod tests {
 
     #[test]
     fn crlf_becomes_lf() {
-        assert_eq!(decode("标题\r\n\r\n正文。\r\n".as_bytes()).unwrap(), "标题\n\n正文。\n");
+        assert_eq!(
+            decode("标题\r\n\r\n正文。\r\n".as_bytes()).unwrap(),
+            "标题\n\n正文。\n"
+        );
     }
 
     #[test]
     fn refuses_empty_and_binary() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b" \n\t\n"), Err(DecodeError::Empty));
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(DecodeError::Binary));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(DecodeError::Binary)
+        );
     }
 
     #[test]

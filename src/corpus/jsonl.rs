@@ -57,7 +57,9 @@ pub fn parse(text: &str, file_id: &str) -> Parsed {
         let record: Record = match serde_json::from_str(line) {
             Ok(r) => r,
             Err(err) => {
-                parsed.bad_lines.push((line_no, format!("not a JSON article record: {err}")));
+                parsed
+                    .bad_lines
+                    .push((line_no, format!("not a JSON article record: {err}")));
                 continue;
             }
         };
@@ -89,7 +91,12 @@ fn to_article(record: Record, file_id: &str, line_no: usize) -> Result<Option<Ar
         (_, Some(body)) => split_body(&body),
         _ => Vec::new(),
     };
-    let title = record.title.as_deref().map(clean_line).unwrap_or("").to_string();
+    let title = record
+        .title
+        .as_deref()
+        .map(clean_line)
+        .unwrap_or("")
+        .to_string();
     if title.is_empty() && paragraphs.is_empty() {
         return Err("record has neither `title` nor body text".into());
     }
@@ -99,7 +106,9 @@ fn to_article(record: Record, file_id: &str, line_no: usize) -> Result<Option<Ar
     let mut article = Article::new(id, title, paragraphs);
     if article.title.is_empty() {
         article.title = article.paragraphs[0].chars().take(30).collect();
-        article.warnings.push("no title; using the start of the text".into());
+        article
+            .warnings
+            .push("no title; using the start of the text".into());
     }
     article.origin = line_no.to_string();
     article.url = record.url.filter(|u| !u.trim().is_empty());
@@ -121,7 +130,9 @@ fn to_article(record: Record, file_id: &str, line_no: usize) -> Result<Option<Ar
                 article.date = Some(date);
                 article.date_origin = DateOrigin::Stated;
             }
-            None => article.warnings.push(format!("`date` {raw:?} is not a date")),
+            None => article
+                .warnings
+                .push(format!("`date` {raw:?} is not a date")),
         },
         None => article.warnings.push("no `date`".into()),
     }
@@ -136,7 +147,10 @@ fn split_body(body: &str) -> Vec<String> {
     for block in body.split("\n\n") {
         let mut text = String::new();
         for line in block.lines().map(clean_line).filter(|l| !l.is_empty()) {
-            if text.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+            if text
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
                 && line.starts_with(|c: char| c.is_ascii_alphanumeric())
             {
                 text.push(' ');
@@ -176,7 +190,10 @@ mod tests {
         assert_eq!(ids, ["xwlb-20250101-01", "news-4", "7"]);
         assert_eq!(parsed.articles[0].paragraphs, ["第一段。", "第二段。"]);
         assert_eq!(parsed.articles[0].date, NaiveDate::from_ymd_opt(2025, 1, 1));
-        assert_eq!(parsed.articles[1].paragraphs, ["第一段第一行第一段第二行", "第二段"]);
+        assert_eq!(
+            parsed.articles[1].paragraphs,
+            ["第一段第一行第一段第二行", "第二段"]
+        );
         assert_eq!(parsed.articles[1].date, NaiveDate::from_ymd_opt(2025, 1, 2));
         assert_eq!(parsed.articles[2].date, None);
         assert!(parsed.articles[2].warnings[0].contains("not a date"));

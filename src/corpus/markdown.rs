@@ -60,15 +60,22 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
                 in_heading = false;
             }
             Event::Text(t) | Event::Code(t) if image_depth == 0 => current.push_str(&t),
-            Event::SoftBreak => {
-                // Chinese wraps without spaces; Latin words need one.
-                if current.chars().last().is_some_and(|c| c.is_ascii_alphanumeric()) {
-                    current.push(' ');
-                }
+            // Chinese wraps without spaces; Latin words need one.
+            Event::SoftBreak
+                if current
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_alphanumeric()) =>
+            {
+                current.push(' ');
             }
             Event::HardBreak => flush(&mut blocks, &mut current, in_heading),
             Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::TableCell | TagEnd::CodeBlock,
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock,
             ) => flush(&mut blocks, &mut current, in_heading),
             _ => {}
         }
@@ -82,8 +89,19 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
             .iter()
             .position(|(heading, _)| *heading)
             .filter(|&i| i == 0)
-            .or_else(|| blocks.first().filter(|(_, t)| t.chars().count() <= 60).map(|_| 0));
+            .or_else(|| {
+                blocks
+                    .first()
+                    .filter(|(_, t)| t.chars().count() <= 60)
+                    .map(|_| 0)
+            });
         title = pos.map(|i| blocks.remove(i).1);
+    }
+    // A heading that repeats the front matter title is not body text.
+    if let (Some(t), Some((true, first))) = (&title, blocks.first())
+        && first.trim() == t.trim()
+    {
+        blocks.remove(0);
     }
     let paragraphs: Vec<String> = blocks.into_iter().map(|(_, t)| t).collect();
     let title = match title {
@@ -124,9 +142,17 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
         }
         other => {
             if let Some((raw, None)) = other {
-                article.warnings.push(format!("front matter date {raw:?} is not a date"));
+                article
+                    .warnings
+                    .push(format!("front matter date {raw:?} is not a date"));
             }
-            set_date(&mut article, byline.and_then(|b| b.date), &[], &[], file_date);
+            set_date(
+                &mut article,
+                byline.and_then(|b| b.date),
+                &[],
+                &[],
+                file_date,
+            );
         }
     }
     if article.paragraphs.is_empty() {
@@ -161,7 +187,9 @@ fn read_yaml(text: &str, warnings: &mut Vec<String>) -> FrontMatter {
         if key == "tags" || key == "keywords" {
             front.tags = match value {
                 Yaml::Array(items) => items.iter().filter_map(yaml_scalar).collect(),
-                other => yaml_scalar(&other).map(|s| split_tags(&s)).unwrap_or_default(),
+                other => yaml_scalar(&other)
+                    .map(|s| split_tags(&s))
+                    .unwrap_or_default(),
             };
         } else {
             set_field(&mut front, key, yaml_scalar(&value));
@@ -174,7 +202,10 @@ fn read_toml(text: &str, warnings: &mut Vec<String>) -> FrontMatter {
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(err) => {
-            warnings.push(format!("front matter is not valid TOML ({}); ignored", err.message()));
+            warnings.push(format!(
+                "front matter is not valid TOML ({}); ignored",
+                err.message()
+            ));
             return FrontMatter::default();
         }
     };
@@ -183,7 +214,9 @@ fn read_toml(text: &str, warnings: &mut Vec<String>) -> FrontMatter {
         if key == "tags" || key == "keywords" {
             front.tags = match value {
                 toml::Value::Array(items) => items.iter().filter_map(toml_scalar).collect(),
-                other => toml_scalar(&other).map(|s| split_tags(&s)).unwrap_or_default(),
+                other => toml_scalar(&other)
+                    .map(|s| split_tags(&s))
+                    .unwrap_or_default(),
             };
         } else {
             set_field(&mut front, &key, toml_scalar(&value));
@@ -193,7 +226,9 @@ fn read_toml(text: &str, warnings: &mut Vec<String>) -> FrontMatter {
 }
 
 fn set_field(front: &mut FrontMatter, key: &str, value: Option<String>) {
-    let value = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let value = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
     match key {
         "id" => front.id = value,
         "title" => front.title = value,
@@ -262,7 +297,8 @@ mod tests {
 
     #[test]
     fn toml_front_matter() {
-        let text = "+++\ntitle = \"标题\"\ndate = 2024-07-01\ntags = \"甲, 乙\"\n+++\n正文第一段。\n";
+        let text =
+            "+++\ntitle = \"标题\"\ndate = 2024-07-01\ntags = \"甲, 乙\"\n+++\n正文第一段。\n";
         let a = parse(text, None).expect("parsed");
         assert_eq!(a.title, "标题");
         assert_eq!(a.date, NaiveDate::from_ymd_opt(2024, 7, 1));
@@ -281,8 +317,16 @@ mod tests {
     fn bad_front_matter_is_a_warning() {
         let a = parse("---\ntitle: [unclosed\n---\n# 标题\n\n正文。\n", None).expect("parsed");
         assert_eq!(a.title, "标题");
-        assert!(a.warnings.iter().any(|w| w.contains("YAML")), "{:?}", a.warnings);
+        assert!(
+            a.warnings.iter().any(|w| w.contains("YAML")),
+            "{:?}",
+            a.warnings
+        );
         let b = parse("---\ndate: 明天\n---\n# 标题\n\n正文。\n", None).expect("parsed");
-        assert!(b.warnings.iter().any(|w| w.contains("not a date")), "{:?}", b.warnings);
+        assert!(
+            b.warnings.iter().any(|w| w.contains("not a date")),
+            "{:?}",
+            b.warnings
+        );
     }
 }

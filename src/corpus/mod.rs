@@ -302,6 +302,18 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
         }
         Format::JsonLines => {
             let parsed = jsonl::parse(&text, &file_id);
+            if parsed.articles.is_empty()
+                && parsed.empty_bodies == 0
+                && !parsed.bad_lines.is_empty()
+            {
+                // Not one line is an article: the file is something else (an index, a
+                // summary table); one warning for the file, not one per line.
+                let (line, reason) = &parsed.bad_lines[0];
+                return fail(format!(
+                    "no line is an article record ({} lines; line {line}: {reason})",
+                    parsed.bad_lines.len()
+                ));
+            }
             for mut article in parsed.articles {
                 article.origin = format!("{origin}:{}", article.origin);
                 result.articles.push(article);

@@ -54,10 +54,49 @@ static FURNITURE_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words of a navigation or tool bar; a line made only of these is furniture.
 const NAV_WORDS: &[&str] = &[
-    "首页", "返回", "返回首页", "返回顶部", "回到顶部", "顶部", "打印", "打印本页", "关闭", "关闭窗口",
-    "收藏", "点赞", "纠错", "举报", "字号", "大", "中", "小", "默认", "分享", "转发", "评论", "微信",
-    "微博", "qq", "QQ空间", "复制链接", "联系我们", "关于我们", "网站地图", "免责声明", "广告服务",
-    "设为首页", "加入收藏", "登录", "注册", "更多", "上一页", "下一页", "放大", "缩小", ">", "»",
+    "首页",
+    "返回",
+    "返回首页",
+    "返回顶部",
+    "回到顶部",
+    "顶部",
+    "打印",
+    "打印本页",
+    "关闭",
+    "关闭窗口",
+    "收藏",
+    "点赞",
+    "纠错",
+    "举报",
+    "字号",
+    "大",
+    "中",
+    "小",
+    "默认",
+    "分享",
+    "转发",
+    "评论",
+    "微信",
+    "微博",
+    "qq",
+    "QQ空间",
+    "复制链接",
+    "联系我们",
+    "关于我们",
+    "网站地图",
+    "免责声明",
+    "广告服务",
+    "设为首页",
+    "加入收藏",
+    "登录",
+    "注册",
+    "更多",
+    "上一页",
+    "下一页",
+    "放大",
+    "缩小",
+    ">",
+    "»",
 ];
 
 fn is_furniture(line: &str) -> bool {
@@ -85,7 +124,10 @@ fn is_nav_line(line: &str) -> bool {
 /// `首页 > 新闻 > 本地`: a path of short section names.
 fn is_breadcrumb(line: &str) -> bool {
     let parts: Vec<&str> = line.split(['>', '»', '＞']).map(str::trim).collect();
-    parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().count() <= 8)
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().count() <= 8)
 }
 
 /// Labelled metadata in header lines: `发布时间：2022-06-20 10:00 来源：新华网 作者：张三`.
@@ -98,15 +140,33 @@ static META_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A line that is only a date (and time).
 static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-        .expect("valid regex")
+    Regex::new(
+        r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$",
+    )
+    .expect("valid regex")
 });
 
 /// Characters that end a sentence (or a quoted one).
 fn ends_sentence(line: &str) -> bool {
-    line.chars()
-        .last()
-        .is_some_and(|c| matches!(c, '。' | '！' | '？' | '!' | '?' | '.' | '…' | '”' | '」' | '』' | '"' | '；' | ';' | '）' | ')'))
+    line.chars().last().is_some_and(|c| {
+        matches!(
+            c,
+            '。' | '！'
+                | '？'
+                | '!'
+                | '?'
+                | '.'
+                | '…'
+                | '”'
+                | '」'
+                | '』'
+                | '"'
+                | '；'
+                | ';'
+                | '）'
+                | ')'
+        )
+    })
 }
 
 /// True for a line that reads as prose rather than a heading: long, or a punctuated sentence.
@@ -141,16 +201,23 @@ fn source_value(raw: &str) -> Option<String> {
             .expect("valid regex")
     });
     let cut = CUT.find(raw).map_or(raw, |m| &raw[..m.start()]);
-    let value = cut.trim_matches(|c: char| c.is_whitespace() || matches!(c, '】' | ']' | '[' | '【'));
+    let value =
+        cut.trim_matches(|c: char| c.is_whitespace() || matches!(c, '】' | ']' | '[' | '【'));
     (!value.is_empty() && value.chars().count() <= 40).then(|| value.to_string())
 }
 
 /// Parses a saved news page. `file_date` (the file's modification date) is the last resort
 /// for the date. `None` if there is no text at all.
 pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
-    let lines: Vec<&str> = text.lines().map(clean_line).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(clean_line)
+        .filter(|l| !l.is_empty())
+        .collect();
     // Navigation above the title (breadcrumbs, "首页") is furniture too.
-    let title_at = lines.iter().position(|l| !is_furniture(l) && !DATE_ONLY.is_match(l))?;
+    let title_at = lines
+        .iter()
+        .position(|l| !is_furniture(l) && !DATE_ONLY.is_match(l))?;
     let title = strip_label(lines[title_at], &["标题"]).to_string();
     let rest = &lines[title_at + 1..];
 
@@ -160,7 +227,10 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
         .unwrap_or(0);
 
     let mut article = Article::new("", title, Vec::new());
-    let mut header_dates: Vec<NaiveDate> = lines[..title_at].iter().flat_map(|l| find_dates(l)).collect();
+    let mut header_dates: Vec<NaiveDate> = lines[..title_at]
+        .iter()
+        .flat_map(|l| find_dates(l))
+        .collect();
 
     for line in &rest[..body_start] {
         if let Some(reporter) = byline::parse_credit_line(line) {
@@ -189,7 +259,11 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
         }
     }
     // Short unpunctuated lines trailing the body are page furniture (slogans, site names).
-    while body.len() > 1 && body.last().is_some_and(|l| l.chars().count() <= 30 && !ends_sentence(l)) {
+    while body.len() > 1
+        && body
+            .last()
+            .is_some_and(|l| l.chars().count() <= 30 && !ends_sentence(l))
+    {
         body.pop();
     }
 
@@ -220,7 +294,13 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
         article.warnings.push("no body text".into());
     }
     article.paragraphs = body;
-    set_date(&mut article, byline.and_then(|b| b.date), &header_dates, &page_dates, file_date);
+    set_date(
+        &mut article,
+        byline.and_then(|b| b.date),
+        &header_dates,
+        &page_dates,
+        file_date,
+    );
     Some(article)
 }
 
@@ -233,7 +313,9 @@ fn read_meta_fields(line: &str, article: &mut Article, dates: &mut Vec<NaiveDate
         match key.as_str() {
             "来源" => article.source = source_value(value.as_str()),
             "作者" | "记者" => {
-                article.reporter.get_or_insert_with(|| value.as_str().to_string());
+                article
+                    .reporter
+                    .get_or_insert_with(|| value.as_str().to_string());
             }
             _ => {}
         }
@@ -255,7 +337,10 @@ pub(super) fn set_date(
         Some((Some(y), m, d)) => (NaiveDate::from_ymd_opt(y, m, d), DateOrigin::Stated),
         Some((None, m, d)) => match reference {
             Some(r) => (with_inferred_year(m, d, r), DateOrigin::BylineWithPageYear),
-            None => (file_date.and_then(|f| with_inferred_year(m, d, f)), DateOrigin::FileTime),
+            None => (
+                file_date.and_then(|f| with_inferred_year(m, d, f)),
+                DateOrigin::FileTime,
+            ),
         },
         None => match header_dates.first() {
             Some(d) => (Some(*d), DateOrigin::Page),
@@ -263,7 +348,9 @@ pub(super) fn set_date(
         },
     };
     if byline_date.is_some() && date.is_none() {
-        article.warnings.push("the byline's date is not a real date".into());
+        article
+            .warnings
+            .push("the byline's date is not a real date".into());
     }
     if date.is_some() && origin == DateOrigin::FileTime {
         article
@@ -271,7 +358,11 @@ pub(super) fn set_date(
             .push("no year or date on the page; using the file's modification time".into());
     }
     article.date = date;
-    article.date_origin = if date.is_some() { origin } else { DateOrigin::Unknown };
+    article.date_origin = if date.is_some() {
+        origin
+    } else {
+        DateOrigin::Unknown
+    };
 }
 
 /// Removes an end-of-story mark such as `(完)` from the end of a paragraph.
@@ -303,9 +394,24 @@ mod tests {
     #[test]
     fn furniture_lines() {
         for line in [
-            "(0)", "（12）", "上一篇 2022-06-22 10:51", "下一篇 2022-06-22 18:43", "相关推荐", "发表回复",
-            "登录后才能评论", "分享到：", "【打印】", "【关闭】", "Copyright © 2022 忻州日报社 版权所有", "首页 > 新闻 > 本地", "【打印】【关闭】", "字号：大 中 小",
-            "晋ICP备12345678号", "返回顶部", "(完)", "阅读 1234",
+            "(0)",
+            "（12）",
+            "上一篇 2022-06-22 10:51",
+            "下一篇 2022-06-22 18:43",
+            "相关推荐",
+            "发表回复",
+            "登录后才能评论",
+            "分享到：",
+            "【打印】",
+            "【关闭】",
+            "Copyright © 2022 忻州日报社 版权所有",
+            "首页 > 新闻 > 本地",
+            "【打印】【关闭】",
+            "字号：大 中 小",
+            "晋ICP备12345678号",
+            "返回顶部",
+            "(完)",
+            "阅读 1234",
         ] {
             assert!(is_furniture(line), "{line:?} should be furniture");
         }
@@ -323,9 +429,15 @@ mod tests {
 
     #[test]
     fn source_values() {
-        assert_eq!(source_value("忻州日报新媒体中心"), Some("忻州日报新媒体中心".into()));
+        assert_eq!(
+            source_value("忻州日报新媒体中心"),
+            Some("忻州日报新媒体中心".into())
+        );
         assert_eq!(source_value("新华网 作者：张三"), Some("新华网".into()));
-        assert_eq!(source_value("人民网 2022-06-20 10:00"), Some("人民网".into()));
+        assert_eq!(
+            source_value("人民网 2022-06-20 10:00"),
+            Some("人民网".into())
+        );
         assert_eq!(source_value(""), None);
     }
 

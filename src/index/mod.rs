@@ -131,8 +131,11 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(BIGRAM_TOKENIZER, BigramTokenizer);
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, threads * 96_000_000)?;
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 8);
+        let mut writer =
+            index.writer_with_num_threads::<TantivyDocument>(threads, threads * 96_000_000)?;
         let mut documents = 0u64;
         const CHUNK: usize = 512;
         for (chunk_no, chunk) in articles.chunks(CHUNK).enumerate() {
@@ -141,14 +144,19 @@ impl SearchIndex {
                 .map(|a| Prepared {
                     title: segmenter.normalize(&a.title),
                     outlet: segmenter.normalize(a.outlet_or_source().unwrap_or("")),
-                    paragraphs: a.paragraphs.iter().map(|p| segmenter.normalize(p)).collect(),
+                    paragraphs: a
+                        .paragraphs
+                        .iter()
+                        .map(|p| segmenter.normalize(p))
+                        .collect(),
                 })
                 .collect();
             for (offset, (article, prep)) in chunk.iter().zip(&prepared).enumerate() {
                 let ordinal = (chunk_no * CHUNK + offset) as u64;
-                let date = article.date.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|dt| {
-                    tantivy::DateTime::from_timestamp_secs(dt.and_utc().timestamp())
-                });
+                let date = article
+                    .date
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|dt| tantivy::DateTime::from_timestamp_secs(dt.and_utc().timestamp()));
                 let make = |paragraph: u64, text: &str| {
                     let mut doc = TantivyDocument::default();
                     doc.add_u64(fields.article, ordinal);

@@ -54,7 +54,11 @@ impl QueryPlan {
         let mut words = Vec::new();
         let mut stop = Vec::new();
         for w in segmenter.search_words(&norm) {
-            let list = if segmenter.is_stop_word(w.text) { &mut stop } else { &mut words };
+            let list = if segmenter.is_stop_word(w.text) {
+                &mut stop
+            } else {
+                &mut words
+            };
             push_unique(list, w.text);
         }
         let only_stop_words = words.is_empty() && !stop.is_empty();
@@ -124,7 +128,10 @@ impl QueryPlan {
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let term = |field: Field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
-            let q = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+            let q = TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            );
             (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
         };
         for w in &self.words {
@@ -142,7 +149,10 @@ impl QueryPlan {
         {
             let c = regex::escape(single);
             if let Ok(q) = RegexQuery::from_pattern(&format!("{c}.|.{c}"), f.text_bigram) {
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), W_TEXT_BIGRAM))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), W_TEXT_BIGRAM)),
+                ));
             }
         }
         Some(Box::new(BooleanQuery::new(clauses)))
@@ -164,12 +174,24 @@ mod tests {
         let seg = Segmenter::builtin();
         let plan = QueryPlan::new(&seg, "黄河在忻州流经多少公里？");
         for w in ["黄河", "忻州", "流经", "公里"] {
-            assert!(plan.words.iter().any(|x| x == w), "{w:?} missing from {:?}", plan.words);
+            assert!(
+                plan.words.iter().any(|x| x == w),
+                "{w:?} missing from {:?}",
+                plan.words
+            );
         }
         for w in ["在", "多少"] {
-            assert!(!plan.words.iter().any(|x| x == w), "{w:?} kept in {:?}", plan.words);
+            assert!(
+                !plan.words.iter().any(|x| x == w),
+                "{w:?} kept in {:?}",
+                plan.words
+            );
         }
-        assert!(!plan.bigrams.iter().any(|b| b.contains('多')), "{:?}", plan.bigrams);
+        assert!(
+            !plan.bigrams.iter().any(|b| b.contains('多')),
+            "{:?}",
+            plan.bigrams
+        );
     }
 
     #[test]
@@ -192,7 +214,10 @@ mod tests {
     fn punctuation_only_is_empty() {
         let seg = Segmenter::builtin();
         for q in ["", "   ", "？？！", "\"\":()*", "🌊🌊"] {
-            assert!(QueryPlan::new(&seg, q).is_empty(), "{q:?} should give no terms");
+            assert!(
+                QueryPlan::new(&seg, q).is_empty(),
+                "{q:?} should give no terms"
+            );
         }
     }
 

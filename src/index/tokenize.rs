@@ -135,7 +135,10 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<&str> {
-        bigrams(text).into_iter().map(|(s, e)| &text[s..e]).collect()
+        bigrams(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect()
     }
 
     #[test]
@@ -162,11 +165,18 @@ mod tests {
         let mut seen = Vec::new();
         while stream.advance() {
             let t = stream.token();
-            assert_eq!(&text[t.offset_from..t.offset_to], t.text, "offsets of {t:?}");
+            assert_eq!(
+                &text[t.offset_from..t.offset_to],
+                t.text,
+                "offsets of {t:?}"
+            );
             seen.push(t.text.clone());
         }
         for want in ["黄河", "忻州", "流经", "171", "公里"] {
-            assert!(seen.iter().any(|s| s == want), "{want:?} missing from {seen:?}");
+            assert!(
+                seen.iter().any(|s| s == want),
+                "{want:?} missing from {seen:?}"
+            );
         }
     }
 }

@@ -8,12 +8,20 @@ use std::ops::Range;
 
 /// A window of at most `max_chars` characters of `text` around its first highlight, with
 /// `…` where it was cut, and the highlights that fall inside it (moved to the new text).
-pub fn snippet(text: &str, highlights: &[Range<usize>], max_chars: usize) -> (String, Vec<Range<usize>>) {
+pub fn snippet(
+    text: &str,
+    highlights: &[Range<usize>],
+    max_chars: usize,
+) -> (String, Vec<Range<usize>>) {
     let total = text.chars().count();
     if total <= max_chars {
         return (text.to_string(), highlights.to_vec());
     }
-    let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let offsets: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
     let char_of = |b: usize| offsets.partition_point(|&o| o < b);
     let first = highlights.first().map_or(0, |r| char_of(r.start));
     // Start a little before the first highlight, but never so late that the window
@@ -34,6 +42,7 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], max_chars: usize) -> (St
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 

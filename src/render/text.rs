@@ -21,11 +21,19 @@ const MARK_OFF: &str = "\x1b[0m";
 
 /// `text` with `ranges` marked: ANSI colour, or 【】 brackets without colour.
 pub fn mark(text: &str, ranges: &[Range<usize>], color: bool) -> String {
-    let (on, off) = if color { (MARK_ON, MARK_OFF) } else { ("【", "】") };
+    let (on, off) = if color {
+        (MARK_ON, MARK_OFF)
+    } else {
+        ("【", "】")
+    };
     let mut out = String::with_capacity(text.len() + ranges.len() * 8);
     let mut at = 0;
     for r in ranges {
-        if r.start < at || r.end > text.len() || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+        if r.start < at
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
             continue;
         }
         out.push_str(&text[at..r.start]);
@@ -54,8 +62,12 @@ pub fn search_results(r: &SearchResults, style: Style) -> String {
     let mut out = String::new();
     for n in &r.notices {
         let line = match n {
-            SearchNotice::EmptyQuery => "Nothing to search for: type a word or a phrase, e.g. 黄河.",
-            SearchNotice::OnlyStopWords => "Only very common words in the query; results may be broad.",
+            SearchNotice::EmptyQuery => {
+                "Nothing to search for: type a word or a phrase, e.g. 黄河."
+            }
+            SearchNotice::OnlyStopWords => {
+                "Only very common words in the query; results may be broad."
+            }
             SearchNotice::Truncated => "The query is very long; only its start was used.",
         };
         let _ = writeln!(out, "{line}");
@@ -65,14 +77,19 @@ pub fn search_results(r: &SearchResults, style: Style) -> String {
             if r.total_articles > 0 {
                 let _ = writeln!(out, "No more results: page {} of {}.", r.page, r.pages());
             } else {
-                let _ = writeln!(out, "No articles match “{}”. Try fewer or other words.", r.query.trim());
+                let _ = writeln!(
+                    out,
+                    "No articles match “{}”. Try fewer or other words.",
+                    r.query.trim()
+                );
             }
         }
         return out;
     }
     let _ = writeln!(
         out,
-        "{} article(s) match “{}” (page {} of {}):\n",
+        "{}{} article(s) match “{}” (page {} of {}):\n",
+        if r.total_is_exact { "" } else { "at least " },
         r.total_articles,
         r.query.trim(),
         r.page,
@@ -82,7 +99,9 @@ pub fn search_results(r: &SearchResults, style: Style) -> String {
         let _ = writeln!(out, "{}. {}", group.rank, citation(&group.article));
         for hit in &group.hits {
             let (text, ranges) = snippet(&hit.text, &hit.highlights, style.snippet_chars);
-            let label = hit.paragraph.map_or_else(|| "title".to_string(), |p| format!("¶{}", p + 1));
+            let label = hit
+                .paragraph
+                .map_or_else(|| "title".to_string(), |p| format!("¶{}", p + 1));
             let _ = writeln!(out, "   {label} {}", mark(&text, &ranges, style.color));
         }
         out.push('\n');

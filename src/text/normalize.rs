@@ -136,7 +136,14 @@ mod tests {
     #[test]
     fn keeps_character_count() {
         let n = Normalizer::new();
-        for input in ["乾隆皇帝", "頭髮", "İstanbul Ａ", "emoji 🌊 黃河", "", "後來的發展"] {
+        for input in [
+            "乾隆皇帝",
+            "頭髮",
+            "İstanbul Ａ",
+            "emoji 🌊 黃河",
+            "",
+            "後來的發展",
+        ] {
             assert_eq!(
                 n.normalize(input).chars().count(),
                 input.chars().count(),
