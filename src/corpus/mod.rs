@@ -152,7 +152,24 @@ enum Format {
     JsonLines,
 }
 
+/// File names (without extension, any case) of documentation that sits beside articles in a
+/// data folder: read by people, not articles.
+const NOT_ARTICLES: &[&str] = &[
+    "readme",
+    "license",
+    "licence",
+    "source",
+    "changelog",
+    "notice",
+    "copying",
+    "authors",
+];
+
 fn format_of(path: &Path) -> Option<Format> {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if NOT_ARTICLES.iter().any(|n| stem.eq_ignore_ascii_case(n)) {
+        return None;
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -386,6 +403,9 @@ mod tests {
         assert_eq!(format_of(Path::new("a/b.MD")), Some(Format::Markdown));
         assert_eq!(format_of(Path::new("a/b.jsonl")), Some(Format::JsonLines));
         assert_eq!(format_of(Path::new("a/b.png")), None);
+        assert_eq!(format_of(Path::new("data/README.md")), None);
+        assert_eq!(format_of(Path::new("data/LICENSE.txt")), None);
+        assert_eq!(format_of(Path::new("data/SOURCE.md")), None);
     }
 
     #[test]
