@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
 /// Environment variables with the prefix that are not settings.
-const NON_SETTING_VARS: &[&str] = &["JIANBAO_CONFIG", "JIANBAO_LOG"];
+const NON_SETTING_VARS: &[&str] = &["JIANBAO_CONFIG", "JIANBAO_LOG", "JIANBAO_EVAL_DATA"];
 
 /// Every setting. See `config/default.toml` for what each one means.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

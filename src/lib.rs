@@ -8,6 +8,7 @@ pub mod answer;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod eval;
 pub mod index;
 pub mod render;
 pub mod text;

@@ -2,8 +2,11 @@
 //! articles, the index and the segmenter, and returns plain data (hits with highlight ranges,
 //! article metadata) that knows nothing of Telegram, HTML or terminals.
 
+mod ask;
+mod enumeration;
 mod highlight;
 mod search;
+mod summary;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,8 +20,11 @@ use crate::corpus::{self, Article, Corpus, Skipped};
 use crate::index::{IndexError, SearchIndex};
 use crate::text::{Segmenter, TextError};
 
+pub use ask::{Answer, AnswerType, AskTrace, Candidate, QuestionInfo, analyse, classify};
+pub use enumeration::{Enumeration, detect as detect_enumeration};
 pub use highlight::highlight;
 pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
+pub use summary::{KeyPointsKind, Summary, lede_of, summarize};
 
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]

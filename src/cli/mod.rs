@@ -2,9 +2,12 @@
 //! One file per command; each loads what it needs through `answer` and prints via `render`.
 
 mod article;
+mod ask;
 mod check;
+mod eval;
 mod latest;
 mod search;
+mod summary;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -39,6 +42,13 @@ pub enum Command {
     Latest(latest::Args),
     /// One cleaned article with its metadata.
     Article(article::Args),
+    /// Answer a plain question with the sentence that holds the answer, citing the article.
+    Ask(ask::Args),
+    /// An article's key points: lede, enumerated items or central sentences, figures,
+    /// keywords.
+    Summary(summary::Args),
+    /// Measure retrieval, answers and ledes on the public evaluation data.
+    Eval(eval::Args),
     /// Load the corpus and report every article and any problem; exit 1 if a file could
     /// not be read.
     Check,
@@ -88,7 +98,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Search(args)) => search::run(&ctx, args),
         Some(Command::Latest(args)) => latest::run(&ctx, args),
         Some(Command::Article(args)) => article::run(&ctx, args),
+        Some(Command::Ask(args)) => ask::run(&ctx, args),
+        Some(Command::Summary(args)) => summary::run(&ctx, args),
         Some(Command::Check) => check::run(&ctx),
+        Some(Command::Eval(args)) => eval::run(&ctx, args),
         None => {
             use clap::CommandFactory;
             Cli::command().print_help()?;

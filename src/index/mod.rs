@@ -213,6 +213,15 @@ impl SearchIndex {
         self.documents
     }
 
+    /// Inverse document frequency of a normalised word in the body field (BM25's formula):
+    /// rare words weigh more when matching a question against sentences.
+    pub fn word_idf(&self, word: &str) -> f32 {
+        let term = tantivy::Term::from_field_text(self.fields.text, word);
+        let df = self.searcher.doc_freq(&term).unwrap_or(0) as f32;
+        let n = self.documents.max(1) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
     /// Turns user text into query terms; never fails (see [`QueryPlan`]).
     pub fn plan(&self, query: &str) -> QueryPlan {
         QueryPlan::new(&self.segmenter, query)

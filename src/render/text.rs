@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::ops::Range;
 
-use crate::answer::{ArticleRef, SearchNotice, SearchResults};
+use crate::answer::{Answer, ArticleRef, KeyPointsKind, SearchNotice, SearchResults, Summary};
 use crate::corpus::Article;
 
 use super::snippet;
@@ -151,5 +151,70 @@ pub fn article(a: &Article) -> String {
     if let Some(u) = &a.url {
         let _ = writeln!(out, "{u}");
     }
+    out
+}
+
+pub fn summary(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", citation(&s.article));
+    if !s.lede.is_empty() {
+        let _ = writeln!(out, "{}\n", s.lede);
+    }
+    if !s.key_points.is_empty() {
+        let heading = match s.key_points_kind {
+            KeyPointsKind::Enumerated => "Key points (as the article lists them):",
+            _ => "Key points:",
+        };
+        let _ = writeln!(out, "{heading}");
+        for (i, p) in s.key_points.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {p}", i + 1);
+        }
+        out.push('\n');
+    }
+    if !s.figures.is_empty() {
+        let _ = writeln!(out, "Figures:");
+        for f in &s.figures {
+            let _ = writeln!(out, "  • {f}");
+        }
+        out.push('\n');
+    }
+    if !s.keywords.is_empty() {
+        let _ = writeln!(out, "Keywords: {}", s.keywords.join("、"));
+    }
+    for n in &s.notes {
+        let _ = writeln!(out, "({n})");
+    }
+    out
+}
+
+pub fn answer(a: &Answer, style: Style) -> String {
+    let mut out = String::new();
+    let Some(sentence) = &a.sentence else {
+        let _ = writeln!(out, "No article here answers that.");
+        if let Some(q) = &a.suggested_search {
+            let _ = writeln!(out, "Try a search: jianbao search {q}");
+        }
+        return out;
+    };
+    let _ = writeln!(out, "{}", mark(sentence, &a.highlight_bytes, style.color));
+    for s in &a.supporting {
+        let _ = writeln!(out, "  {s}");
+    }
+    let mut cite = Vec::new();
+    if let Some(t) = &a.title {
+        cite.push(t.clone());
+    }
+    if let Some(d) = a.date {
+        cite.push(d.to_string());
+    }
+    if let Some(o) = a.outlet.as_ref().or(a.source.as_ref()) {
+        cite.push(o.clone());
+    }
+    let _ = writeln!(
+        out,
+        "— {} [{}]",
+        cite.join(" · "),
+        a.article_id.as_deref().unwrap_or("")
+    );
     out
 }

@@ -3,11 +3,13 @@
 
 pub mod normalize;
 pub mod segment;
+pub mod sentence;
 
 use std::path::PathBuf;
 
 pub use normalize::{Normalizer, is_han, is_word_char};
 pub use segment::{Segmenter, Word};
+pub use sentence::{clauses, sentences, strip_clause_end};
 
 /// What can go wrong while loading the language resources.
 #[derive(Debug, thiserror::Error)]

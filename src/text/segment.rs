@@ -127,6 +127,11 @@ impl Segmenter {
         self.inner.stop_words.contains(word)
     }
 
+    /// The stop words (normalised).
+    pub fn stop_words(&self) -> impl Iterator<Item = &str> {
+        self.inner.stop_words.iter().map(String::as_str)
+    }
+
     /// Words of `text` in jieba's search mode (long words and the dictionary words inside
     /// them), skipping spaces and punctuation. Offsets are byte offsets into `text`.
     pub fn search_words<'a>(&self, text: &'a str) -> Vec<Word<'a>> {

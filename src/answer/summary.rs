@@ -1,0 +1,399 @@
+//! Key points of one article, all extracted: a lede (who did what, when, where), the
+//! article's own enumerated items or else its most central sentences, the figures (numbers
+//! with what they count), and keywords.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use jieba_rs::{KeywordExtract, KeywordExtractConfig, TextRank};
+use regex::Regex;
+use serde::Serialize;
+
+use super::enumeration;
+use super::{ArticleRef, Engine};
+use crate::corpus::Article;
+use crate::text::{Segmenter, clauses, sentences, strip_clause_end};
+
+/// Key points of an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    #[serde(flatten)]
+    pub article: ArticleRef,
+    /// One sentence: who did what, when and where. Empty only when the article has no text.
+    pub lede: String,
+    /// The article's enumerated items, or its 3–5 central sentences in article order.
+    pub key_points: Vec<String>,
+    /// `enumerated` when `key_points` are the article's own list items, else `central`.
+    pub key_points_kind: KeyPointsKind,
+    /// Clauses with numbers in them, each saying what the number is.
+    pub figures: Vec<String>,
+    pub keywords: Vec<String>,
+    /// Why something is missing (for example: no body text).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyPointsKind {
+    Enumerated,
+    Central,
+    None,
+}
+
+/// Sentences longer than this are cut into clause groups for key points.
+const MAX_UNIT_CHARS: usize = 160;
+const MAX_FIGURES: usize = 8;
+const KEYWORDS: usize = 8;
+
+impl Engine {
+    /// The key points of the article with this id, or `None` if there is no such article.
+    pub fn summary(&self, id: &str) -> Option<Summary> {
+        self.article(id).map(|a| summarize(&self.segmenter, a))
+    }
+}
+
+/// Summarises one article.
+pub fn summarize(seg: &Segmenter, a: &Article) -> Summary {
+    let mut notes = Vec::new();
+    let body: Vec<&str> = a
+        .paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i == 0 {
+                p.get(a.byline_len..).unwrap_or(p).trim_start()
+            } else {
+                p.as_str()
+            }
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    if body.is_empty() {
+        notes.push("the article has no body text; only its title is known".to_string());
+    }
+    let lede = body.first().map(|p| lede_of(p)).unwrap_or_default();
+    let (key_points, key_points_kind) = key_points(seg, &body);
+    if key_points_kind == KeyPointsKind::None && !body.is_empty() {
+        notes.push("too little text for key points beyond the lede".to_string());
+    }
+    let figures = figures(&body);
+    let keywords = keywords(seg, &a.title, &body);
+    Summary {
+        article: ArticleRef::of(a),
+        lede,
+        key_points,
+        key_points_kind,
+        figures,
+        keywords,
+        notes,
+    }
+}
+
+/// Leading clauses that only say when or who reported: dropped from a long lede.
+static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:今天|今日|昨天|昨日|昨晚|今晨|近日|日前|目前|当天|当日|近期|近年来|此前|本周|上周|今年|去年|\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上午|下午|晚间|晚上|凌晨|中午|早上)?(?:\d{1,2}时(?:\d{1,2}分)?)?|据[^，,]{1,20}(?:报道|消息|介绍|了解|统计)|记者[^，,]{0,20}(?:获悉|了解到|得知)|[^，,]{1,12}消息)$",
+    )
+    .expect("valid regex")
+});
+
+/// A lede is cut to its main clause when longer than this many characters.
+const LEDE_MAX_CHARS: usize = 40;
+/// ... and grows clause by clause until at least this long.
+const LEDE_MIN_CHARS: usize = 12;
+
+/// The first sentence of the body, shortened to its main clause when it is long.
+pub fn lede_of(first_paragraph: &str) -> String {
+    let Some(first) = sentences(first_paragraph).into_iter().next() else {
+        return String::new();
+    };
+    let sentence = &first_paragraph[first];
+    if sentence.chars().count() <= LEDE_MAX_CHARS {
+        return sentence.to_string();
+    }
+    let mut out = String::new();
+    for r in clauses(sentence) {
+        let clause = strip_clause_end(&sentence[r]);
+        if out.is_empty() && LEAD_IN.is_match(clause) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('，');
+        }
+        out.push_str(clause.trim_end_matches(['。', '！', '？', '.', '!', '?']));
+        if out.chars().count() >= LEDE_MIN_CHARS {
+            break;
+        }
+    }
+    if out.is_empty() {
+        sentence.to_string()
+    } else {
+        out
+    }
+}
+
+/// The article's own list if it has one; else its central sentences.
+fn key_points(seg: &Segmenter, body: &[&str]) -> (Vec<String>, KeyPointsKind) {
+    let joined = body.join("\n");
+    if let Some(list) = enumeration::detect(&joined) {
+        return (list.items, KeyPointsKind::Enumerated);
+    }
+    let units: Vec<String> = body.iter().flat_map(|p| units(p)).collect();
+    if units.len() <= 1 {
+        return (Vec::new(), KeyPointsKind::None);
+    }
+    let want = (units.len() / 4).clamp(3, 5).min(units.len());
+    let picked = central(seg, &units, want);
+    (
+        picked.into_iter().map(|i| units[i].clone()).collect(),
+        KeyPointsKind::Central,
+    )
+}
+
+/// Sentences of a paragraph; a sentence too long to read as one point (text without
+/// punctuation) is cut at clause ends, or failing that into fixed windows.
+fn units(paragraph: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in sentences(paragraph) {
+        let s = &paragraph[r];
+        if s.chars().count() <= MAX_UNIT_CHARS {
+            out.push(s.to_string());
+            continue;
+        }
+        let mut current = String::new();
+        for c in clauses(s) {
+            let clause = &s[c];
+            if !current.is_empty()
+                && current.chars().count() + clause.chars().count() > MAX_UNIT_CHARS
+            {
+                out.push(std::mem::take(&mut current));
+            }
+            current.push_str(clause);
+        }
+        if !current.is_empty() {
+            // No clause breaks either: windows of MAX_UNIT_CHARS characters.
+            let chars: Vec<char> = current.chars().collect();
+            out.extend(
+                chars
+                    .chunks(MAX_UNIT_CHARS)
+                    .map(|c| c.iter().collect::<String>()),
+            );
+        }
+    }
+    out
+}
+
+/// Indices of the `want` most central units (TextRank over word overlap, with a redundancy
+/// penalty), in article order.
+fn central(seg: &Segmenter, units: &[String], want: usize) -> Vec<usize> {
+    let words: Vec<HashSet<String>> = units
+        .iter()
+        .map(|u| {
+            let norm = seg.normalize(u);
+            seg.precise_words(&norm)
+                .into_iter()
+                .filter(|w| !seg.is_stop_word(w.text))
+                .map(|w| w.text.to_string())
+                .collect()
+        })
+        .collect();
+    let n = units.len();
+    let sim = |a: usize, b: usize| -> f64 {
+        let common = words[a].intersection(&words[b]).count() as f64;
+        let (la, lb) = (words[a].len() as f64, words[b].len() as f64);
+        if common == 0.0 || la < 2.0 || lb < 2.0 {
+            0.0
+        } else {
+            common / (la.ln() + lb.ln())
+        }
+    };
+    let weights: Vec<Vec<f64>> = (0..n)
+        .map(|a| {
+            (0..n)
+                .map(|b| if a == b { 0.0 } else { sim(a, b) })
+                .collect()
+        })
+        .collect();
+    let out_sum: Vec<f64> = weights.iter().map(|row| row.iter().sum()).collect();
+    let mut score = vec![1.0f64; n];
+    for _ in 0..40 {
+        let next: Vec<f64> = (0..n)
+            .map(|b| {
+                let incoming: f64 = (0..n)
+                    .filter(|&a| out_sum[a] > 0.0)
+                    .map(|a| weights[a][b] / out_sum[a] * score[a])
+                    .sum();
+                0.15 + 0.85 * incoming
+            })
+            .collect();
+        score = next;
+    }
+    // Prefer readable lengths and, slightly, the start of the story.
+    for (i, s) in score.iter_mut().enumerate() {
+        let len = units[i].chars().count();
+        if !(10..=MAX_UNIT_CHARS).contains(&len) {
+            *s *= 0.5;
+        }
+        *s *= 1.0 + 0.3 / (1.0 + i as f64);
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
+    let mut picked: Vec<usize> = Vec::new();
+    for i in order {
+        if picked.len() == want {
+            break;
+        }
+        let redundant = picked.iter().any(|&j| {
+            let inter = words[i].intersection(&words[j]).count() as f64;
+            let smaller = words[i].len().min(words[j].len()).max(1) as f64;
+            inter / smaller > 0.6
+        });
+        if !redundant {
+            picked.push(i);
+        }
+    }
+    picked.sort_unstable();
+    picked
+}
+
+/// A number with something after it, or a Chinese numeral with a unit.
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\d|百分之|[零一二三四五六七八九十两几]*[十百千万亿][零一二三四五六七八九十百千万亿]*(?:万|亿|倍|个|项|名|家|次|人|元|吨|亩|公里|千米|米|座|所|条|批|户|套|多|余)",
+    )
+    .expect("valid regex")
+});
+
+/// Clauses that are only a date or time, not a fact worth listing.
+static ONLY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上午|下午|晚)?(?:\d{1,2}[时:：]\d{0,2}分?)?$",
+    )
+    .expect("valid regex")
+});
+
+/// Clause starts that need the clause before them to say what the number is about.
+static NEEDS_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:是|为|达|达到|增长|增加|下降|减少|同比|环比|占|约|共|其中|分别|较|比|超过|累计|合计|总计|全年|预计)")
+        .expect("valid regex")
+});
+
+/// Numbers in the text, each as the shortest clause that still says what it counts.
+fn figures(body: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in body {
+        for s in sentences(p) {
+            let sentence = &p[s];
+            let parts: Vec<&str> = clauses(sentence)
+                .into_iter()
+                .map(|r| strip_clause_end(&sentence[r]))
+                .collect();
+            for (i, clause) in parts.iter().enumerate() {
+                let clause = clause.trim_end_matches(['。', '！', '？', '；']);
+                if !NUMBER.is_match(clause) || ONLY_DATE.is_match(clause) {
+                    continue;
+                }
+                let text =
+                    if i > 0 && (clause.chars().count() < 8 || NEEDS_SUBJECT.is_match(clause)) {
+                        format!("{}，{clause}", parts[i - 1])
+                    } else {
+                        clause.to_string()
+                    };
+                if text.chars().count() > 80 || out.contains(&text) {
+                    continue;
+                }
+                out.push(text);
+                if out.len() == MAX_FIGURES {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Up to eight keywords: jieba's TextRank over the title and body, nouns and verbs only,
+/// without stop words or single characters.
+fn keywords(seg: &Segmenter, title: &str, body: &[&str]) -> Vec<String> {
+    let mut builder = KeywordExtractConfig::builder()
+        .use_hmm(true)
+        .min_keyword_length(2);
+    for w in seg.stop_words() {
+        builder = builder.add_stop_word(w.to_string());
+    }
+    let rank = TextRank::new(5, builder.build());
+    let text = format!("{title}。{}", body.join("\n"));
+    let pos = ["n", "nr", "ns", "nt", "nz", "vn", "v", "l", "eng"]
+        .map(String::from)
+        .to_vec();
+    let mut out: Vec<String> = Vec::new();
+    for k in rank.extract_keywords(seg.jieba(), &text, KEYWORDS * 2, pos) {
+        let word = k.keyword.trim().to_string();
+        if word.chars().count() < 2
+            || word.chars().all(|c| c.is_ascii_digit())
+            || out.contains(&word)
+        {
+            continue;
+        }
+        out.push(word);
+        if out.len() == KEYWORDS {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lede_keeps_short_sentences_and_cuts_long_ones() {
+        assert_eq!(
+            lede_of("市里召开会议。会议要求加强值守。"),
+            "市里召开会议。"
+        );
+        assert_eq!(
+            lede_of(
+                "忻州市委书记朱晓东主持召开全市黄河流域生态保护和高质量发展领导小组全体会议,进一步贯彻落实全省会议精神,对当前重点工作进行再安排再部署。"
+            ),
+            "忻州市委书记朱晓东主持召开全市黄河流域生态保护和高质量发展领导小组全体会议"
+        );
+        assert_eq!(
+            lede_of(
+                "昨晚，中联航空成都飞北京一架航班被发现有多人吸烟，后因天气原因备降太原机场，几名乘客在舱门边吸烟被发现。"
+            ),
+            "中联航空成都飞北京一架航班被发现有多人吸烟"
+        );
+        assert_eq!(lede_of(""), "");
+        assert_eq!(
+            lede_of(
+                "没有标点的一段很长很长的文字没有标点的一段很长很长的文字没有标点的一段很长很长的文字"
+            ),
+            "没有标点的一段很长很长的文字没有标点的一段很长很长的文字没有标点的一段很长很长的文字"
+        );
+    }
+
+    #[test]
+    fn figures_say_what_the_number_is() {
+        let body = [
+            "忻州作为黄河入晋第一市,50.8%的国土面积在黄河流域,31.3%的市域人口沿黄河而居。黄河于我们而言,是蜿蜒171公里、哺育西部8县的“生计”河、生态河。6月20日,会议召开。",
+        ];
+        let f = figures(&body);
+        assert_eq!(f[0], "50.8%的国土面积在黄河流域");
+        assert_eq!(f[1], "31.3%的市域人口沿黄河而居");
+        assert_eq!(
+            f[2],
+            "黄河于我们而言，是蜿蜒171公里、哺育西部8县的“生计”河、生态河"
+        );
+        assert_eq!(f.len(), 3, "a bare date is not a figure: {f:?}");
+    }
+
+    #[test]
+    fn units_cut_text_without_punctuation() {
+        let blob = "字".repeat(500);
+        let u = units(&blob);
+        assert_eq!(u.len(), 4);
+        assert!(u.iter().all(|s| s.chars().count() <= MAX_UNIT_CHARS));
+    }
+}

@@ -1,0 +1,31 @@
+//! `jianbao summary ID`: an article's lede, key points, figures and keywords.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::Context;
+use crate::render;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The article's id, as shown by `search`, `latest` or `check`.
+    id: String,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let engine = ctx.engine()?;
+    let Some(summary) = engine.summary(&args.id) else {
+        eprintln!(
+            "No article has the id {:?}. `jianbao latest` and `jianbao search WORDS` show ids.",
+            args.id
+        );
+        return Ok(ExitCode::FAILURE);
+    };
+    let mut out = std::io::stdout().lock();
+    if ctx.json {
+        writeln!(out, "{}", render::json::to_pretty(&summary))?;
+    } else {
+        write!(out, "{}", render::text::summary(&summary))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,303 @@
+//! `jianbao eval`: measures retrieval, answers and ledes on the public data in
+//! `../shared/data` (path configurable), the same way as the Python baseline in `bench/`.
+//!
+//! - CMRC 2018 trial and DRCD dev (SQuAD-style): each paragraph becomes an article, indexed
+//!   with every 2025 新闻联播 paragraph as distractors; each question is asked; the gold
+//!   paragraph's rank gives R@1, R@5, MRR@10, and the best (three best) answer sentences
+//!   containing a gold answer give answer@1 (answer@3). The same questions asked of the
+//!   distractors alone measure how often the engine answers when it should not.
+//! - LCSTS part III (rated ≥ 3): char-level ROUGE-1/2/L F1 of our lede and of Lead-1.
+
+mod rouge;
+mod squad;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use crate::answer::{Engine, lede_of};
+use crate::config::Config;
+use crate::corpus::{self, Article, Corpus};
+use crate::text::{Segmenter, sentences};
+
+pub use rouge::{Rouge, rouge_chars};
+
+/// What to evaluate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The folder with `cmrc2018/`, `drcd/`, `lcsts_part3/`, `xinwenlianbo/`.
+    pub data: PathBuf,
+    /// Datasets to run (`cmrc`, `drcd`, `lcsts`); empty means all.
+    pub only: Vec<String>,
+    /// Use at most this many questions (or LCSTS records) per dataset.
+    pub limit: Option<usize>,
+    /// Distractor stories (JSON Lines), relative to `data`.
+    pub distractors: PathBuf,
+}
+
+impl Options {
+    pub fn new(data: PathBuf) -> Self {
+        Self {
+            data,
+            only: Vec::new(),
+            limit: None,
+            distractors: PathBuf::from("xinwenlianbo/xwlb_stories_2025.jsonl"),
+        }
+    }
+
+    fn wants(&self, name: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o == name)
+    }
+}
+
+/// Retrieval and answer figures for one SQuAD-style dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct QaReport {
+    pub dataset: String,
+    pub questions: usize,
+    pub documents: u64,
+    pub recall_at_1: f64,
+    pub recall_at_5: f64,
+    pub mrr_at_10: f64,
+    pub answer_at_1: f64,
+    pub answer_at_3: f64,
+    /// Share of questions the engine answered (did not say "not found").
+    pub answered: f64,
+    /// answer@1 among the answered questions.
+    pub answered_correct: f64,
+    /// Share of questions answered when their paragraphs are not in the index at all
+    /// (lower is better: those answers cannot be right).
+    pub answered_without_source: f64,
+    pub index_seconds: f64,
+    pub ms_per_question: f64,
+}
+
+/// Lede quality on LCSTS.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedeReport {
+    pub records: usize,
+    pub lede: Rouge,
+    pub lead1: Rouge,
+}
+
+/// Everything `eval` measured; absent datasets are listed in `skipped`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub qa: Vec<QaReport>,
+    pub lcsts: Option<LedeReport>,
+    pub skipped: Vec<String>,
+}
+
+/// Runs the evaluation. A dataset whose files are absent is skipped with a message.
+pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow::Result<Report> {
+    let mut report = Report {
+        qa: Vec::new(),
+        lcsts: None,
+        skipped: Vec::new(),
+    };
+    let squad_sets = [
+        ("cmrc", "cmrc2018/cmrc2018_trial.json"),
+        ("drcd", "drcd/DRCD_dev.json"),
+    ];
+    let needs_distractors = squad_sets
+        .iter()
+        .any(|(n, p)| options.wants(n) && options.data.join(p).exists());
+    let distractors = if needs_distractors {
+        let path = options.data.join(&options.distractors);
+        if path.exists() {
+            let c = corpus::load_dir(&path, &config.load_options())
+                .with_context(|| format!("cannot read distractors {}", path.display()))?;
+            Some(c.articles)
+        } else {
+            report.skipped.push(format!(
+                "distractors: {} not found; indexing the datasets alone",
+                path.display()
+            ));
+            None
+        }
+    } else {
+        None
+    };
+    for (name, rel) in squad_sets {
+        if !options.wants(name) {
+            continue;
+        }
+        let path = options.data.join(rel);
+        if !path.exists() {
+            report
+                .skipped
+                .push(format!("{name}: {} not found", path.display()));
+            continue;
+        }
+        let set = squad::load(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let distractors = distractors.clone().unwrap_or_default();
+        report.qa.push(evaluate_qa(
+            name,
+            &set,
+            distractors,
+            options.limit,
+            config,
+            segmenter,
+        )?);
+    }
+    if options.wants("lcsts") {
+        let path = options.data.join("lcsts_part3/lcsts_part3.jsonl");
+        if path.exists() {
+            report.lcsts = Some(evaluate_ledes(&path, options.limit)?);
+        } else {
+            report
+                .skipped
+                .push(format!("lcsts: {} not found", path.display()));
+        }
+    }
+    Ok(report)
+}
+
+fn build(articles: Vec<Article>, config: &Config, segmenter: &Segmenter) -> anyhow::Result<Engine> {
+    let corpus = Corpus {
+        articles,
+        ..Corpus::default()
+    };
+    Ok(Engine::from_corpus(
+        corpus,
+        config,
+        segmenter.clone(),
+        Default::default(),
+        &|_, _| {},
+    )?)
+}
+
+fn evaluate_qa(
+    name: &str,
+    set: &squad::Dataset,
+    distractors: Vec<Article>,
+    limit: Option<usize>,
+    config: &Config,
+    segmenter: &Segmenter,
+) -> anyhow::Result<QaReport> {
+    let started = Instant::now();
+    let mut articles = set.articles();
+    let gold_ids: std::collections::HashSet<String> =
+        articles.iter().map(|a| a.id.clone()).collect();
+    articles.extend(distractors.iter().cloned());
+    let engine = build(articles, config, segmenter)?;
+    let index_seconds = started.elapsed().as_secs_f64();
+    let questions: Vec<squad::Question> =
+        set.questions().take(limit.unwrap_or(usize::MAX)).collect();
+    let n = questions.len().max(1) as f64;
+
+    let (mut r1, mut r5, mut mrr, mut a1, mut a3, mut answered, mut answered_ok) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let asked = Instant::now();
+    for q in &questions {
+        let trace = engine.ask_trace(&q.question, 10);
+        let rank = trace
+            .paragraphs
+            .iter()
+            .position(|(a, _)| engine.articles()[*a].id == q.paragraph_id)
+            .map(|r| r + 1);
+        if let Some(rank) = rank {
+            r1 += f64::from(u8::from(rank == 1));
+            r5 += f64::from(u8::from(rank <= 5));
+            mrr += 1.0 / rank as f64;
+        }
+        // Answers come from the paragraphs `ask` reads (the best five), as in the bot.
+        let top: Vec<&str> = trace
+            .candidates
+            .iter()
+            .filter(|c| {
+                trace
+                    .paragraphs
+                    .iter()
+                    .take(5)
+                    .any(|(a, p)| *a == c.article && *p == Some(c.paragraph))
+            })
+            .take(3)
+            .map(|c| engine.candidate_text(c))
+            .collect();
+        let contains = |s: &&str| q.answers.iter().any(|ans| s.contains(ans.as_str()));
+        let hit1 = top.first().is_some_and(contains);
+        a1 += f64::from(u8::from(hit1));
+        a3 += f64::from(u8::from(top.iter().any(contains)));
+        let answer = engine.ask(&q.question);
+        if answer.answered {
+            answered += 1.0;
+            answered_ok +=
+                f64::from(u8::from(answer.sentence.as_deref().is_some_and(|s| {
+                    q.answers.iter().any(|a| s.contains(a.as_str()))
+                })));
+        }
+    }
+    let ms_per_question = asked.elapsed().as_secs_f64() * 1000.0 / n / 2.0;
+
+    // The same questions without their sources: every answer would be a wrong one.
+    let without: Vec<Article> = distractors
+        .into_iter()
+        .filter(|a| !gold_ids.contains(&a.id))
+        .collect();
+    let blind = build(without, config, segmenter)?;
+    let false_answers = questions
+        .iter()
+        .filter(|q| blind.ask(&q.question).answered)
+        .count();
+
+    Ok(QaReport {
+        dataset: name.to_string(),
+        questions: questions.len(),
+        documents: engine.stats().paragraphs,
+        recall_at_1: r1 / n,
+        recall_at_5: r5 / n,
+        mrr_at_10: mrr / n,
+        answer_at_1: a1 / n,
+        answer_at_3: a3 / n,
+        answered: answered / n,
+        answered_correct: if answered > 0.0 {
+            answered_ok / answered
+        } else {
+            0.0
+        },
+        answered_without_source: false_answers as f64 / n,
+        index_seconds,
+        ms_per_question,
+    })
+}
+
+/// One LCSTS record.
+#[derive(serde::Deserialize)]
+struct LcstsRecord {
+    human_label: u8,
+    summary: String,
+    text: String,
+}
+
+fn evaluate_ledes(path: &Path, limit: Option<usize>) -> anyhow::Result<LedeReport> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut lede = Rouge::default();
+    let mut lead1 = Rouge::default();
+    let mut records = 0usize;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let r: LcstsRecord =
+            serde_json::from_str(line).with_context(|| format!("bad LCSTS line: {line}"))?;
+        if r.human_label < 3 {
+            continue;
+        }
+        if limit.is_some_and(|l| records >= l) {
+            break;
+        }
+        records += 1;
+        let first = sentences(&r.text)
+            .first()
+            .map(|s| r.text[s.clone()].to_string())
+            .unwrap_or_default();
+        lead1.add(&rouge_chars(&first, &r.summary));
+        lede.add(&rouge_chars(&lede_of(&r.text), &r.summary));
+    }
+    Ok(LedeReport {
+        records,
+        lede: lede.mean(),
+        lead1: lead1.mean(),
+    })
+}
