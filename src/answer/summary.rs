@@ -2,7 +2,7 @@
 //! article's own enumerated items or else its most central sentences, the figures (numbers
 //! with what they count), and keywords.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use jieba_rs::{KeywordExtract, KeywordExtractConfig, TextRank};
@@ -48,12 +48,24 @@ const KEYWORDS: usize = 8;
 impl Engine {
     /// The key points of the article with this id, or `None` if there is no such article.
     pub fn summary(&self, id: &str) -> Option<Summary> {
-        self.article(id).map(|a| summarize(&self.segmenter, a))
+        self.article(id).map(|a| summarize(self, a))
+    }
+
+    /// The lede of an article: its central clauses, from the first paragraph.
+    pub fn lede(&self, a: &Article) -> String {
+        let first = a
+            .paragraphs
+            .first()
+            .map_or("", |p| p.get(a.byline_len..).unwrap_or(p).trim_start());
+        lede_of(first, &|gram| {
+            self.index.bigram_idf(&self.segmenter.normalize(gram))
+        })
     }
 }
 
 /// Summarises one article.
-pub fn summarize(seg: &Segmenter, a: &Article) -> Summary {
+pub fn summarize(engine: &Engine, a: &Article) -> Summary {
+    let seg = &engine.segmenter;
     let mut notes = Vec::new();
     let body: Vec<&str> = a
         .paragraphs
@@ -71,7 +83,7 @@ pub fn summarize(seg: &Segmenter, a: &Article) -> Summary {
     if body.is_empty() {
         notes.push("the article has no body text; only its title is known".to_string());
     }
-    let lede = body.first().map(|p| lede_of(p)).unwrap_or_default();
+    let lede = engine.lede(a);
     let (key_points, key_points_kind) = key_points(seg, &body);
     if key_points_kind == KeyPointsKind::None && !body.is_empty() {
         notes.push("too little text for key points beyond the lede".to_string());
@@ -97,39 +109,82 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// A lede is cut to its main clause when longer than this many characters.
-const LEDE_MAX_CHARS: usize = 40;
-/// ... and grows clause by clause until at least this long.
-const LEDE_MIN_CHARS: usize = 12;
+/// The lede grows clause by clause until it has at least this many letters and digits.
+const LEDE_MIN_CHARS: usize = 20;
+/// Clauses shorter than this (letters and digits) are not lede material on their own.
+const LEDE_MIN_CLAUSE: usize = 6;
 
-/// The first sentence of the body, shortened to its main clause when it is long.
-pub fn lede_of(first_paragraph: &str) -> String {
-    let Some(first) = sentences(first_paragraph).into_iter().next() else {
+/// The lede of a first paragraph: its most central clauses, in order. A clause is central
+/// when its character bigrams recur in the paragraph and are rare in the corpus (`idf`),
+/// with a preference for the start; lead-ins that only say when or who reported are left
+/// out. Everything in it is the article's own words.
+pub fn lede_of(paragraph: &str, idf: &dyn Fn(&str) -> f32) -> String {
+    let parts: Vec<&str> = sentences(paragraph)
+        .into_iter()
+        .flat_map(|s| {
+            clauses(&paragraph[s.clone()])
+                .into_iter()
+                .map(move |c| (s.start + c.start)..(s.start + c.end))
+        })
+        .map(|r| &paragraph[r])
+        .collect();
+    let Some(first) = parts.first() else {
         return String::new();
     };
-    let sentence = &first_paragraph[first];
-    if sentence.chars().count() <= LEDE_MAX_CHARS {
-        return sentence.to_string();
+    let all = bigrams_of(paragraph);
+    let mut tf: HashMap<&str, f32> = HashMap::new();
+    for g in &all {
+        *tf.entry(g.as_str()).or_insert(0.0) += 1.0;
     }
-    let mut out = String::new();
-    for r in clauses(sentence) {
-        let clause = strip_clause_end(&sentence[r]);
-        if out.is_empty() && LEAD_IN.is_match(clause) {
+    let mut scored: Vec<(f32, usize)> = Vec::new();
+    for (k, clause) in parts.iter().enumerate() {
+        let letters = clause.chars().filter(|c| c.is_alphanumeric()).count();
+        if letters < LEDE_MIN_CLAUSE || LEAD_IN.is_match(strip_clause_end(clause)) {
             continue;
         }
-        if !out.is_empty() {
-            out.push('，');
+        let own = bigrams_of(clause);
+        let unique: HashSet<&str> = own.iter().map(String::as_str).collect();
+        if unique.is_empty() {
+            continue;
         }
-        out.push_str(clause.trim_end_matches(['。', '！', '？', '.', '!', '?']));
-        if out.chars().count() >= LEDE_MIN_CHARS {
+        let score: f32 = unique
+            .iter()
+            .map(|g| {
+                let own_count = own.iter().filter(|o| o.as_str() == *g).count() as f32;
+                (tf.get(g).copied().unwrap_or(0.0) - own_count + 0.5) * idf(g)
+            })
+            .sum::<f32>()
+            / unique.len() as f32;
+        scored.push((score * (1.0 + 1.0 / (1.0 + k as f32)), k));
+    }
+    if scored.is_empty() {
+        return sentences(paragraph).first().map_or_else(
+            || (*first).to_string(),
+            |s| paragraph[s.clone()].to_string(),
+        );
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut chosen = Vec::new();
+    let mut letters = 0;
+    for (_, k) in scored {
+        if letters >= LEDE_MIN_CHARS {
             break;
         }
+        chosen.push(k);
+        letters += parts[k].chars().filter(|c| c.is_alphanumeric()).count();
     }
-    if out.is_empty() {
-        sentence.to_string()
-    } else {
-        out
-    }
+    chosen.sort_unstable();
+    chosen
+        .iter()
+        .map(|&k| strip_clause_end(parts[k]).trim_end_matches(['。', '！', '？', '.', '!', '?']))
+        .collect::<Vec<_>>()
+        .join("，")
+}
+
+/// Character bigrams of the letters and digits of `text` (punctuation and spaces skipped).
+fn bigrams_of(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    chars.windows(2).map(|w| w.iter().collect()).collect()
 }
 
 /// The article's own list if it has one; else its central sentences.
@@ -348,30 +403,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lede_keeps_short_sentences_and_cuts_long_ones() {
-        assert_eq!(
-            lede_of("市里召开会议。会议要求加强值守。"),
-            "市里召开会议。"
-        );
+    fn lede_takes_central_clauses_of_the_first_paragraph() {
+        let flat = |_: &str| 1.0;
         assert_eq!(
             lede_of(
-                "忻州市委书记朱晓东主持召开全市黄河流域生态保护和高质量发展领导小组全体会议,进一步贯彻落实全省会议精神,对当前重点工作进行再安排再部署。"
+                "忻州市委书记朱晓东主持召开全市黄河流域生态保护和高质量发展领导小组全体会议,进一步贯彻落实全省会议精神,对当前重点工作进行再安排再部署。市委副书记、市长李建国出席。",
+                &flat
             ),
             "忻州市委书记朱晓东主持召开全市黄河流域生态保护和高质量发展领导小组全体会议"
         );
-        assert_eq!(
-            lede_of(
-                "昨晚，中联航空成都飞北京一架航班被发现有多人吸烟，后因天气原因备降太原机场，几名乘客在舱门边吸烟被发现。"
-            ),
-            "中联航空成都飞北京一架航班被发现有多人吸烟"
+        let lede = lede_of(
+            "昨晚，中联航空成都飞北京一架航班被发现有多人吸烟。后因天气原因，飞机备降太原机场。几名乘客在舱门边吸烟被发现。",
+            &flat,
         );
-        assert_eq!(lede_of(""), "");
-        assert_eq!(
-            lede_of(
-                "没有标点的一段很长很长的文字没有标点的一段很长很长的文字没有标点的一段很长很长的文字"
-            ),
-            "没有标点的一段很长很长的文字没有标点的一段很长很长的文字没有标点的一段很长很长的文字"
+        assert!(
+            lede.starts_with("中联航空成都飞北京一架航班被发现有多人吸烟"),
+            "{lede}"
         );
+        assert_eq!(lede_of("", &flat), "");
+        let blob = "没有标点的一段很长的文字".repeat(3);
+        assert_eq!(lede_of(&blob, &flat), blob);
+        assert_eq!(lede_of("短。", &flat), "短。");
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct Args {
     /// At most this many questions (LCSTS records) per dataset, for a quick run.
     #[arg(long)]
     limit: Option<usize>,
+    /// Write the questions whose best sentence missed the answer to FILE.<dataset>.jsonl.
+    #[arg(long, value_name = "FILE")]
+    dump: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -28,6 +31,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut options = Options::new(args.data);
     options.only = args.only;
     options.limit = args.limit;
+    options.dump = args.dump;
     let report = eval::run(&options, &ctx.config, &segmenter)?;
     let mut out = std::io::stdout().lock();
     if ctx.json {

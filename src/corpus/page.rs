@@ -125,9 +125,11 @@ fn is_nav_line(line: &str) -> bool {
 fn is_breadcrumb(line: &str) -> bool {
     let parts: Vec<&str> = line.split(['>', '»', '＞']).map(str::trim).collect();
     parts.len() >= 2
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().count() <= 8)
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars().count() <= 8
+                && p.chars().all(|c| c.is_alphanumeric() || c == ' ')
+        })
 }
 
 /// Labelled metadata in header lines: `发布时间：2022-06-20 10:00 来源：新华网 作者：张三`.
@@ -416,6 +418,7 @@ mod tests {
             assert!(is_furniture(line), "{line:?} should be furniture");
         }
         for line in [
+            "网友热议<b>标签</b> & “转义”",
             "会议以视频形式召开,宁武、静乐设分会场。",
             "朱晓东强调",
             "李建国出席",

@@ -17,7 +17,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::answer::{Engine, lede_of};
+use crate::answer::Engine;
 use crate::config::Config;
 use crate::corpus::{self, Article, Corpus};
 use crate::text::{Segmenter, sentences};
@@ -35,6 +35,8 @@ pub struct Options {
     pub limit: Option<usize>,
     /// Distractor stories (JSON Lines), relative to `data`.
     pub distractors: PathBuf,
+    /// Write the questions whose best sentence missed the answer here (JSON Lines).
+    pub dump: Option<PathBuf>,
 }
 
 impl Options {
@@ -44,6 +46,7 @@ impl Options {
             only: Vec::new(),
             limit: None,
             distractors: PathBuf::from("xinwenlianbo/xwlb_stories_2025.jsonl"),
+            dump: None,
         }
     }
 
@@ -133,11 +136,16 @@ pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow:
         }
         let set = squad::load(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let distractors = distractors.clone().unwrap_or_default();
+        let dump = options
+            .dump
+            .as_ref()
+            .map(|d| d.with_extension(format!("{name}.jsonl")));
         report.qa.push(evaluate_qa(
             name,
             &set,
             distractors,
-            options.limit,
+            options,
+            dump.as_deref(),
             config,
             segmenter,
         )?);
@@ -145,7 +153,7 @@ pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow:
     if options.wants("lcsts") {
         let path = options.data.join("lcsts_part3/lcsts_part3.jsonl");
         if path.exists() {
-            report.lcsts = Some(evaluate_ledes(&path, options.limit)?);
+            report.lcsts = Some(evaluate_ledes(&path, options.limit, config, segmenter)?);
         } else {
             report
                 .skipped
@@ -173,7 +181,8 @@ fn evaluate_qa(
     name: &str,
     set: &squad::Dataset,
     distractors: Vec<Article>,
-    limit: Option<usize>,
+    options: &Options,
+    dump: Option<&Path>,
     config: &Config,
     segmenter: &Segmenter,
 ) -> anyhow::Result<QaReport> {
@@ -184,12 +193,18 @@ fn evaluate_qa(
     articles.extend(distractors.iter().cloned());
     let engine = build(articles, config, segmenter)?;
     let index_seconds = started.elapsed().as_secs_f64();
-    let questions: Vec<squad::Question> =
-        set.questions().take(limit.unwrap_or(usize::MAX)).collect();
+    let questions: Vec<squad::Question> = set
+        .questions()
+        .take(options.limit.unwrap_or(usize::MAX))
+        .collect();
     let n = questions.len().max(1) as f64;
 
     let (mut r1, mut r5, mut mrr, mut a1, mut a3, mut answered, mut answered_ok) =
         (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let mut misses = match dump {
+        Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => None,
+    };
     let asked = Instant::now();
     for q in &questions {
         let trace = engine.ask_trace(&q.question, 10);
@@ -219,6 +234,15 @@ fn evaluate_qa(
             .collect();
         let contains = |s: &&str| q.answers.iter().any(|ans| s.contains(ans.as_str()));
         let hit1 = top.first().is_some_and(contains);
+        if !hit1 && let Some(out) = misses.as_mut() {
+            use std::io::Write as _;
+            let line = serde_json::json!({
+                "question": q.question, "answers": q.answers, "gold_rank": rank,
+                "type": format!("{:?}", trace.info.answer_type), "words": trace.info.words,
+                "top": top, "scores": trace.candidates.iter().take(3).map(|c| c.score).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{line}")?;
+        }
         a1 += f64::from(u8::from(hit1));
         a3 += f64::from(u8::from(top.iter().any(contains)));
         let answer = engine.ask(&q.question);
@@ -272,31 +296,50 @@ struct LcstsRecord {
     text: String,
 }
 
-fn evaluate_ledes(path: &Path, limit: Option<usize>) -> anyhow::Result<LedeReport> {
+fn evaluate_ledes(
+    path: &Path,
+    limit: Option<usize>,
+    config: &Config,
+    segmenter: &Segmenter,
+) -> anyhow::Result<LedeReport> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut records: Vec<LcstsRecord> = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        records
+            .push(serde_json::from_str(line).with_context(|| format!("bad LCSTS line: {line}"))?);
+    }
+    // Every post is an article of the corpus, so rarity comes from the posts themselves,
+    // as it would in the bot.
+    let articles = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Article::new(format!("lcsts-{i}"), "", vec![r.text.clone()]))
+        .collect();
+    let engine = build(articles, config, segmenter)?;
     let mut lede = Rouge::default();
     let mut lead1 = Rouge::default();
-    let mut records = 0usize;
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let r: LcstsRecord =
-            serde_json::from_str(line).with_context(|| format!("bad LCSTS line: {line}"))?;
+    let mut count = 0usize;
+    for (i, r) in records.iter().enumerate() {
         if r.human_label < 3 {
             continue;
         }
-        if limit.is_some_and(|l| records >= l) {
+        if limit.is_some_and(|l| count >= l) {
             break;
         }
-        records += 1;
+        count += 1;
         let first = sentences(&r.text)
             .first()
             .map(|s| r.text[s.clone()].to_string())
             .unwrap_or_default();
         lead1.add(&rouge_chars(&first, &r.summary));
-        lede.add(&rouge_chars(&lede_of(&r.text), &r.summary));
+        lede.add(&rouge_chars(
+            &engine.lede(&engine.articles()[i]),
+            &r.summary,
+        ));
     }
     Ok(LedeReport {
-        records,
+        records: count,
         lede: lede.mean(),
         lead1: lead1.mean(),
     })

@@ -222,6 +222,14 @@ impl SearchIndex {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
+    /// Inverse document frequency of a normalised character bigram (or lone character).
+    pub fn bigram_idf(&self, gram: &str) -> f32 {
+        let term = tantivy::Term::from_field_text(self.fields.text_bigram, gram);
+        let df = self.searcher.doc_freq(&term).unwrap_or(0) as f32;
+        let n = self.documents.max(1) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
     /// Turns user text into query terms; never fails (see [`QueryPlan`]).
     pub fn plan(&self, query: &str) -> QueryPlan {
         QueryPlan::new(&self.segmenter, query)

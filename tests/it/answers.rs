@@ -1,0 +1,221 @@
+//! Key points and answers on the seed and fixtures, and `jianbao eval` on a small slice
+//! of fixture data (so the evaluation command cannot rot).
+
+use jianbao::answer::{AnswerType, KeyPointsKind, classify};
+
+use crate::common::*;
+
+#[test]
+fn seed_key_points_golden() {
+    let s = ENGINE.summary(SEED_ID).expect("seed summary");
+    assert_eq!(s.key_points_kind, KeyPointsKind::Enumerated);
+    assert_eq!(
+        s.key_points,
+        [
+            "一要立足“千秋大计”担使命",
+            "二要立足“问题导向”抓整改",
+            "三要立足“生态屏障”抓重点",
+            "四要立足“能源流域”谋项目",
+            "五要立足“黄河文化”讲故事",
+            "六要立足“民心所向”办实事",
+            "七要立足“规划引领”下功夫",
+            "八要立足“太忻机遇”求突破",
+        ]
+    );
+    assert_eq!(
+        s.lede,
+        "忻州市委书记朱晓东主持召开全市黄河流域生态保护和高质量发展领导小组全体会议"
+    );
+    for f in ["50.8%的国土面积在黄河流域", "31.3%的市域人口沿黄河而居"] {
+        assert!(
+            s.figures.iter().any(|x| x == f),
+            "figure {f:?} missing from {:?}",
+            s.figures
+        );
+    }
+    assert!(
+        s.figures.iter().any(|x| x.contains("171公里")),
+        "{:?}",
+        s.figures
+    );
+    assert!(
+        !s.figures
+            .iter()
+            .any(|x| x.contains("一项") || x.contains("6月20日")),
+        "{:?}",
+        s.figures
+    );
+    assert!((5..=8).contains(&s.keywords.len()), "{:?}", s.keywords);
+    assert!(
+        s.keywords.iter().any(|k| k == "黄河流域" || k == "黄河"),
+        "{:?}",
+        s.keywords
+    );
+    assert!(
+        !s.keywords.iter().any(|k| k.chars().count() < 2),
+        "{:?}",
+        s.keywords
+    );
+}
+
+#[test]
+fn summaries_of_other_shapes() {
+    // Short single-paragraph story, a story with 一是/二是, and English.
+    for id in [
+        "xw-20240601-02",
+        "xinhua_flood",
+        "reservoir",
+        "traditional_taiwan",
+        "hostile_markup",
+    ] {
+        let s = ENGINE
+            .summary(id)
+            .unwrap_or_else(|| panic!("summary of {id}"));
+        assert!(!s.lede.is_empty(), "{id}: empty lede");
+    }
+    let flood = ENGINE.summary("xinhua_flood").unwrap();
+    assert_eq!(flood.key_points_kind, KeyPointsKind::Central);
+    assert!(
+        (1..=5).contains(&flood.key_points.len()),
+        "{:?}",
+        flood.key_points
+    );
+    assert!(
+        flood.figures.iter().any(|f| f.contains("1.2万人")),
+        "{:?}",
+        flood.figures
+    );
+    let reservoir = ENGINE.summary("reservoir").unwrap();
+    assert_eq!(
+        reservoir.key_points,
+        ["一是保障河道生态基流", "二是改善沿线水环境"]
+    );
+    assert!(ENGINE.summary("no-such-article").is_none());
+}
+
+#[test]
+fn summaries_never_fail_on_odd_text() {
+    use jianbao::corpus::Article;
+    let odd = [
+        Article::new("blob", "无标点", vec!["没有任何标点符号的一长段文字".repeat(40)]),
+        Article::new("en", "English news", vec!["The river flooded the valley on Monday. Thousands were moved to safety. Officials said the water would fall by Friday.".into()]),
+        Article::new("empty", "只有标题", vec![]),
+        Article::new("one", "一句话", vec!["只有一句话。".into()]),
+    ];
+    for a in &odd {
+        let s = jianbao::answer::summarize(&ENGINE, a);
+        if a.paragraphs.is_empty() {
+            assert!(
+                !s.notes.is_empty(),
+                "{}: an empty answer needs a reason",
+                a.id
+            );
+        } else {
+            assert!(!s.lede.is_empty(), "{}: empty lede", a.id);
+        }
+        for p in &s.key_points {
+            assert!(p.chars().count() <= 200, "{}: key point too long", a.id);
+        }
+    }
+}
+
+#[test]
+fn seed_questions_are_answered() {
+    let cases = [
+        ("黄河在忻州流经多少公里？", "171公里"),
+        ("谁主持召开了会议？", "朱晓东"),
+        ("忻州有百分之多少的国土面积在黄河流域？", "50.8%"),
+        ("市长是谁？", "李建国"),
+        ("太忻一体化经济区建设是谁作出的重大决策？", "省委"),
+    ];
+    for (q, want) in cases {
+        let a = ENGINE.ask(q);
+        assert!(a.answered, "{q:?} should be answered");
+        let sentence = a.sentence.as_deref().unwrap_or("");
+        assert!(
+            sentence.contains(want),
+            "{q:?}: {sentence:?} should contain {want:?}"
+        );
+        assert_eq!(a.article_id.as_deref(), Some(SEED_ID), "{q:?}");
+        assert_eq!(
+            a.date.map(|d| d.to_string()).as_deref(),
+            Some("2022-06-20"),
+            "{q:?}"
+        );
+        assert!(a.supporting.len() <= 2);
+        assert!(a.confidence > 0.0 && a.confidence <= 1.0);
+    }
+}
+
+#[test]
+fn unanswerable_questions_say_so() {
+    for q in [
+        "长江有多长？",
+        "苹果手机多少钱？",
+        "火星上有没有水？",
+        "什么？",
+        "",
+        "？？？",
+        "的了吗",
+    ] {
+        let a = ENGINE.ask(q);
+        assert!(
+            !a.answered,
+            "{q:?} must not be answered, got {:?}",
+            a.sentence
+        );
+        assert!(a.sentence.is_none() && a.article_id.is_none(), "{q:?}");
+    }
+    let a = ENGINE.ask("长江有多长？");
+    assert_eq!(
+        a.suggested_search.as_deref(),
+        Some("长江"),
+        "a search suggestion"
+    );
+}
+
+#[test]
+fn answer_types() {
+    assert_eq!(
+        classify("黄河在忻州流经多少公里？"),
+        (AnswerType::Number, Some("公里".into()))
+    );
+    assert_eq!(classify("谁主持召开了会议？").0, AnswerType::Person);
+    assert_eq!(classify("会议在哪里召开？").0, AnswerType::Place);
+    assert_eq!(classify("会议是什么时候召开的？").0, AnswerType::Time);
+    assert_eq!(classify("为什么要开会？").0, AnswerType::Reason);
+}
+
+#[test]
+fn eval_runs_on_a_small_slice() {
+    let data = root().join("tests/fixtures/eval");
+    let o = jianbao(&["eval", "--json", "--data", data.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+    let cmrc = &report["qa"][0];
+    assert_eq!(cmrc["dataset"], "cmrc");
+    assert_eq!(cmrc["questions"], 5);
+    assert!(cmrc["recall_at_1"].as_f64().unwrap() >= 0.8, "{cmrc}");
+    assert!(cmrc["answer_at_3"].as_f64().unwrap() >= 0.8, "{cmrc}");
+    let skipped: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert!(
+        skipped.iter().any(|s| s.starts_with("drcd")),
+        "absent DRCD is skipped: {skipped:?}"
+    );
+    let lcsts = &report["lcsts"];
+    assert_eq!(lcsts["records"], 2, "only records rated >= 3");
+    assert!(lcsts["lede"]["rouge_1"].as_f64().unwrap() > 0.3, "{lcsts}");
+
+    let o = jianbao(&["eval", "--data", "/nonexistent"]);
+    assert!(
+        o.status.success(),
+        "missing data is skipped, not an error: {}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("skipped: cmrc"), "{}", stdout(&o));
+}
