@@ -24,6 +24,9 @@ pub struct Args {
     /// Write the questions whose best sentence missed the answer to FILE.<dataset>.jsonl.
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
+    /// Index the dataset paragraphs without their titles, as the Python baseline does.
+    #[arg(long)]
+    no_titles: bool,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -32,6 +35,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     options.only = args.only;
     options.limit = args.limit;
     options.dump = args.dump;
+    options.no_titles = args.no_titles;
     let report = eval::run(&options, &ctx.config, &segmenter)?;
     let mut out = std::io::stdout().lock();
     if ctx.json {

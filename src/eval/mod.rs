@@ -37,6 +37,8 @@ pub struct Options {
     pub distractors: PathBuf,
     /// Write the questions whose best sentence missed the answer here (JSON Lines).
     pub dump: Option<PathBuf>,
+    /// Index the dataset paragraphs without their documents' titles (as the baseline does).
+    pub no_titles: bool,
 }
 
 impl Options {
@@ -47,6 +49,7 @@ impl Options {
             limit: None,
             distractors: PathBuf::from("xinwenlianbo/xwlb_stories_2025.jsonl"),
             dump: None,
+            no_titles: false,
         }
     }
 
@@ -188,6 +191,9 @@ fn evaluate_qa(
 ) -> anyhow::Result<QaReport> {
     let started = Instant::now();
     let mut articles = set.articles();
+    if options.no_titles {
+        articles.iter_mut().for_each(|a| a.title.clear());
+    }
     let gold_ids: std::collections::HashSet<String> =
         articles.iter().map(|a| a.id.clone()).collect();
     articles.extend(distractors.iter().cloned());
