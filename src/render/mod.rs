@@ -1,7 +1,8 @@
-//! Turning answers into output: terminal text (`text`) and JSON (`json`). Pure functions
-//! over the plain data from `answer`; Telegram HTML joins them with the bot.
+//! Turning answers into output: terminal text (`text`), JSON (`json`) and Telegram HTML
+//! (`telegram`). Pure functions over the plain data from `answer`.
 
 pub mod json;
+pub mod telegram;
 pub mod text;
 
 use std::ops::Range;

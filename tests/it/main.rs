@@ -1,8 +1,10 @@
 //! Integration tests: the corpus reader, the search engine and the command line, on the
-//! seed article and the fixtures in `tests/fixtures/`.
+//! seed article and the fixtures in `tests/fixtures/`; the fake Telegram Bot API server the
+//! bot's end-to-end tests run against (`common::fake_telegram`).
 
 mod answers;
 mod cli;
 mod common;
 mod corpus;
 mod search;
+mod telegram_fake;
