@@ -5,6 +5,8 @@
 //! (`cli`). A module uses only modules to its left.
 
 pub mod answer;
+pub mod bot;
+pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod corpus;

@@ -113,6 +113,9 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
 const LEDE_MIN_CHARS: usize = 20;
 /// Clauses shorter than this (letters and digits) are not lede material on their own.
 const LEDE_MIN_CLAUSE: usize = 6;
+/// How much earlier clauses are preferred: the first counts (1 + this) times, the k-th
+/// (1 + this / k).
+const LEDE_POSITION: f32 = 2.0;
 
 /// The lede of a first paragraph: its most central clauses, in order. A clause is central
 /// when its character bigrams recur in the paragraph and are rare in the corpus (`idf`),
@@ -155,7 +158,7 @@ pub fn lede_of(paragraph: &str, idf: &dyn Fn(&str) -> f32) -> String {
             })
             .sum::<f32>()
             / unique.len() as f32;
-        scored.push((score * (1.0 + 1.0 / (1.0 + k as f32)), k));
+        scored.push((score * (1.0 + LEDE_POSITION / (1.0 + k as f32)), k));
     }
     if scored.is_empty() {
         return sentences(paragraph).first().map_or_else(

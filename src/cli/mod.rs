@@ -3,10 +3,12 @@
 
 mod article;
 mod ask;
+mod chat;
 mod check;
 mod eval;
 mod latest;
 mod search;
+mod serve;
 mod summary;
 
 use std::io::IsTerminal;
@@ -36,6 +38,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the Telegram bot (the default): needs TELOXIDE_TOKEN in the environment or .env.
+    Serve,
+    /// Talk to the bot in this terminal, without Telegram.
+    Chat,
     /// Matching paragraphs, grouped by article.
     Search(search::Args),
     /// The newest articles.
@@ -95,6 +101,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         style,
     };
     match cli.command {
+        Some(Command::Serve) | None => serve::run(&ctx),
+        Some(Command::Chat) => chat::run(&ctx),
         Some(Command::Search(args)) => search::run(&ctx, args),
         Some(Command::Latest(args)) => latest::run(&ctx, args),
         Some(Command::Article(args)) => article::run(&ctx, args),
@@ -102,11 +110,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Summary(args)) => summary::run(&ctx, args),
         Some(Command::Check) => check::run(&ctx),
         Some(Command::Eval(args)) => eval::run(&ctx, args),
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            Ok(ExitCode::SUCCESS)
-        }
     }
 }
 

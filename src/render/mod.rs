@@ -3,9 +3,53 @@
 
 pub mod json;
 pub mod telegram;
+pub mod telegram_reply;
 pub mod text;
 
 use std::ops::Range;
+
+use crate::chat::{HelpInfo, Note};
+
+/// What `/start` and `/help` say, as plain text; `where_hint` says how to reach the bot in
+/// this front end.
+pub fn help_text(info: &HelpInfo, where_hint: &str) -> String {
+    let mut out = String::from("简报：我读过这些新闻，可以帮你查找、总结和回答问题。\n\n");
+    out.push_str(&format!("共 {} 篇文章", info.articles));
+    if let Some((from, to)) = info.dates {
+        out.push_str(&format!("，{from} 至 {to}"));
+    }
+    if !info.outlets.is_empty() {
+        out.push_str(&format!("，来自{}等", info.outlets.join("、")));
+    }
+    out.push_str("。\n\n");
+    out.push_str(&info.commands);
+    out.push_str("\n\n");
+    if let Some(w) = &info.example_word {
+        out.push_str(&format!(
+            "例如：/search {w}\n或者直接提问：{w}有什么新进展？\n"
+        ));
+    }
+    out.push_str(where_hint);
+    out
+}
+
+/// Usage hints and polite refusals, as plain text.
+pub fn note_text(n: &Note) -> String {
+    match n {
+        Note::EmptySearch => "请在 /search 后面写上关键词，例如 /search 黄河".into(),
+        Note::SummaryWhich => {
+            "请写上文章编号或ID，例如 /summary 1；也可以回复一条结果消息发送 /summary。".into()
+        }
+        Note::ArticleWhich => "请写上文章ID，例如 /article 加上 /latest 或搜索结果里的ID。".into(),
+        Note::NoSuchArticle(id) => {
+            format!("没有找到编号或ID为“{id}”的文章。先用 /latest 或 /search 看看。")
+        }
+        Note::LatestCount(s) => format!("“{s}”不是数量。用法：/latest 或 /latest 5"),
+        Note::TextOnly => "我只看得懂文字。请发送关键词或问题。".into(),
+        Note::UnknownCommand(c) => format!("没有 {c} 这个命令。发送 /help 查看用法。"),
+        Note::Expired => "这条结果已过期，请重新搜索。".into(),
+    }
+}
 
 /// A window of at most `max_chars` characters of `text` around its first highlight, with
 /// `…` where it was cut, and the highlights that fall inside it (moved to the new text).

@@ -218,3 +218,23 @@ pub fn answer(a: &Answer, style: Style) -> String {
     );
     out
 }
+
+/// Any conversation reply, for `jianbao chat`.
+pub fn reply(r: &crate::chat::Reply, style: Style) -> String {
+    use crate::chat::Reply;
+    match r {
+        Reply::Help(info) => format!(
+            "{}\n",
+            super::help_text(
+                info,
+                "在这里直接输入命令或问题；输入 /quit 或按 Ctrl-D 退出。"
+            )
+        ),
+        Reply::Search(results) => search_results(results, style),
+        Reply::Latest(list) => article_list(&list.iter().collect::<Vec<_>>()),
+        Reply::Summary(s) => summary(s),
+        Reply::Article(a) => article(a),
+        Reply::Answer(a) => answer(a, style),
+        Reply::Note(n) => format!("{}\n", super::note_text(n)),
+    }
+}

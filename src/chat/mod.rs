@@ -1,0 +1,427 @@
+//! The conversation, independent of where it happens: the command list, turning a user's
+//! input into a [`Reply`] from the engine, and the little state a chat needs (the last list
+//! shown, so `/summary 2` works; recent searches, so paging buttons work). The Telegram bot
+//! and the terminal (`jianbao chat`) both use this and differ only in rendering.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use teloxide::utils::command::BotCommands;
+
+use crate::answer::{Answer, Engine, SearchResults, Summary};
+use crate::corpus::Article;
+
+/// The commands, with their help text (Chinese; English in [`english_descriptions`]).
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase", description = "简报可以帮你查新闻：")]
+pub enum Command {
+    #[command(description = "开始使用，看看我知道哪些新闻")]
+    Start,
+    #[command(description = "使用说明")]
+    Help,
+    #[command(description = "搜索：/search 关键词")]
+    Search(String),
+    #[command(description = "最新文章：/latest [数量]")]
+    Latest(String),
+    #[command(description = "文章要点：/summary 编号或文章ID")]
+    Summary(String),
+    #[command(description = "文章全文：/article 文章ID")]
+    Article(String),
+}
+
+/// English descriptions of the commands, in the same order, for users whose language is
+/// English.
+pub fn english_descriptions() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("start", "Start: what news I know"),
+        ("help", "How to use me"),
+        ("search", "Search: /search words"),
+        ("latest", "Newest articles: /latest [count]"),
+        ("summary", "Key points: /summary number or article id"),
+        ("article", "Full text: /article article id"),
+    ]
+}
+
+/// What the user asked for, after parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Command(Command),
+    /// Plain text: a question.
+    Question(String),
+    /// A page of an earlier search (from a paging button).
+    Page {
+        query: String,
+        page: usize,
+    },
+    /// Key points of an article named by id (from a button).
+    SummaryOf(String),
+    /// A command this bot does not have (the command word).
+    Unknown(String),
+}
+
+/// What the corpus looks like, for `/start` and `/help`.
+#[derive(Debug, Clone)]
+pub struct HelpInfo {
+    pub articles: usize,
+    pub dates: Option<(NaiveDate, NaiveDate)>,
+    /// The most frequent outlets (or sources), most frequent first.
+    pub outlets: Vec<String>,
+    /// A word to show in examples, from the newest article.
+    pub example_word: Option<String>,
+    /// The full command list text.
+    pub commands: String,
+}
+
+/// Something for the user that is not an answer: usage hints and polite refusals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// `/search` with nothing after it.
+    EmptySearch,
+    /// `/summary` without a number or id, and no result to refer to.
+    SummaryWhich,
+    /// `/article` without an id.
+    ArticleWhich,
+    /// No article has this id or list number.
+    NoSuchArticle(String),
+    /// `/latest` with something that is not a number.
+    LatestCount(String),
+    /// A message without text (sticker, photo) in a private chat.
+    TextOnly,
+    /// A command this bot does not have.
+    UnknownCommand(String),
+    /// An old paging button whose search is gone.
+    Expired,
+}
+
+/// The answer to one request, ready to render.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Help(HelpInfo),
+    Search(SearchResults),
+    Latest(Vec<Article>),
+    Summary(Box<Summary>),
+    Article(Box<Article>),
+    Answer(Box<Answer>),
+    Note(Note),
+}
+
+impl Reply {
+    /// Ids of the articles this reply lists, in order (for `/summary N` and replies).
+    pub fn listed_ids(&self) -> Vec<String> {
+        match self {
+            Reply::Search(r) => r
+                .articles
+                .iter()
+                .map(|g| g.article.article_id.clone())
+                .collect(),
+            Reply::Latest(list) => list.iter().map(|a| a.id.clone()).collect(),
+            Reply::Summary(s) => vec![s.article.article_id.clone()],
+            Reply::Article(a) => vec![a.id.clone()],
+            Reply::Answer(a) => a.article_id.iter().cloned().collect(),
+            Reply::Help(_) | Reply::Note(_) => Vec::new(),
+        }
+    }
+}
+
+/// How many recent searches (for paging buttons) and chats' last lists are remembered.
+const REMEMBERED: usize = 10_000;
+
+/// Memory of recent lists and searches, shared by all chats. Bounded: the oldest entries
+/// are forgotten first.
+#[derive(Default)]
+pub struct Memory {
+    last_lists: Mutex<Bounded<i64, Vec<String>>>,
+    message_lists: Mutex<Bounded<(i64, i32), Vec<String>>>,
+    queries: Mutex<Bounded<u32, String>>,
+    next_query: Mutex<u32>,
+}
+
+/// A map that forgets its oldest keys beyond [`REMEMBERED`].
+struct Bounded<K, V> {
+    map: HashMap<K, V>,
+    order: VecDeque<K>,
+}
+
+impl<K, V> Default for Bounded<K, V> {
+    fn default() -> Self {
+        Self {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
+    fn insert(&mut self, k: K, v: V) {
+        if self.map.insert(k.clone(), v).is_none() {
+            self.order.push_back(k);
+            while self.order.len() > REMEMBERED {
+                if let Some(old) = self.order.pop_front() {
+                    self.map.remove(&old);
+                }
+            }
+        }
+    }
+
+    fn get(&self, k: &K) -> Option<&V> {
+        self.map.get(k)
+    }
+}
+
+impl Memory {
+    /// Remembers a search and returns a short key for its paging buttons.
+    pub fn remember_query(&self, query: &str) -> u32 {
+        let key = {
+            let mut next = self.next_query.lock().unwrap_or_else(|e| e.into_inner());
+            *next = next.wrapping_add(1);
+            *next
+        };
+        self.queries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, query.to_string());
+        key
+    }
+
+    pub fn query(&self, key: u32) -> Option<String> {
+        self.queries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned()
+    }
+
+    /// Remembers the articles a reply listed in a chat (and in which message).
+    pub fn remember_list(&self, chat: i64, message: Option<i32>, ids: Vec<String>) {
+        if ids.is_empty() {
+            return;
+        }
+        if let Some(m) = message {
+            self.message_lists
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert((chat, m), ids.clone());
+        }
+        self.last_lists
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(chat, ids);
+    }
+
+    /// The articles listed by one of the bot's messages.
+    pub fn listed_in(&self, chat: i64, message: i32) -> Option<Vec<String>> {
+        self.message_lists
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(chat, message))
+            .cloned()
+    }
+
+    fn last_list(&self, chat: i64) -> Option<Vec<String>> {
+        self.last_lists
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&chat)
+            .cloned()
+    }
+}
+
+/// Where a request comes from, for resolving `/summary 2` and replies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    pub chat: i64,
+    /// The bot message this one replies to, if any.
+    pub reply_to: Option<i32>,
+}
+
+/// Parses a line of user text: a command (with or without `@botname`), or a question.
+/// `None` for a command addressed to another bot, which must be ignored.
+pub fn parse(text: &str, bot_username: &str) -> Option<Request> {
+    let text = text.trim();
+    if !text.starts_with('/') {
+        return Some(Request::Question(text.to_string()));
+    }
+    match Command::parse(text, bot_username) {
+        Ok(cmd) => Some(Request::Command(cmd)),
+        Err(_) => {
+            let word = text.split_whitespace().next().unwrap_or(text);
+            match word.split_once('@') {
+                Some((_, name)) if !name.eq_ignore_ascii_case(bot_username) => None,
+                _ => Some(Request::Unknown(word.chars().take(40).collect())),
+            }
+        }
+    }
+}
+
+/// Answers a request.
+pub fn respond(
+    engine: &Engine,
+    memory: &Memory,
+    ctx: Context,
+    request: Request,
+    search_limit: usize,
+    latest_limit: usize,
+) -> Reply {
+    match request {
+        Request::Command(Command::Start | Command::Help) => Reply::Help(help_info(engine)),
+        Request::Command(Command::Search(q)) if q.trim().is_empty() => {
+            Reply::Note(Note::EmptySearch)
+        }
+        Request::Command(Command::Search(q)) => {
+            Reply::Search(engine.search(q.trim(), 1, search_limit))
+        }
+        Request::Page { query, page } => {
+            Reply::Search(engine.search(&query, page.max(1), search_limit))
+        }
+        Request::Command(Command::Latest(n)) => {
+            let n = n.trim();
+            let count = if n.is_empty() {
+                Ok(latest_limit)
+            } else {
+                n.parse::<usize>().map(|c| c.clamp(1, 50))
+            };
+            match count {
+                Ok(c) => Reply::Latest(engine.latest(c).into_iter().cloned().collect()),
+                Err(_) => Reply::Note(Note::LatestCount(n.chars().take(40).collect())),
+            }
+        }
+        Request::Command(Command::Summary(target)) => {
+            match resolve(engine, memory, ctx, target.trim()) {
+                Ok(id) => engine
+                    .summary(&id)
+                    .map_or(Reply::Note(Note::NoSuchArticle(id)), |s| {
+                        Reply::Summary(Box::new(s))
+                    }),
+                Err(note) => Reply::Note(note),
+            }
+        }
+        Request::SummaryOf(id) => engine
+            .summary(&id)
+            .map_or(Reply::Note(Note::Expired), |s| Reply::Summary(Box::new(s))),
+        Request::Command(Command::Article(target)) => {
+            if target.trim().is_empty() && ctx.reply_to.is_none() {
+                return Reply::Note(Note::ArticleWhich);
+            }
+            match resolve(engine, memory, ctx, target.trim()) {
+                Ok(id) => engine
+                    .article(&id)
+                    .map_or(Reply::Note(Note::NoSuchArticle(id)), |a| {
+                        Reply::Article(Box::new(a.clone()))
+                    }),
+                Err(note) => Reply::Note(note),
+            }
+        }
+        Request::Unknown(word) => Reply::Note(Note::UnknownCommand(word)),
+        Request::Question(q) => Reply::Answer(Box::new(engine.ask(&q))),
+    }
+}
+
+/// Finds the article meant by `/summary` or `/article`: an id, a number from the chat's
+/// last list, or (empty) the article of the message replied to.
+fn resolve(engine: &Engine, memory: &Memory, ctx: Context, target: &str) -> Result<String, Note> {
+    if target.is_empty() {
+        let from_reply = ctx.reply_to.and_then(|m| memory.listed_in(ctx.chat, m));
+        return from_reply
+            .and_then(|ids| ids.into_iter().next())
+            .ok_or(Note::SummaryWhich);
+    }
+    if engine.article(target).is_some() {
+        return Ok(target.to_string());
+    }
+    if let Ok(n) = target.parse::<usize>() {
+        let list = ctx
+            .reply_to
+            .and_then(|m| memory.listed_in(ctx.chat, m))
+            .or_else(|| memory.last_list(ctx.chat))
+            .or_else(|| Some(engine.latest(50).iter().map(|a| a.id.clone()).collect()));
+        if let Some(id) = list.and_then(|l| l.get(n.wrapping_sub(1)).cloned()) {
+            return Ok(id);
+        }
+    }
+    Err(Note::NoSuchArticle(target.chars().take(60).collect()))
+}
+
+/// What `/start` and `/help` say about the corpus, taken from the corpus itself.
+pub fn help_info(engine: &Engine) -> HelpInfo {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for a in engine.articles() {
+        if let Some(o) = a.outlet_or_source() {
+            *counts.entry(o).or_insert(0) += 1;
+        }
+    }
+    let mut outlets: Vec<(&str, usize)> = counts.into_iter().collect();
+    outlets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let example_word = engine
+        .latest(1)
+        .first()
+        .and_then(|a| engine.summary(&a.id))
+        .and_then(|s| s.keywords.into_iter().next());
+    HelpInfo {
+        articles: engine.articles().len(),
+        dates: engine.date_range(),
+        outlets: outlets
+            .into_iter()
+            .take(3)
+            .map(|(o, _)| o.to_string())
+            .collect(),
+        example_word,
+        commands: Command::descriptions().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands_and_questions() {
+        let bot = "jianbao_bot";
+        assert_eq!(
+            parse("/search 黄河", bot),
+            Some(Request::Command(Command::Search("黄河".into())))
+        );
+        assert_eq!(
+            parse("/search@jianbao_bot 防汛", bot),
+            Some(Request::Command(Command::Search("防汛".into())))
+        );
+        assert_eq!(
+            parse("/search@JianBao_Bot 防汛", bot),
+            Some(Request::Command(Command::Search("防汛".into())))
+        );
+        assert_eq!(parse("/search@other_bot 防汛", bot), None);
+        assert_eq!(
+            parse("/search", bot),
+            Some(Request::Command(Command::Search(String::new())))
+        );
+        assert_eq!(
+            parse("/latest 5", bot),
+            Some(Request::Command(Command::Latest("5".into())))
+        );
+        assert_eq!(
+            parse("黄河有多长？", bot),
+            Some(Request::Question("黄河有多长？".into()))
+        );
+        assert_eq!(
+            parse("/frobnicate", bot),
+            Some(Request::Unknown("/frobnicate".into()))
+        );
+        assert_eq!(parse("/frobnicate@other_bot", bot), None);
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let m = Memory::default();
+        let first = m.remember_query("first");
+        for i in 0..REMEMBERED + 5 {
+            m.remember_query(&i.to_string());
+        }
+        assert_eq!(m.query(first), None, "the oldest search is forgotten");
+        m.remember_list(1, Some(10), vec!["a".into(), "b".into()]);
+        assert_eq!(
+            m.listed_in(1, 10),
+            Some(vec!["a".to_string(), "b".to_string()])
+        );
+        assert_eq!(m.last_list(1).map(|l| l.len()), Some(2));
+    }
+}

@@ -1,0 +1,61 @@
+//! `jianbao chat`: the bot's conversation in a terminal, with the same command parsing and
+//! answers, rendered as plain text (highlights in colour on a terminal).
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use super::Context;
+use crate::chat::{self, Command, Memory, Request};
+use crate::render;
+
+pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
+    let engine = ctx.engine()?;
+    let memory = Memory::default();
+    let interactive = std::io::stdin().is_terminal();
+    let mut out = std::io::stdout().lock();
+    let first = chat::respond(
+        &engine,
+        &memory,
+        chat::Context::default(),
+        Request::Command(Command::Start),
+        ctx.config.search_limit,
+        ctx.config.latest_limit,
+    );
+    if interactive {
+        write!(out, "{}", render::text::reply(&first, ctx.style))?;
+    }
+    let prompt = |out: &mut std::io::StdoutLock<'_>| -> std::io::Result<()> {
+        if interactive {
+            write!(out, "\n简报> ")?;
+            out.flush()?;
+        }
+        Ok(())
+    };
+    prompt(&mut out)?;
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let line = line.trim();
+        if matches!(line, "/quit" | "/exit" | "/q") {
+            break;
+        }
+        if !line.is_empty()
+            && let Some(request) = chat::parse(line, "jianbao")
+        {
+            let reply = chat::respond(
+                &engine,
+                &memory,
+                chat::Context::default(),
+                request,
+                ctx.config.search_limit,
+                ctx.config.latest_limit,
+            );
+            memory.remember_list(0, None, reply.listed_ids());
+            write!(out, "{}", render::text::reply(&reply, ctx.style))?;
+        }
+        prompt(&mut out)?;
+    }
+    if interactive {
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,340 @@
+//! Replies as Telegram messages: HTML (every piece of article and user text escaped, matched
+//! words in `<b>`), split under 4,096 UTF-16 units at paragraph boundaries, with buttons
+//! whose callback data stays far below Telegram's 64 bytes. Pure: the bot sends the result.
+
+use crate::answer::{Answer, ArticleRef, KeyPointsKind, SearchNotice, SearchResults, Summary};
+use crate::chat::{HelpInfo, Note, Reply};
+
+use crate::corpus::Article;
+use crate::render::json::opening;
+use crate::render::snippet;
+use crate::render::telegram::{TELEGRAM_LIMIT, escape, marked, split_message};
+
+/// Telegram's limit on callback data, in bytes.
+pub const CALLBACK_LIMIT: usize = 64;
+/// Characters of a paragraph shown per search hit.
+const SNIPPET_CHARS: usize = 120;
+
+/// One inline button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    /// Callback data: `p:<search key>:<page>` (a page of a search) or `s:<article id>`
+    /// (key points).
+    pub data: String,
+}
+
+/// One message to send: HTML text and rows of buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutMessage {
+    pub html: String,
+    pub buttons: Vec<Vec<Button>>,
+}
+
+impl OutMessage {
+    fn plain(html: String) -> Self {
+        Self {
+            html,
+            buttons: Vec::new(),
+        }
+    }
+}
+
+/// A key-points button for an article, if its id fits in the callback data.
+fn summary_button(label: String, id: &str) -> Option<Button> {
+    let data = format!("s:{id}");
+    (data.len() <= CALLBACK_LIMIT).then_some(Button { label, data })
+}
+
+/// Reads callback data back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    Page { key: u32, page: usize },
+    Summary(String),
+}
+
+pub fn parse_callback(data: &str) -> Option<Callback> {
+    if let Some(rest) = data.strip_prefix("p:") {
+        let (key, page) = rest.split_once(':')?;
+        return Some(Callback::Page {
+            key: key.parse().ok()?,
+            page: page.parse().ok()?,
+        });
+    }
+    data.strip_prefix("s:")
+        .filter(|id| !id.is_empty())
+        .map(|id| Callback::Summary(id.to_string()))
+}
+
+/// `2022-06-20 · 忻州日报`
+fn meta(a: &ArticleRef) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = a.date {
+        parts.push(d.to_string());
+    }
+    if let Some(o) = a.outlet_or_source() {
+        parts.push(escape(o));
+    }
+    parts.join(" · ")
+}
+
+/// Renders a reply. `search_key` is the remembered search, for paging buttons.
+pub fn reply(reply: &Reply, search_key: Option<u32>) -> Vec<OutMessage> {
+    match reply {
+        Reply::Help(info) => vec![OutMessage::plain(help(info))],
+        Reply::Search(r) => vec![search(r, search_key)],
+        Reply::Latest(list) => vec![latest(list)],
+        Reply::Summary(s) => summary(s),
+        Reply::Article(a) => article(a),
+        Reply::Answer(a) => vec![answer(a)],
+        Reply::Note(n) => vec![OutMessage::plain(note(n))],
+    }
+}
+
+fn help(info: &HelpInfo) -> String {
+    escape(&super::help_text(
+        info,
+        "在群里请用 /search@机器人名 或回复我的消息提问；在任何聊天里输入 @机器人名 加关键词也能搜索。",
+    ))
+}
+
+fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
+    if r.notices.contains(&SearchNotice::EmptyQuery) {
+        return OutMessage::plain(
+            "这个搜索里没有可查的字词。请输入关键词，例如 /search 黄河".into(),
+        );
+    }
+    if r.articles.is_empty() {
+        let html = if r.total_articles > 0 {
+            format!("没有更多结果了（共 {} 页）。", r.pages())
+        } else {
+            format!(
+                "没有找到与“{}”相关的文章。换个说法或少用几个词试试。",
+                escape(r.query.trim())
+            )
+        };
+        return OutMessage::plain(html);
+    }
+    let total = if r.total_is_exact {
+        format!("{}", r.total_articles)
+    } else {
+        format!("{}+", r.total_articles)
+    };
+    let mut blocks = vec![format!(
+        "🔎 <b>{}</b> · 共 {total} 篇 · 第 {}/{} 页",
+        escape(r.query.trim()),
+        r.page,
+        r.pages()
+    )];
+    if r.notices.contains(&SearchNotice::OnlyStopWords) {
+        blocks.push("（只有很常见的词，结果可能较泛）".into());
+    }
+    let mut summary_row = Vec::new();
+    for g in &r.articles {
+        let mut block = format!(
+            "{}. <b>{}</b>\n{}",
+            g.rank,
+            escape(&g.article.title),
+            meta(&g.article)
+        );
+        for h in &g.hits {
+            let (text, ranges) = snippet(&h.text, &h.highlights, SNIPPET_CHARS);
+            block.push('\n');
+            block.push_str(&marked(&text, &ranges));
+        }
+        blocks.push(block);
+        summary_row.extend(summary_button(
+            format!("要点 {}", g.rank),
+            &g.article.article_id,
+        ));
+    }
+    // One message: a search page is short by construction; cut if an odd corpus makes it long.
+    let html = split_message(&blocks, TELEGRAM_LIMIT)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let mut buttons: Vec<Vec<Button>> = summary_row.chunks(5).map(<[Button]>::to_vec).collect();
+    if let Some(key) = key {
+        let mut paging = Vec::new();
+        if r.page > 1 {
+            paging.push(Button {
+                label: "‹ 上一页".into(),
+                data: format!("p:{key}:{}", r.page - 1),
+            });
+        }
+        if r.page < r.pages() {
+            paging.push(Button {
+                label: "下一页 ›".into(),
+                data: format!("p:{key}:{}", r.page + 1),
+            });
+        }
+        if !paging.is_empty() {
+            buttons.push(paging);
+        }
+    }
+    OutMessage { html, buttons }
+}
+
+fn latest(list: &[Article]) -> OutMessage {
+    if list.is_empty() {
+        return OutMessage::plain("还没有加载任何文章。".into());
+    }
+    let mut blocks = vec!["🗞 <b>最新文章</b>".to_string()];
+    let mut row = Vec::new();
+    for (i, a) in list.iter().enumerate() {
+        let r = ArticleRef::of(a);
+        let mut block = format!("{}. <b>{}</b>\n{}", i + 1, escape(&a.title), meta(&r));
+        let open = opening(a, 60);
+        if !open.is_empty() {
+            block.push('\n');
+            block.push_str(&escape(&open));
+        }
+        blocks.push(block);
+        row.extend(summary_button(format!("{}", i + 1), &a.id));
+    }
+    let html = split_message(&blocks, TELEGRAM_LIMIT)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    OutMessage {
+        html,
+        buttons: row.chunks(8).map(<[Button]>::to_vec).collect(),
+    }
+}
+
+fn summary(s: &Summary) -> Vec<OutMessage> {
+    let mut blocks = vec![format!(
+        "<b>{}</b>\n{}",
+        escape(&s.article.title),
+        meta(&s.article)
+    )];
+    if !s.lede.is_empty() {
+        blocks.push(format!("<b>导语</b>　{}", escape(&s.lede)));
+    }
+    if !s.key_points.is_empty() {
+        let heading = if s.key_points_kind == KeyPointsKind::Enumerated {
+            "要点（原文列举）"
+        } else {
+            "要点"
+        };
+        let items: Vec<String> = s
+            .key_points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{}. {}", i + 1, escape(p)))
+            .collect();
+        blocks.push(format!("<b>{heading}</b>\n{}", items.join("\n")));
+    }
+    if !s.figures.is_empty() {
+        let items: Vec<String> = s
+            .figures
+            .iter()
+            .map(|f| format!("• {}", escape(f)))
+            .collect();
+        blocks.push(format!("<b>数字</b>\n{}", items.join("\n")));
+    }
+    if !s.keywords.is_empty() {
+        let words: Vec<String> = s.keywords.iter().map(|k| escape(k)).collect();
+        blocks.push(format!("<b>关键词</b>　{}", words.join("、")));
+    }
+    for n in &s.notes {
+        blocks.push(format!("（{}）", escape(n)));
+    }
+    blocks.push(format!("全文：/article {}", escape(&s.article.article_id)));
+    split_message(&blocks, TELEGRAM_LIMIT)
+        .into_iter()
+        .map(OutMessage::plain)
+        .collect()
+}
+
+fn article(a: &Article) -> Vec<OutMessage> {
+    let r = ArticleRef::of(a);
+    let mut head = format!("<b>{}</b>", escape(&a.title));
+    for d in &a.deck {
+        head.push('\n');
+        head.push_str(&escape(d));
+    }
+    head.push('\n');
+    head.push_str(&meta(&r));
+    let mut blocks = vec![head];
+    blocks.extend(a.paragraphs.iter().map(|p| escape(p)));
+    if let Some(u) = &a.url {
+        blocks.push(escape(u));
+    }
+    split_message(&blocks, TELEGRAM_LIMIT)
+        .into_iter()
+        .map(OutMessage::plain)
+        .collect()
+}
+
+fn answer(a: &Answer) -> OutMessage {
+    let Some(sentence) = &a.sentence else {
+        let mut html = String::from("没有找到能回答这个问题的文章。");
+        if let Some(q) = &a.suggested_search {
+            html.push_str(&format!("\n试试搜索：/search {}", escape(q)));
+        }
+        return OutMessage::plain(html);
+    };
+    let mut blocks = vec![format!("<b>{}</b>", escape(sentence))];
+    if !a.supporting.is_empty() {
+        let lines: Vec<String> = a.supporting.iter().map(|s| escape(s)).collect();
+        blocks.push(lines.join("\n"));
+    }
+    let mut cite = Vec::new();
+    if let Some(t) = &a.title {
+        cite.push(format!("《{}》", escape(t)));
+    }
+    if let Some(d) = a.date {
+        cite.push(d.to_string());
+    }
+    if let Some(o) = a.outlet.as_ref().or(a.source.as_ref()) {
+        cite.push(escape(o));
+    }
+    blocks.push(format!("—— {}", cite.join(" · ")));
+    let html = split_message(&blocks, TELEGRAM_LIMIT)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let buttons = a
+        .article_id
+        .as_deref()
+        .and_then(|id| summary_button("要点".into(), id))
+        .map(|b| vec![vec![b]])
+        .unwrap_or_default();
+    OutMessage { html, buttons }
+}
+
+fn note(n: &Note) -> String {
+    escape(&super::note_text(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callbacks_round_trip_and_fit() {
+        assert_eq!(
+            parse_callback("p:12:3"),
+            Some(Callback::Page { key: 12, page: 3 })
+        );
+        assert_eq!(
+            parse_callback("s:000_0219663f217feaf0"),
+            Some(Callback::Summary("000_0219663f217feaf0".into()))
+        );
+        for bad in ["", "p:", "p:x:1", "p:1", "s:", "zzz"] {
+            assert_eq!(parse_callback(bad), None, "{bad:?}");
+        }
+        assert!(
+            summary_button("x".into(), &"长".repeat(30)).is_none(),
+            "90-byte id gets no button"
+        );
+        assert!(summary_button("x".into(), "xwlb-20250101-01").is_some());
+    }
+
+    #[test]
+    fn notes_are_escaped() {
+        assert!(note(&Note::NoSuchArticle("<b>&".into())).contains("&lt;b&gt;&amp;"));
+        assert!(note(&Note::UnknownCommand("/x<y".into())).contains("/x&lt;y"));
+    }
+}
