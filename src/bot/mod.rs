@@ -466,7 +466,11 @@ pub fn redact(text: &str, token: &str) -> String {
 
 /// The command list for `setMyCommands`: Chinese by default, English for English users.
 fn command_lists() -> (Vec<BotCommand>, Vec<BotCommand>) {
-    let zh = Command::bot_commands();
+    // Telegram wants bare names (`search`); the derive may give them with the prefix.
+    let zh = Command::bot_commands()
+        .into_iter()
+        .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
+        .collect();
     let en = chat::english_descriptions()
         .into_iter()
         .map(|(c, d)| BotCommand::new(c, d))
@@ -499,7 +503,9 @@ pub async fn serve(
     }
     let me = match bot.get_me().await {
         Ok(me) => me,
-        Err(RequestError::Api(ApiError::InvalidToken)) => {
+        Err(RequestError::Api(e))
+            if matches!(e, ApiError::InvalidToken) || e.to_string().contains("Unauthorized") =>
+        {
             return Err(ServeError::Token(
                 "Telegram rejected the token in TELOXIDE_TOKEN. Get a new one from @BotFather and put it in .env (see .env.example), or try the bot in this terminal: jianbao chat".into(),
             ));
@@ -586,6 +592,33 @@ async fn wait_for_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registered_commands_are_bare_lowercase_names() {
+        // Regression: `setMyCommands` refuses `/search` (BOT_COMMAND_INVALID).
+        let (zh, en) = command_lists();
+        assert_eq!(zh.len(), en.len());
+        for c in zh.iter().chain(&en) {
+            assert!(
+                !c.command.is_empty()
+                    && c.command.len() <= 32
+                    && c.command
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'),
+                "{c:?}"
+            );
+            assert!(
+                !c.description.is_empty() && c.description.chars().count() <= 256,
+                "{c:?}"
+            );
+        }
+        let names = |l: &[BotCommand]| l.iter().map(|c| c.command.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&zh),
+            names(&en),
+            "English list names the same commands"
+        );
+    }
 
     #[test]
     fn tokens_are_redacted() {

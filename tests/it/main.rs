@@ -3,6 +3,7 @@
 //! bot's end-to-end tests run against (`common::fake_telegram`).
 
 mod answers;
+mod bot;
 mod cli;
 mod common;
 mod corpus;

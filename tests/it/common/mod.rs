@@ -6,7 +6,7 @@ pub mod fake_telegram;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use jianbao::answer::Engine;
 use jianbao::config::Config;
@@ -56,10 +56,13 @@ pub fn load(dir: &Path) -> Corpus {
 pub static SEGMENTER: LazyLock<Segmenter> = LazyLock::new(Segmenter::builtin);
 
 /// An engine over the seed and every fixture, built once for all search tests.
-pub static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+pub static ENGINE: LazyLock<Arc<Engine>> = LazyLock::new(|| {
     let dir = full_corpus_dir();
     let config = Config::default();
-    Engine::load_with(dir.path(), &config, SEGMENTER.clone(), &|_, _| {}).expect("engine builds")
+    Arc::new(
+        Engine::load_with(dir.path(), &config, SEGMENTER.clone(), &|_, _| {})
+            .expect("engine builds"),
+    )
 });
 
 /// Runs the `jianbao` binary from the repository root with a clean `JIANBAO_*` environment.
