@@ -178,28 +178,30 @@ async fn handle_message(bot: &TgBot, msg: &Message, state: &State) -> anyhow::Re
         chat: msg.chat.id.0,
         reply_to: msg.reply_to_message().map(|m| m.id.0),
     };
-    let engine = Arc::clone(&state.engine);
     let search_key = match &request {
         Request::Command(Command::Search(q)) if !q.trim().is_empty() => {
             Some(state.memory.remember_query(q.trim()))
         }
         _ => None,
     };
-    let (search_limit, latest_limit) = (state.search_limit, state.latest_limit);
-    // Answering is CPU work; keep it off the async workers.
-    let reply = tokio::task::block_in_place(|| {
-        chat::respond(
-            &engine,
-            &state.memory,
-            ctx,
-            request,
-            search_limit,
-            latest_limit,
-        )
-    });
+    let reply = respond(state, ctx, request);
     let messages = telegram_reply::reply(&reply, search_key);
     let reply_to = (!msg.chat.is_private()).then_some(msg.id);
     send(bot, msg.chat.id, reply_to, &messages, state, Some(&reply)).await
+}
+
+/// Answers a request. Answering is CPU work, so it runs where blocking is allowed.
+fn respond(state: &State, ctx: Context, request: Request) -> Reply {
+    tokio::task::block_in_place(|| {
+        chat::respond(
+            &state.engine,
+            &state.memory,
+            ctx,
+            request,
+            state.search_limit,
+            state.latest_limit,
+        )
+    })
 }
 
 fn keyboard(m: &OutMessage) -> Option<InlineKeyboardMarkup> {
@@ -278,18 +280,7 @@ async fn handle_callback(bot: &TgBot, q: &CallbackQuery, state: &State) -> anyho
                     .await?;
                 return Ok(());
             };
-            let engine = Arc::clone(&state.engine);
-            let (limit, latest) = (state.search_limit, state.latest_limit);
-            let reply = tokio::task::block_in_place(|| {
-                chat::respond(
-                    &engine,
-                    &state.memory,
-                    Context::default(),
-                    Request::Page { query, page },
-                    limit,
-                    latest,
-                )
-            });
+            let reply = respond(state, Context::default(), Request::Page { query, page });
             let rendered = telegram_reply::reply(&reply, Some(key));
             if let Some(m) = rendered.first() {
                 let mut edit = bot
@@ -313,18 +304,7 @@ async fn handle_callback(bot: &TgBot, q: &CallbackQuery, state: &State) -> anyho
         }
         Some(Callback::Summary(id)) => {
             bot.answer_callback_query(q.id.clone()).await?;
-            let engine = Arc::clone(&state.engine);
-            let (limit, latest) = (state.search_limit, state.latest_limit);
-            let reply = tokio::task::block_in_place(|| {
-                chat::respond(
-                    &engine,
-                    &state.memory,
-                    Context::default(),
-                    Request::SummaryOf(id),
-                    limit,
-                    latest,
-                )
-            });
+            let reply = respond(state, Context::default(), Request::SummaryOf(id));
             let messages = telegram_reply::reply(&reply, None);
             send(bot, chat, None, &messages, state, Some(&reply)).await?;
         }

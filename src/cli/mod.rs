@@ -85,6 +85,14 @@ impl Context {
     }
 }
 
+/// Tells the user that no article has `id`; the exit code for it.
+fn no_such_article(id: &str) -> std::process::ExitCode {
+    eprintln!(
+        "No article has the id {id:?}. `jianbao latest` and `jianbao search WORDS` show ids."
+    );
+    std::process::ExitCode::FAILURE
+}
+
 /// Runs the parsed command line. Errors are for `main` to print once.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut config = Config::load().context("bad configuration")?;

@@ -15,11 +15,7 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let Some(summary) = engine.summary(&args.id) else {
-        eprintln!(
-            "No article has the id {:?}. `jianbao latest` and `jianbao search WORDS` show ids.",
-            args.id
-        );
-        return Ok(ExitCode::FAILURE);
+        return Ok(super::no_such_article(&args.id));
     };
     let mut out = std::io::stdout().lock();
     if ctx.json {
