@@ -409,11 +409,14 @@ pub fn inline_results(engine: &Engine, query: &str) -> Vec<InlineQueryResult> {
             escape(&g.article.title),
             cite(&g.article)
         );
-        let plain: String = text.chars().take(120).collect();
+        let lede = engine
+            .article(&g.article.article_id)
+            .map(|a| engine.lede(a))
+            .unwrap_or_default();
         out.push(card(
             format!("s{i}"),
             &g.article.title,
-            format!("{} {plain}", date_of(&g.article)),
+            format!("{} {lede}", date_of(&g.article)),
             html,
         ));
     }
@@ -466,14 +469,15 @@ pub enum ServeError {
     Other(anyhow::Error),
 }
 
-/// Checks the token, registers the commands and polls until Ctrl-C or SIGTERM.
-pub async fn serve(
+/// A bot whose token Telegram accepted.
+pub struct Connected {
+    bot: Bot,
+    me: teloxide::types::Me,
     token: String,
-    api_url: Option<String>,
-    engine: Arc<Engine>,
-    search_limit: usize,
-    latest_limit: usize,
-) -> Result<ExitCode, ServeError> {
+}
+
+/// Checks the token with `getMe` (before the corpus is loaded, so a bad token fails fast).
+pub async fn connect(token: String, api_url: Option<String>) -> Result<Connected, ServeError> {
     let mut bot = Bot::new(token.clone());
     if let Some(url) = api_url {
         let parsed = url.parse().map_err(|e| {
@@ -481,22 +485,30 @@ pub async fn serve(
         })?;
         bot = bot.set_api_url(parsed);
     }
-    let me = match bot.get_me().await {
-        Ok(me) => me,
+    match bot.get_me().await {
+        Ok(me) => Ok(Connected { bot, me, token }),
         Err(RequestError::Api(e))
             if matches!(e, ApiError::InvalidToken) || e.to_string().contains("Unauthorized") =>
         {
-            return Err(ServeError::Token(
+            Err(ServeError::Token(
                 "Telegram rejected the token in TELOXIDE_TOKEN. Get a new one from @BotFather and put it in .env (see .env.example), or try the bot in this terminal: jianbao chat".into(),
-            ));
+            ))
         }
-        Err(e) => {
-            return Err(ServeError::Token(format!(
-                "cannot reach Telegram to check the token: {}. Check the network (or TELOXIDE_API_URL), or try the bot in this terminal: jianbao chat",
-                redact(&e.to_string(), &token)
-            )));
-        }
-    };
+        Err(e) => Err(ServeError::Token(format!(
+            "cannot reach Telegram to check the token: {}. Check the network (or TELOXIDE_API_URL), or try the bot in this terminal: jianbao chat",
+            redact(&e.to_string(), &token)
+        ))),
+    }
+}
+
+/// Registers the commands and polls until Ctrl-C or SIGTERM.
+pub async fn serve(
+    connected: Connected,
+    engine: Arc<Engine>,
+    search_limit: usize,
+    latest_limit: usize,
+) -> Result<ExitCode, ServeError> {
+    let Connected { bot, me, token } = connected;
     let username = me.username.clone().unwrap_or_default();
     let (zh, en) = command_lists();
     if let Err(e) = bot.set_my_commands(zh).await {

@@ -27,17 +27,20 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let api_url = std::env::var("TELOXIDE_API_URL")
         .ok()
         .filter(|u| !u.trim().is_empty());
-    let engine = Arc::new(ctx.engine()?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let served = runtime.block_on(bot::serve(
-        token,
-        api_url,
-        engine,
-        ctx.config.search_limit,
-        ctx.config.latest_limit,
-    ));
+    let served = runtime.block_on(async {
+        let connected = bot::connect(token, api_url).await?;
+        let engine = Arc::new(ctx.engine().map_err(ServeError::Other)?);
+        bot::serve(
+            connected,
+            engine,
+            ctx.config.search_limit,
+            ctx.config.latest_limit,
+        )
+        .await
+    });
     match served {
         Ok(code) => Ok(code),
         Err(ServeError::Token(message)) => {
