@@ -25,6 +25,10 @@ pub use tokenize::{BIGRAM_TOKENIZER, BigramTokenizer, WORD_TOKENIZER, WordTokeni
 /// Paragraph number used for an article that has a title and no body.
 pub const TITLE_ONLY: u64 = u32::MAX as u64;
 
+/// Indexing memory per writer thread. Peak memory while loading is mostly this arena (it
+/// is freed after the commit); tantivy needs at least 15 MB. Smaller means more segments.
+const WRITER_BUDGET_PER_THREAD: usize = 32_000_000;
+
 /// What can fail while building the index (searching cannot fail).
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -134,8 +138,10 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .clamp(1, 8);
-        let mut writer =
-            index.writer_with_num_threads::<TantivyDocument>(threads, threads * 96_000_000)?;
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(
+            threads,
+            threads * WRITER_BUDGET_PER_THREAD,
+        )?;
         let mut documents = 0u64;
         const CHUNK: usize = 512;
         for (chunk_no, chunk) in articles.chunks(CHUNK).enumerate() {
