@@ -7,6 +7,7 @@ mod chat;
 mod check;
 mod eval;
 mod latest;
+mod progress;
 mod search;
 mod serve;
 mod summary;
@@ -70,17 +71,10 @@ pub struct Context {
 impl Context {
     /// Loads the corpus and builds the index, logging how long it took.
     pub fn engine(&self) -> anyhow::Result<Engine> {
-        let engine = Engine::load(&self.config, &|_, _| {})
+        let progress = progress::LoadProgress::new();
+        let engine = Engine::load(&self.config, &|done, total| progress.update(done, total))
             .with_context(|| format!("cannot load the corpus {}", self.config.corpus.display()))?;
-        let s = engine.stats();
-        tracing::info!(
-            "loaded {} articles ({} paragraphs, {:.1} MB) in {:.2?} + indexed in {:.2?}",
-            s.articles,
-            s.paragraphs,
-            s.bytes as f64 / 1e6,
-            s.read,
-            s.index
-        );
+        progress.finish(&engine.stats());
         Ok(engine)
     }
 }
