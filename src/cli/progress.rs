@@ -43,7 +43,7 @@ impl LoadProgress {
             bar.set_position(done as u64);
             return;
         }
-        let quarter = if total == 0 { 4 } else { done * 4 / total };
+        let quarter = (done * 4).checked_div(total).unwrap_or(4);
         let mut logged = self
             .logged_quarter
             .lock()
