@@ -229,13 +229,16 @@ fn units(paragraph: &str) -> Vec<String> {
             current.push_str(clause);
         }
         if !current.is_empty() {
-            // No clause breaks either: windows of MAX_UNIT_CHARS characters.
+            // No clause breaks either: windows of MAX_UNIT_CHARS characters, marked as cut.
             let chars: Vec<char> = current.chars().collect();
-            out.extend(
-                chars
-                    .chunks(MAX_UNIT_CHARS)
-                    .map(|c| c.iter().collect::<String>()),
-            );
+            let windows = chars.chunks(MAX_UNIT_CHARS).count();
+            out.extend(chars.chunks(MAX_UNIT_CHARS).enumerate().map(|(k, c)| {
+                let mut piece: String = c.iter().collect();
+                if k + 1 < windows {
+                    piece.push('…');
+                }
+                piece
+            }));
         }
     }
     out
@@ -286,10 +289,14 @@ fn central(seg: &Segmenter, units: &[String], want: usize) -> Vec<usize> {
             .collect();
         score = next;
     }
-    // Prefer readable lengths and, slightly, the start of the story.
+    // Prefer readable lengths, whole sentences over pieces cut from an over-long one, and,
+    // slightly, the start of the story.
     for (i, s) in score.iter_mut().enumerate() {
         let len = units[i].chars().count();
         if !(10..=MAX_UNIT_CHARS).contains(&len) {
+            *s *= 0.5;
+        }
+        if units[i].ends_with('…') {
             *s *= 0.5;
         }
         *s *= 1.0 + 0.3 / (1.0 + i as f64);
@@ -322,6 +329,12 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Date expressions inside a clause.
+static DATES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+        .expect("valid regex")
+});
+
 /// Clauses that are only a date or time, not a fact worth listing.
 static ONLY_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -349,6 +362,11 @@ fn figures(body: &[&str]) -> Vec<String> {
             for (i, clause) in parts.iter().enumerate() {
                 let clause = clause.trim_end_matches(['。', '！', '？', '；']);
                 if !NUMBER.is_match(clause) || ONLY_DATE.is_match(clause) {
+                    continue;
+                }
+                // A clause whose only numbers are dates (`2017年就向记者表示`) says when,
+                // not how much.
+                if !NUMBER.is_match(&DATES.replace_all(clause, "")) {
                     continue;
                 }
                 let text =
@@ -432,7 +450,7 @@ mod tests {
     #[test]
     fn figures_say_what_the_number_is() {
         let body = [
-            "忻州作为黄河入晋第一市,50.8%的国土面积在黄河流域,31.3%的市域人口沿黄河而居。黄河于我们而言,是蜿蜒171公里、哺育西部8县的“生计”河、生态河。6月20日,会议召开。",
+            "忻州作为黄河入晋第一市,50.8%的国土面积在黄河流域,31.3%的市域人口沿黄河而居。黄河于我们而言,是蜿蜒171公里、哺育西部8县的“生计”河、生态河。6月20日,会议召开。董事长早在2017年就向记者表示,要改革。",
         ];
         let f = figures(&body);
         assert_eq!(f[0], "50.8%的国土面积在黄河流域");
@@ -449,6 +467,10 @@ mod tests {
         let blob = "字".repeat(500);
         let u = units(&blob);
         assert_eq!(u.len(), 4);
-        assert!(u.iter().all(|s| s.chars().count() <= MAX_UNIT_CHARS));
+        assert!(u.iter().all(|s| s.chars().count() <= MAX_UNIT_CHARS + 1));
+        assert!(
+            u[0].ends_with('…') && !u[3].ends_with('…'),
+            "cut pieces are marked"
+        );
     }
 }
