@@ -24,7 +24,7 @@ static DI: LazyLock<Regex> =
 static PAREN_CN: LazyLock<Regex> = LazyLock::new(|| re(r"[（(]([一二三四五六七八九十]{1,3})[）)]"));
 static CN_DUN: LazyLock<Regex> = LazyLock::new(|| re(r"([一二三四五六七八九十]{1,3})、"));
 static PAREN_NUM: LazyLock<Regex> = LazyLock::new(|| re(r"[（(](\d{1,2})[）)]"));
-static NUM: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,2})[.、．](?:[^\d]|$)"));
+static NUM: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,2})(?P<sep>[.、．])(?:[^\d]|$)"));
 static CIRCLED: LazyLock<Regex> = LazyLock::new(|| re(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"));
 static SEQUENCE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(首先|其次|再次|然后|最后|一方面|另一方面)"));
@@ -133,12 +133,8 @@ fn find_markers(text: &str, family: &Family) -> Vec<Marker> {
             },
         };
         last_ordinal = ordinal;
-        // The `NUM` pattern consumes one character after the dot; do not swallow it.
-        let end = if std::ptr::eq(family.regex, &NUM) {
-            num.end() + 1
-        } else {
-            whole.end()
-        };
+        // The `NUM` pattern consumes one character after the separator; do not swallow it.
+        let end = caps.name("sep").map_or(whole.end(), |sep| sep.end());
         out.push(Marker {
             ordinal,
             start: whole.start(),

@@ -115,8 +115,9 @@ impl Engine {
     /// an empty or strange query gives no articles and a notice.
     pub fn search(&self, query: &str, page: usize, per_page: usize) -> SearchResults {
         let plan = self.index.plan(query);
-        let page = page.max(1);
-        let per_page = per_page.max(1);
+        // Pages come from button data too: keep them in a range that cannot overflow.
+        let page = page.clamp(1, MAX_FETCH);
+        let per_page = per_page.clamp(1, MAX_FETCH);
         let mut notices = Vec::new();
         if plan.is_empty() {
             notices.push(SearchNotice::EmptyQuery);
@@ -128,7 +129,11 @@ impl Engine {
             notices.push(SearchNotice::Truncated);
         }
         let per_article = self.limits.paragraphs_per_article.max(1);
-        let fetch = (page * per_page * per_article * 4).clamp(MIN_FETCH, MAX_FETCH);
+        let fetch = page
+            .saturating_mul(per_page)
+            .saturating_mul(per_article)
+            .saturating_mul(4)
+            .clamp(MIN_FETCH, MAX_FETCH);
         let paragraph_hits = self.index.search(&plan, fetch);
         let total_is_exact = paragraph_hits.len() < fetch;
 

@@ -20,6 +20,7 @@ use teloxide::{ApiError, RequestError};
 
 use crate::answer::Engine;
 use crate::chat::{self, Command, Context, Memory, Note, Reply, Request};
+use crate::render::clip;
 use crate::render::telegram::escape;
 use crate::render::telegram_reply::{self, Callback, OutMessage};
 
@@ -145,17 +146,24 @@ fn entity_text(text: &str, offset: usize, length: usize) -> Option<String> {
         .map(String::from_utf16_lossy)
 }
 
-/// `text` without `@bot` mentions (any case), trimmed.
+/// `text` without `@bot` mentions (ASCII case-insensitive: usernames are ASCII), trimmed.
+/// Works on the original bytes, so characters that change length when lower-cased (İ, K)
+/// cannot shift the cut.
 fn strip_mention(text: &str, mention: &str) -> String {
-    let lower = text.to_lowercase();
-    let target = mention.to_lowercase();
-    let mut out = String::new();
+    let (hay, needle) = (text.as_bytes(), mention.as_bytes());
+    let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    while let Some(found) = lower[at..].find(&target) {
-        out.push_str(&text[at..at + found]);
-        at += found + target.len();
+    let mut copied = 0;
+    while !needle.is_empty() && at + needle.len() <= hay.len() {
+        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            out.push_str(&text[copied..at]);
+            at += needle.len();
+            copied = at;
+        } else {
+            at += 1;
+        }
     }
-    out.push_str(&text[at..]);
+    out.push_str(&text[copied..]);
     out.trim()
         .trim_start_matches([',', '，', ':', '：'])
         .trim()
@@ -184,23 +192,28 @@ async fn handle_message(bot: &TgBot, msg: &Message, state: &State) -> anyhow::Re
         }
         _ => None,
     };
-    let reply = respond(state, ctx, request);
+    let reply = respond(state, ctx, request)?;
     let messages = telegram_reply::reply(&reply, search_key);
     let reply_to = (!msg.chat.is_private()).then_some(msg.id);
     send(bot, msg.chat.id, reply_to, &messages, state, Some(&reply)).await
 }
 
-/// Answers a request. Answering is CPU work, so it runs where blocking is allowed.
-fn respond(state: &State, ctx: Context, request: Request) -> Reply {
+/// Answers a request. Answering is CPU work, so it runs where blocking is allowed. A panic
+/// in the engine becomes an error for this update only: a panicking handler would otherwise
+/// take teloxide's per-chat worker, and with it the bot, down.
+fn respond(state: &State, ctx: Context, request: Request) -> anyhow::Result<Reply> {
     tokio::task::block_in_place(|| {
-        chat::respond(
-            &state.engine,
-            &state.memory,
-            ctx,
-            request,
-            state.search_limit,
-            state.latest_limit,
-        )
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            chat::respond(
+                &state.engine,
+                &state.memory,
+                ctx,
+                request,
+                state.search_limit,
+                state.latest_limit,
+            )
+        }))
+        .map_err(|_| anyhow::anyhow!("answering panicked"))
     })
 }
 
@@ -280,7 +293,7 @@ async fn handle_callback(bot: &TgBot, q: &CallbackQuery, state: &State) -> anyho
                     .await?;
                 return Ok(());
             };
-            let reply = respond(state, Context::default(), Request::Page { query, page });
+            let reply = respond(state, Context::default(), Request::Page { query, page })?;
             let rendered = telegram_reply::reply(&reply, Some(key));
             if let Some(m) = rendered.first() {
                 let mut edit = bot
@@ -304,7 +317,7 @@ async fn handle_callback(bot: &TgBot, q: &CallbackQuery, state: &State) -> anyho
         }
         Some(Callback::Summary(id)) => {
             bot.answer_callback_query(q.id.clone()).await?;
-            let reply = respond(state, Context::default(), Request::SummaryOf(id));
+            let reply = respond(state, Context::default(), Request::SummaryOf(id))?;
             let messages = telegram_reply::reply(&reply, None);
             send(bot, chat, None, &messages, state, Some(&reply)).await?;
         }
@@ -327,7 +340,12 @@ async fn on_inline_query(bot: TgBot, q: InlineQuery, state: Arc<State>) -> anyho
 async fn handle_inline(bot: &TgBot, q: &InlineQuery, state: &State) -> anyhow::Result<()> {
     let engine = Arc::clone(&state.engine);
     let query = q.query.trim().to_string();
-    let results = tokio::task::block_in_place(|| inline_results(&engine, &query));
+    let results = tokio::task::block_in_place(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            inline_results(&engine, &query)
+        }))
+    })
+    .map_err(|_| anyhow::anyhow!("inline results panicked"))?;
     bot.answer_inline_query(q.id.clone(), results)
         .cache_time(30)
         .await?;
@@ -359,9 +377,9 @@ pub fn inline_results(engine: &Engine, query: &str) -> Vec<InlineQueryResult> {
             let lede = engine.lede(a);
             let html = format!(
                 "<b>{}</b>\n{}\n\n{}",
-                escape(&a.title),
+                escape(&clip(&a.title, 200)),
                 cite(&r),
-                escape(&lede)
+                escape(&clip(&lede, 1000))
             );
             out.push(card(
                 format!("l{i}"),
@@ -385,8 +403,8 @@ pub fn inline_results(engine: &Engine, query: &str) -> Vec<InlineQueryResult> {
         };
         let html = format!(
             "<b>{}</b>\n—— 《{}》 {}",
-            escape(sentence),
-            escape(title),
+            escape(&clip(sentence, 1000)),
+            escape(&clip(title, 200)),
             cite(&r)
         );
         out.push(card(
@@ -406,7 +424,7 @@ pub fn inline_results(engine: &Engine, query: &str) -> Vec<InlineQueryResult> {
         let html = format!(
             "{}\n—— 《{}》 {}",
             crate::render::telegram::marked(&text, &ranges),
-            escape(&g.article.title),
+            escape(&clip(&g.article.title, 200)),
             cite(&g.article)
         );
         let lede = engine
@@ -632,6 +650,15 @@ mod tests {
             "请问 ，防汛怎么样"
         );
         assert_eq!(strip_mention("@jianbao_bot", "@jianbao_bot"), "");
+        // Regression: lower-casing İ changes its byte length; this panicked.
+        assert_eq!(
+            strip_mention("İİ @jianbao_bot 黄河有多长", "@jianbao_bot"),
+            "İİ  黄河有多长"
+        );
+        assert_eq!(
+            strip_mention("İ黄 @jianbao_bot 黄河", "@jianbao_bot"),
+            "İ黄  黄河"
+        );
     }
 
     #[test]

@@ -326,18 +326,22 @@ fn resolve(engine: &Engine, memory: &Memory, ctx: Context, target: &str) -> Resu
             .and_then(|ids| ids.into_iter().next())
             .ok_or(Note::SummaryWhich);
     }
-    if engine.article(target).is_some() {
-        return Ok(target.to_string());
-    }
-    if let Ok(n) = target.parse::<usize>() {
+    // A small number means the list just shown, even if an article happens to have that id
+    // (scraped pages are often named 1.txt, 2.txt, ...).
+    if let Ok(n) = target.parse::<usize>()
+        && (1..=50).contains(&n)
+    {
         let list = ctx
             .reply_to
             .and_then(|m| memory.listed_in(ctx.chat, m))
             .or_else(|| memory.last_list(ctx.chat))
             .or_else(|| Some(engine.latest(50).iter().map(|a| a.id.clone()).collect()));
-        if let Some(id) = list.and_then(|l| l.get(n.wrapping_sub(1)).cloned()) {
+        if let Some(id) = list.and_then(|l| l.get(n - 1).cloned()) {
             return Ok(id);
         }
+    }
+    if engine.article(target).is_some() {
+        return Ok(target.to_string());
     }
     Err(Note::NoSuchArticle(target.chars().take(60).collect()))
 }

@@ -255,7 +255,8 @@ impl SearchIndex {
                 return Vec::new();
             }
         };
-        top.into_iter()
+        let mut hits: Vec<ParagraphHit> = top
+            .into_iter()
             .filter_map(|(score, addr)| {
                 let cols = self.columns.get(addr.segment_ord as usize)?;
                 let article = cols.article.get_val(addr.doc_id) as usize;
@@ -266,7 +267,16 @@ impl SearchIndex {
                     score,
                 })
             })
-            .collect()
+            .collect();
+        // Equal scores in corpus order, so pages do not depend on how indexing threads
+        // happened to lay out segments.
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.article.cmp(&b.article))
+                .then(a.paragraph.cmp(&b.paragraph))
+        });
+        hits
     }
 
     fn fields_for_query(&self) -> query::QueryFields {

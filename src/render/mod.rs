@@ -51,6 +51,16 @@ pub fn note_text(n: &Note) -> String {
     }
 }
 
+/// `text` cut to at most `max_chars` characters, with `…` when cut.
+pub fn clip(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// A window of at most `max_chars` characters of `text` around its first highlight, with
 /// `…` where it was cut, and the highlights that fall inside it (moved to the new text).
 pub fn snippet(

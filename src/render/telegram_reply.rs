@@ -7,7 +7,13 @@ use crate::chat::{HelpInfo, Note, Reply};
 
 use crate::corpus::Article;
 use crate::render::json::opening;
-use crate::render::snippet;
+use crate::render::{clip, snippet};
+
+/// Longest title shown in a list, and longest answer or supporting sentence, in
+/// characters: one odd article must not push the rest of a reply past Telegram's limit.
+const TITLE_CHARS: usize = 100;
+const SENTENCE_CHARS: usize = 1000;
+const SUPPORT_CHARS: usize = 300;
 use crate::render::telegram::{TELEGRAM_LIMIT, escape, marked, split_message};
 
 /// Telegram's limit on callback data, in bytes.
@@ -134,7 +140,7 @@ fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
         let mut block = format!(
             "{}. <b>{}</b>\n{}",
             g.rank,
-            escape(&g.article.title),
+            escape(&clip(&g.article.title, TITLE_CHARS)),
             meta(&g.article)
         );
         for h in &g.hits {
@@ -183,7 +189,12 @@ fn latest(list: &[Article]) -> OutMessage {
     let mut row = Vec::new();
     for (i, a) in list.iter().enumerate() {
         let r = ArticleRef::of(a);
-        let mut block = format!("{}. <b>{}</b>\n{}", i + 1, escape(&a.title), meta(&r));
+        let mut block = format!(
+            "{}. <b>{}</b>\n{}",
+            i + 1,
+            escape(&clip(&a.title, TITLE_CHARS)),
+            meta(&r)
+        );
         let open = opening(a, 60);
         if !open.is_empty() {
             block.push('\n');
@@ -275,14 +286,19 @@ fn answer(a: &Answer) -> OutMessage {
         }
         return OutMessage::plain(html);
     };
-    let mut blocks = vec![format!("<b>{}</b>", escape(sentence))];
+    let (shown, _) = snippet(sentence, &a.highlight_bytes, SENTENCE_CHARS);
+    let mut blocks = vec![format!("<b>{}</b>", escape(&shown))];
     if !a.supporting.is_empty() {
-        let lines: Vec<String> = a.supporting.iter().map(|s| escape(s)).collect();
+        let lines: Vec<String> = a
+            .supporting
+            .iter()
+            .map(|s| escape(&clip(s, SUPPORT_CHARS)))
+            .collect();
         blocks.push(lines.join("\n"));
     }
     let mut cite = Vec::new();
     if let Some(t) = &a.title {
-        cite.push(format!("《{}》", escape(t)));
+        cite.push(format!("《{}》", escape(&clip(t, TITLE_CHARS))));
     }
     if let Some(d) = a.date {
         cite.push(d.to_string());

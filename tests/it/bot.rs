@@ -445,6 +445,24 @@ async fn long_articles_are_split_and_hostile_text_is_escaped() {
         "the query is escaped: {}",
         text(&found)
     );
+
+    for q in [
+        "/latest",
+        "/search 确保取得实效",
+        "黄河流经忻州确保取得实效吗？",
+        "/summary huge-title",
+    ] {
+        let n = bot.settle().await;
+        bot.fake.push_update(updates::private_text(&alice, q));
+        let msg = bot.next_message(chat, n).await;
+        assert!(!text(&msg).is_empty(), "{q}");
+    }
+    bot.fake
+        .push_update(updates::inline_query(&alice, "", "", "sender"));
+    bot.fake
+        .push_update(updates::inline_query(&alice, "确保取得实效", "", "sender"));
+    bot.fake.wait_for_calls("answerInlineQuery", 2, WAIT).await;
+    bot.settle().await;
     bot.finish().await;
 }
 
