@@ -26,14 +26,20 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         ^[\s\u{3000}]*(?:据)?
         (?P<outlet>[\p{Han}A-Za-z0-9·]{1,14}?
             (?:日[报報]社|日[报報]|晚[报報]|早[报報]|都市[报報]|商[报報]|[时時][报報]|[报報]社|[报報]
+              |新[闻聞][网網]|日[报報][网網]|新[闻聞]社
               |通[讯訊]社|社|[网網]|[电電]视台|[电電]視臺|[台臺]
               |新[闻聞]|客[户戶]端|融媒体中心|新媒体中心|融媒|[频頻]道))
         (?P<kind>[讯訊]|消息|[报報]道)?
         (?:[记記]者(?P<rep0>\p{Han}{2,3}))?
         [\s\u{3000}]*
-        (?P<place>\p{Han}{2,8}?)?
-        (?P<date>(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?
-        (?P<dian>[电電]|[讯訊])?
+        # A dateline place only counts with a date and 电/讯 after it (新华社石家庄6月15日电),
+        # or 电 alone (新华社北京电); otherwise it is the start of a sentence.
+        (?:
+            (?P<place>\p{Han}{2,8}?)(?P<date>(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日)(?P<dian>[电電讯訊])
+          | (?P<date0>(?:(?P<y0>\d{4})年)?(?P<m0>\d{1,2})月(?P<d0>\d{1,2})日)(?P<dian0>[电電讯訊])?
+          | (?P<place1>\p{Han}{2,8}?)(?P<dian1>[电電])
+          | (?P<dian3>[电電讯訊])
+        )?
         [\s\u{3000}]*
         (?:[(（][\s\u{3000}]*(?P<rep>[^()（）]{1,60}?)[\s\u{3000}]*[)）])?
         [\s\u{3000}]*
@@ -58,7 +64,9 @@ pub fn parse(paragraph: &str) -> Option<Byline> {
     let has = |name: &str| caps.name(name).is_some();
     let rep_raw = caps.name("rep").map(|m| m.as_str());
     let rep_has_role = rep_raw.is_some_and(|r| ROLES.is_match(r));
-    let marker = has("kind") || has("dian") || has("dian2");
+    let marker = ["kind", "dian", "dian0", "dian1", "dian2", "dian3"]
+        .iter()
+        .any(|n| has(n));
     let separated = caps
         .name("sep")
         .is_some_and(|m| !m.as_str().is_empty() || m.end() == paragraph.len())
@@ -66,8 +74,8 @@ pub fn parse(paragraph: &str) -> Option<Byline> {
             // White space after the byline also separates it (`...6月20日电 国务院...`).
             paragraph[..m.end()].ends_with(char::is_whitespace)
         });
-    let says_something = rep_raw.is_some() || has("date") || has("date2") || marker;
-    if has("rep0") && !(has("date") || has("dian")) {
+    let says_something = rep_raw.is_some() || has("date") || has("date0") || has("date2") || marker;
+    if has("rep0") && !(has("date") || has("date0") || marker) {
         // `新华社记者张三摄` or a sentence about reporters, not a dateline.
         return None;
     }
@@ -75,18 +83,20 @@ pub fn parse(paragraph: &str) -> Option<Byline> {
         return None;
     }
     // A place without a date or 电 is just the start of a sentence (新华社记者...).
-    if has("place") && !(has("date") || has("dian")) {
-        return None;
-    }
     let outlet = caps.name("outlet").map(|m| m.as_str().to_string());
     let outlet = outlet.filter(|o| !matches!(o.as_str(), "本报" | "本台" | "本网" | "本社"));
     let reporter = rep_raw
         .and_then(clean_reporter)
         .or_else(|| caps.name("rep0").map(|m| m.as_str().to_string()));
-    let date = date_of(&caps, "y", "m", "d").or_else(|| date_of(&caps, "y2", "m2", "d2"));
+    let date = date_of(&caps, "y", "m", "d")
+        .or_else(|| date_of(&caps, "y0", "m0", "d0"))
+        .or_else(|| date_of(&caps, "y2", "m2", "d2"));
     Some(Byline {
         outlet,
-        place: caps.name("place").map(|m| m.as_str().to_string()),
+        place: caps
+            .name("place")
+            .or_else(|| caps.name("place1"))
+            .map(|m| m.as_str().to_string()),
         reporter,
         date,
         len: caps.get(0).map_or(0, |m| m.end()),
@@ -224,6 +234,7 @@ mod tests {
             "朱晓东强调,推进黄河流域生态保护和高质量发展",
             "会议以视频形式召开,宁武、静乐设分会场。",
             "合作社成员增收明显。",
+            "合作社社员6月15日，领到了分红。",
             "",
         ] {
             assert_eq!(parse(input), None, "{input:?} is not a byline");
