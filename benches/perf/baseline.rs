@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::stats::Latency;
+use crate::stats::{Contention, Latency, children_cpu_seconds};
 
 /// The baseline's figures on one corpus.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -27,6 +27,8 @@ pub struct BaselineResult {
     pub jieba_init_s: f64,
     pub peak_rss_mb: f64,
     pub search: Latency,
+    /// Cores other processes kept busy meanwhile.
+    pub others_cores: f64,
 }
 
 /// Runs `python bench/baseline.py latency` on `corpus` (a JSON Lines file) with the
@@ -39,6 +41,8 @@ pub fn run(
     repeat: usize,
 ) -> anyhow::Result<BaselineResult> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cpu = children_cpu_seconds();
+    let contention = Contention::start();
     let output = Command::new(python)
         .current_dir(root)
         .arg("bench/baseline.py")
@@ -52,6 +56,7 @@ pub fn run(
         .stdin(Stdio::null())
         .output()
         .with_context(|| format!("cannot run {}", python.display()))?;
+    let others_cores = contention.others_cores(children_cpu_seconds() - cpu);
     if !output.status.success() {
         bail!(
             "bench/baseline.py latency failed ({}): {}",
@@ -88,5 +93,6 @@ pub fn run(
             max_ms: num(&["latency_ms", "max"])?,
             mean_ms: num(&["latency_ms", "mean"])?,
         },
+        others_cores,
     })
 }

@@ -12,7 +12,7 @@ use jianbao::config::Config;
 use jianbao::text::Segmenter;
 use serde::{Deserialize, Serialize};
 
-use crate::stats::{Latency, cpu_seconds, peak_rss_mb, rss_mb, secs};
+use crate::stats::{Contention, Latency, cpu_seconds, peak_rss_mb, rss_mb, secs};
 
 /// Calls made before timing starts, per kind.
 const WARMUP_SEARCHES: usize = 50;
@@ -54,6 +54,10 @@ pub struct SizeResult {
     pub summary: Latency,
     pub searches_with_hits: usize,
     pub questions_answered: usize,
+    /// Cores other processes kept busy while this one built the index, and while it
+    /// answered: the noise of a shared machine.
+    pub others_cores_build: f64,
+    pub others_cores_queries: f64,
 }
 
 impl SizeResult {
@@ -107,8 +111,10 @@ pub fn measure(
     let rss_after_dict_mb = rss_mb();
 
     let cpu = cpu_seconds();
+    let contention = Contention::start();
     let engine = Engine::load_with(dir, &config, segmenter, &|_, _| {})?;
     let build_cpu_s = cpu_seconds() - cpu;
+    let others_cores_build = contention.others_cores(build_cpu_s);
     let stats = engine.stats();
 
     let t = Instant::now();
@@ -124,6 +130,8 @@ pub fn measure(
         .map(|a| a.title.len() + a.paragraphs.iter().map(String::len).sum::<usize>())
         .sum();
 
+    let cpu = cpu_seconds();
+    let contention = Contention::start();
     let limit = config.search_limit;
     let (search, searches_with_hits) = time_each(work.queries, WARMUP_SEARCHES, work.repeat, |q| {
         !engine.search(q, 1, limit).articles.is_empty()
@@ -137,6 +145,7 @@ pub fn measure(
         .map(|k| articles[k * articles.len() / n].id.as_str())
         .collect();
     let (summary, _) = time_each(&ids, WARMUP_SUMMARIES, 1, |id| engine.summary(id).is_some());
+    let others_cores_queries = contention.others_cores(cpu_seconds() - cpu);
 
     Ok(SizeResult {
         label: label.to_string(),
@@ -160,6 +169,8 @@ pub fn measure(
         summary: Latency::of(&summary),
         searches_with_hits,
         questions_answered,
+        others_cores_build,
+        others_cores_queries,
     })
 }
 

@@ -35,7 +35,7 @@ use jianbao::text::Segmenter;
 use serde::Serialize;
 
 use corpora::Size;
-use report::{Machine, Run, WorkloadInfo};
+use report::{Machine, Run, Startup, WorkloadInfo};
 
 /// jianbao's performance benchmark: corpus sizes, latency, memory, start-up, the bot, and
 /// the Python baseline in the same run.
@@ -72,6 +72,10 @@ struct Options {
     /// Spawns of `jianbao search` timed per run.
     #[arg(long, default_value_t = 3)]
     startup_tries: usize,
+    /// Before each measurement, wait up to this many seconds for the machine to be idle
+    /// (other processes using under a quarter of a core); 0 to start at once.
+    #[arg(long, default_value_t = 60)]
+    idle_wait: u64,
     /// Python interpreter with the baseline's requirements (e.g. bench/.venv/bin/python);
     /// without it the baseline is not run.
     #[arg(long, value_name = "PYTHON")]
@@ -234,6 +238,15 @@ fn orchestrate(options: &Options) -> anyhow::Result<()> {
         cmd
     };
 
+    let settle = || {
+        let waited = stats::wait_until_idle(Duration::from_secs(options.idle_wait));
+        if waited > Duration::from_secs(3) {
+            eprintln!(
+                "perf: waited {:.0} s for the machine to go idle",
+                waited.as_secs_f64()
+            );
+        }
+    };
     let mut runs: Vec<Run> = Vec::new();
     for run_no in 1..=options.runs.max(1) {
         let mut run = Run {
@@ -244,15 +257,18 @@ fn orchestrate(options: &Options) -> anyhow::Result<()> {
             eprintln!("perf: run {run_no}: jianbao on {size}");
             let mut cmd = child("--one-size", dir_of(size));
             cmd.arg("--label").arg(size.label());
-            run.sizes.push(run_child(cmd)?);
+            settle();
+            run.sizes.push(run_child(cmd)?.0);
         }
         eprintln!("perf: run {run_no}: start to first answer");
         for _ in 0..options.startup_tries {
-            run.startup_s.push(time_first_answer(&xinwenlianbo)?);
+            settle();
+            run.startup.push(time_first_answer(&xinwenlianbo)?);
         }
         if let Some(python) = &options.baseline {
             for &size in &baseline_sizes {
                 eprintln!("perf: run {run_no}: Python baseline on {size}");
+                settle();
                 run.baseline.push(baseline::run(
                     python,
                     &size.label(),
@@ -264,7 +280,10 @@ fn orchestrate(options: &Options) -> anyhow::Result<()> {
         }
         if !options.no_bot {
             eprintln!("perf: run {run_no}: the bot on full");
-            run.bot = Some(run_child(child("--one-bot", dir_of(Size::Full)))?);
+            settle();
+            let (bot, others_cores) = run_child(child("--one-bot", dir_of(Size::Full)))?;
+            run.bot = Some(bot);
+            run.bot_others_cores = others_cores;
         }
         run.load_average.1 = report::load_average();
         runs.push(run);
@@ -332,8 +351,11 @@ fn prepare_workload(
     Ok(info)
 }
 
-/// Runs a child mode and reads the JSON line it prints.
-fn run_child<T: serde::de::DeserializeOwned>(mut cmd: Command) -> anyhow::Result<T> {
+/// Runs a child mode and reads the JSON line it prints; also returns how many cores other
+/// processes kept busy meanwhile.
+fn run_child<T: serde::de::DeserializeOwned>(mut cmd: Command) -> anyhow::Result<(T, f64)> {
+    let cpu = stats::children_cpu_seconds();
+    let contention = stats::Contention::start();
     let output = cmd
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
@@ -342,14 +364,17 @@ fn run_child<T: serde::de::DeserializeOwned>(mut cmd: Command) -> anyhow::Result
     if !output.status.success() {
         bail!("a benchmark child process failed ({})", output.status);
     }
+    let others_cores = contention.others_cores(stats::children_cpu_seconds() - cpu);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout.lines().last().unwrap_or("");
-    serde_json::from_str(line).with_context(|| format!("unexpected child output: {line:?}"))
+    let value =
+        serde_json::from_str(line).with_context(|| format!("unexpected child output: {line:?}"))?;
+    Ok((value, others_cores))
 }
 
-/// Wall time of `jianbao --corpus DIR search 黄河` from spawn to exit, seconds: what an
-/// operator waits from starting the program to reading the first answer.
-fn time_first_answer(corpus: &Path) -> anyhow::Result<f64> {
+/// Times `jianbao --corpus DIR search 黄河` from spawn to exit: what an operator waits from
+/// starting the program to reading the first answer.
+fn time_first_answer(corpus: &Path) -> anyhow::Result<Startup> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jianbao"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     for (key, _) in std::env::vars() {
@@ -358,6 +383,8 @@ fn time_first_answer(corpus: &Path) -> anyhow::Result<f64> {
         }
     }
     let corpus = std::path::absolute(corpus)?;
+    let cpu = stats::children_cpu_seconds();
+    let contention = stats::Contention::start();
     let started = Instant::now();
     let status = cmd
         .arg("--corpus")
@@ -369,11 +396,16 @@ fn time_first_answer(corpus: &Path) -> anyhow::Result<f64> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()?;
-    let seconds = started.elapsed().as_secs_f64();
+    let wall_s = started.elapsed().as_secs_f64();
+    let cpu_s = stats::children_cpu_seconds() - cpu;
     if !status.success() {
         bail!("jianbao search failed ({status})");
     }
-    Ok(seconds)
+    Ok(Startup {
+        wall_s,
+        cpu_s,
+        others_cores: contention.others_cores(cpu_s),
+    })
 }
 
 fn write_report(options: &Options, work: &WorkloadInfo, runs: &[Run]) -> anyhow::Result<()> {

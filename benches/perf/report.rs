@@ -17,10 +17,23 @@ pub struct Run {
     /// The 1-minute load average when the run started and ended: how busy the machine was.
     pub load_average: (f64, f64),
     pub sizes: Vec<SizeResult>,
-    /// Wall time of `jianbao --corpus DATA/xinwenlianbo search 黄河`, each try, seconds.
-    pub startup_s: Vec<f64>,
+    /// `jianbao --corpus DATA/xinwenlianbo search 黄河`, each try.
+    pub startup: Vec<Startup>,
     pub baseline: Vec<BaselineResult>,
     pub bot: Option<BotResult>,
+    /// Cores other processes kept busy while the bot was measured.
+    pub bot_others_cores: f64,
+}
+
+/// One timed start of the `jianbao` binary.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Startup {
+    /// Spawn to exit.
+    pub wall_s: f64,
+    /// CPU time it used (all threads).
+    pub cpu_s: f64,
+    /// Cores other processes kept busy meanwhile.
+    pub others_cores: f64,
 }
 
 /// The 1-minute load average (runnable threads, all processes), from `/proc/loadavg`.
@@ -103,8 +116,8 @@ impl Medians<'_> {
         median(self.runs.iter().filter_map(|r| r.bot.as_ref().map(&f)))
     }
 
-    fn startup(&self) -> f64 {
-        median(self.runs.iter().flat_map(|r| r.startup_s.iter().copied()))
+    fn startup(&self, f: impl Fn(&Startup) -> f64) -> f64 {
+        median(self.runs.iter().flat_map(|r| r.startup.iter().map(&f)))
     }
 }
 
@@ -160,17 +173,17 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
     let _ = writeln!(w, "### jianbao: build and memory by corpus size\n");
     let _ = writeln!(
         w,
-        "| corpus | articles | paragraphs | text MB | dict s | read s | index s | MB/s | cores used | MB per CPU-s | peak RSS MB | peak ÷ text | RSS built MB | KB/article |"
+        "| corpus | articles | paragraphs | text MB | dict s | read s | index s | MB/s | cores used | MB per CPU-s | peak RSS MB | peak ÷ text | RSS built MB | KB/article | others' cores |"
     );
     let _ = writeln!(
         w,
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     );
     for label in labels(runs) {
         let s = |f: fn(&SizeResult) -> f64| n(m.size(&label, f));
         let _ = writeln!(
             w,
-            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             s(|r| r.articles as f64),
             s(|r| r.paragraphs as f64),
             s(|r| r.text_mb),
@@ -184,6 +197,7 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
             s(|r| r.peak_rss_end_mb / r.text_mb),
             s(|r| r.rss_built_mb),
             s(SizeResult::kb_per_article),
+            s(|r| r.others_cores_build),
         );
     }
 
@@ -193,9 +207,9 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
     );
     let _ = writeln!(
         w,
-        "| corpus | search p50 | p99 | max | ask p50 | p99 | max | summary p50 | p99 | max | searches with hits | questions answered |"
+        "| corpus | search p50 | p99 | max | ask p50 | p99 | max | summary p50 | p99 | max | searches with hits | questions answered | others' cores |"
     );
-    let _ = writeln!(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for label in labels(runs) {
         let lat = |f: fn(&SizeResult) -> Latency| {
             let p50 = m.size(&label, |r| f(r).p50_ms);
@@ -210,12 +224,13 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
         };
         let _ = writeln!(
             w,
-            "| {label} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} |",
             lat(|r| r.search),
             lat(|r| r.ask),
             lat(|r| r.summary),
             count(|r| (r.searches_with_hits, r.search.count)),
             count(|r| (r.questions_answered, r.ask.count)),
+            n(m.size(&label, |r| r.others_cores_queries)),
         );
     }
 
@@ -230,9 +245,9 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
         );
         let _ = writeln!(
             w,
-            "| corpus | build s: ours | baseline | baseline ÷ ours | search p50 ms: ours | baseline | ÷ | search p99 ms: ours | baseline | ÷ | peak RSS MB: ours | baseline |"
+            "| corpus | build s: ours | baseline | baseline ÷ ours | search p50 ms: ours | baseline | ÷ | search p99 ms: ours | baseline | ÷ | peak RSS MB: ours | baseline | baseline: others' cores |"
         );
-        let _ = writeln!(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        let _ = writeln!(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         for label in &base_labels {
             let ours_build = m.size(label, SizeResult::build_s);
             let base_build = m.baseline(label, |b| b.build_s);
@@ -242,7 +257,7 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
             let base_p99 = m.baseline(label, |b| b.search.p99_ms);
             let _ = writeln!(
                 w,
-                "| {label} | {} | {} | {}× | {} | {} | {}× | {} | {} | {}× | {} | {} |",
+                "| {label} | {} | {} | {}× | {} | {} | {}× | {} | {} | {}× | {} | {} | {} |",
                 n(ours_build),
                 n(base_build),
                 n(base_build / ours_build),
@@ -254,21 +269,40 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
                 n(base_p99 / ours_p99),
                 n(m.size(label, |r| r.peak_rss_end_mb)),
                 n(m.baseline(label, |b| b.peak_rss_mb)),
+                n(m.baseline(label, |b| b.others_cores)),
             );
         }
     }
 
     let _ = writeln!(w, "\n### Start to first answer, whole 新闻联播 corpus\n");
-    let _ = writeln!(w, "| how | seconds |\n|---|--:|");
     let _ = writeln!(
         w,
-        "| `jianbao --corpus DATA/xinwenlianbo search 黄河`, spawned, wall time to exit | {} |",
-        n(m.startup())
+        "| how | seconds (median) | fastest | CPU s | others' cores |\n|---|--:|--:|--:|--:|"
     );
+    let fastest = runs
+        .iter()
+        .flat_map(|r| r.startup.iter().map(|s| s.wall_s))
+        .fold(f64::NAN, f64::min);
     let _ = writeln!(
         w,
-        "| in-process, `full` corpus: dictionaries + read + index + first search | {} |",
-        n(m.size("full", |r| r.ready_s))
+        "| `jianbao --corpus DATA/xinwenlianbo search 黄河`, spawned, to exit | {} | {} | {} | {} |",
+        n(m.startup(|s| s.wall_s)),
+        n(fastest),
+        n(m.startup(|s| s.cpu_s)),
+        n(m.startup(|s| s.others_cores)),
+    );
+    let fastest_in = runs
+        .iter()
+        .flat_map(|r| r.sizes.iter().filter(|s| s.label == "full"))
+        .map(|s| s.ready_s)
+        .fold(f64::NAN, f64::min);
+    let _ = writeln!(
+        w,
+        "| in-process, `full`: dictionaries + read + index + first search | {} | {} | {} | {} |",
+        n(m.size("full", |r| r.ready_s)),
+        n(fastest_in),
+        n(m.size("full", |r| r.build_cpu_s)),
+        n(m.size("full", |r| r.others_cores_build)),
     );
 
     if runs.iter().any(|r| r.bot.is_some()) {
@@ -303,8 +337,9 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
         let _ = writeln!(
             w,
             "\nSpaced: {gap:.0} ms after each reply before the next update. Throttle wait \
-             (back-to-back p50 − spaced search p50): {} ms.",
-            n(m.bot(|b| b.back_to_back_search.p50_ms - b.search.p50_ms))
+             (back-to-back p50 − spaced search p50): {} ms. Others' cores: {}.",
+            n(m.bot(|b| b.back_to_back_search.p50_ms - b.search.p50_ms)),
+            n(median(runs.iter().map(|r| r.bot_others_cores)))
         );
     }
 
@@ -327,7 +362,7 @@ fn targets(m: &Medians) -> Vec<(String, String, Option<bool>)> {
     let known = |x: f64| (!x.is_nan()).then_some(x);
     let check = |x: f64, ok: fn(f64) -> bool| known(x).map(ok);
     let mut t = Vec::new();
-    let startup = m.startup();
+    let startup = m.startup(|s| s.wall_s);
     t.push((
         "ready to answer on the whole corpus ≤ 4 s".into(),
         format!(

@@ -78,21 +78,88 @@ pub fn rss_mb() -> f64 {
 /// User + system CPU time of this process (all threads) so far, in seconds, from
 /// `/proc/self/stat` (clock ticks of 1/100 s, the Linux default `USER_HZ`).
 pub fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start at "state" (field 3);
-    // utime and stime are fields 14 and 15.
-    let Some((_, rest)) = stat.rsplit_once(')') else {
-        return f64::NAN;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-    match (ticks(11), ticks(12)) {
-        (Some(user), Some(system)) => (user + system) / 100.0,
-        _ => f64::NAN,
-    }
+    proc_self_stat_seconds(11, 12)
 }
 
 /// Seconds as a float, for JSON.
 pub fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
+}
+
+/// CPU time of this process's waited-for children so far (`cutime` + `cstime`), seconds.
+pub fn children_cpu_seconds() -> f64 {
+    proc_self_stat_seconds(13, 14)
+}
+
+/// Busy CPU time of the whole machine so far (user, nice, system, irq, softirq and steal
+/// of every core, from `/proc/stat`), seconds.
+pub fn machine_busy_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(cpu) = stat.lines().find(|l| l.starts_with("cpu ")) else {
+        return f64::NAN;
+    };
+    let ticks: Vec<f64> = cpu
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal (guest time is inside user).
+    [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| ticks.get(i))
+        .sum::<f64>()
+        / 100.0
+}
+
+/// Watches how busy the other processes on the machine are while something is measured:
+/// the machine's busy time minus what the measured code itself used.
+pub struct Contention {
+    started: std::time::Instant,
+    busy: f64,
+}
+
+impl Contention {
+    pub fn start() -> Self {
+        Self {
+            started: std::time::Instant::now(),
+            busy: machine_busy_seconds(),
+        }
+    }
+
+    /// Average number of cores other processes kept busy since `start`, given the CPU
+    /// seconds the measured code used meanwhile.
+    pub fn others_cores(&self, own_cpu_s: f64) -> f64 {
+        let wall = self.started.elapsed().as_secs_f64();
+        ((machine_busy_seconds() - self.busy - own_cpu_s) / wall).max(0.0)
+    }
+}
+
+/// Waits until the machine has been idle (under 0.25 busy cores) for two seconds in a row,
+/// or until `limit` has passed; returns how long it waited. On a shared machine this keeps
+/// another user's compile out of most measurements.
+pub fn wait_until_idle(limit: Duration) -> Duration {
+    let started = std::time::Instant::now();
+    let mut quiet = 0;
+    while quiet < 2 && started.elapsed() < limit {
+        let before = machine_busy_seconds();
+        std::thread::sleep(Duration::from_secs(1));
+        let busy = machine_busy_seconds() - before;
+        quiet = if busy < 0.25 { quiet + 1 } else { 0 };
+    }
+    started.elapsed()
+}
+
+/// Two fields of `/proc/self/stat` (0 = the state field after the command name), in clock
+/// ticks of 1/100 s, summed, as seconds.
+fn proc_self_stat_seconds(a: usize, b: usize) -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return f64::NAN;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    match (ticks(a), ticks(b)) {
+        (Some(x), Some(y)) => (x + y) / 100.0,
+        _ => f64::NAN,
+    }
 }
