@@ -55,7 +55,8 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
 fn decode_legacy(bytes: &[u8]) -> Result<String, DecodeError> {
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
-    let mut encoding = detector.guess(Some(b"cn"), true);
+    // No TLD hint: with `cn` chardetng reads Big5 (traditional script) as GBK.
+    let mut encoding = detector.guess(None, true);
     if encoding == GBK || encoding == UTF_8 {
         encoding = GB18030;
     }
@@ -105,6 +106,13 @@ mod tests {
         let (bytes, _, _) = GB18030.encode(SAMPLE);
         assert!(std::str::from_utf8(&bytes).is_err());
         assert_eq!(decode(&bytes).unwrap(), SAMPLE);
+    }
+
+    #[test]
+    fn big5_is_detected() {
+        let text = "黃河防汛會議召開，各縣市加強值守，確保人民群眾生命財產安全。";
+        let (bytes, _, _) = encoding_rs::BIG5.encode(text);
+        assert_eq!(decode(&bytes).unwrap(), text);
     }
 
     #[test]

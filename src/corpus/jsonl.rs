@@ -123,6 +123,11 @@ fn to_article(record: Record, file_id: &str, line_no: usize) -> Result<Option<Ar
         article.outlet = article.outlet.take().or(b.outlet);
         article.reporter = article.reporter.take().or(b.reporter);
         article.byline_len = b.len;
+        if b.len >= article.paragraphs[0].len() && article.paragraphs.len() > 1 {
+            // A byline on its own line: metadata, not a paragraph.
+            article.paragraphs.remove(0);
+            article.byline_len = 0;
+        }
     }
     match record.date.as_deref() {
         Some(raw) => match parse_date(raw) {
@@ -168,6 +173,17 @@ fn split_body(body: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn byline_only_first_paragraph_is_metadata() {
+        let line = r#"{"id": "b", "title": "标题", "date": "2024-06-15", "paragraphs": ["新华社石家庄6月15日电（记者 张三）", "河北省召开防汛会议。"]}"#;
+        let a = &parse(line, "f").articles[0];
+        assert_eq!(a.paragraphs, ["河北省召开防汛会议。"]);
+        assert_eq!(
+            (a.outlet.as_deref(), a.reporter.as_deref(), a.byline_len),
+            (Some("新华社"), Some("张三"), 0)
+        );
+    }
 
     #[test]
     fn records_and_bad_lines() {

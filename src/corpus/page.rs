@@ -39,7 +39,8 @@ static FURNITURE_START: LazyLock<Regex> = LazyLock::new(|| {
         | ^\d+\s*条评论
         | ^(?:分享到|分享至|一键分享|微信扫一扫|扫一扫|扫描二维码)
         | ^(?:浏览次数|阅读量|阅读数|点击数|点击量|阅读|浏览)\s*[:：]?\s*\d+\s*次?$
-        | ^[(（\[【]?\s*\d{0,7}\s*[)）\]】]?$
+        | ^[(（\[【]\s*\d{0,7}\s*[)）\]】]$
+        | ^(?:当前位置|您现在的位置|您的位置|现在位置|今天是)[:：]
         | ^[(（]完[)）]$
         ",
     )
@@ -101,10 +102,12 @@ const NAV_WORDS: &[&str] = &[
 
 fn is_furniture(line: &str) -> bool {
     let n = line.chars().count();
-    if n <= 60 && FURNITURE_START.is_match(line) {
+    // A punctuated sentence is article text even when it mentions 扫描二维码 or 未经授权.
+    let prose = line.contains(['，', '。', '；', '！', '？']);
+    if n <= 60 && !prose && FURNITURE_START.is_match(line) {
         return true;
     }
-    if n <= 160 && FURNITURE_ANYWHERE.is_match(line) {
+    if n <= 160 && !prose && FURNITURE_ANYWHERE.is_match(line) {
         return true;
     }
     n <= 60 && is_nav_line(line)
@@ -407,6 +410,8 @@ mod tests {
             "【打印】",
             "【关闭】",
             "Copyright © 2022 忻州日报社 版权所有",
+            "当前位置：首页 > 时政要闻 > 正文",
+            "今天是：2024年5月1日 星期三",
             "首页 > 新闻 > 本地",
             "【打印】【关闭】",
             "字号：大 中 小",
@@ -425,6 +430,10 @@ mod tests {
             "2022年是关键之年",
             "关闭高耗能企业三十家。",
             "扫码即可办理，群众少跑腿。",
+            "扫描二维码，即可进入平台办理业务。",
+            "登录后，点击“我要办”即可申请。",
+            "被告未经授权在其网站上传播涉案作品，构成侵权。",
+            "523",
         ] {
             assert!(!is_furniture(line), "{line:?} is not furniture");
         }
