@@ -146,18 +146,18 @@ pub fn lede_of(paragraph: &str, idf: &dyn Fn(&str) -> f32) -> String {
             continue;
         }
         let own = bigrams_of(clause);
-        let unique: HashSet<&str> = own.iter().map(String::as_str).collect();
-        if unique.is_empty() {
+        let mut own_counts: HashMap<&str, f32> = HashMap::new();
+        for g in &own {
+            *own_counts.entry(g.as_str()).or_insert(0.0) += 1.0;
+        }
+        if own_counts.is_empty() {
             continue;
         }
-        let score: f32 = unique
+        let score: f32 = own_counts
             .iter()
-            .map(|g| {
-                let own_count = own.iter().filter(|o| o.as_str() == *g).count() as f32;
-                (tf.get(g).copied().unwrap_or(0.0) - own_count + 0.5) * idf(g)
-            })
+            .map(|(g, own_count)| (tf.get(g).copied().unwrap_or(0.0) - own_count + 0.5) * idf(g))
             .sum::<f32>()
-            / unique.len() as f32;
+            / own_counts.len() as f32;
         scored.push((score * (1.0 + LEDE_POSITION / (1.0 + k as f32)), k));
     }
     if scored.is_empty() {

@@ -188,7 +188,7 @@ async fn handle_message(bot: &TgBot, msg: &Message, state: &State) -> anyhow::Re
     };
     let search_key = match &request {
         Request::Command(Command::Search(q)) if !q.trim().is_empty() => {
-            Some(state.memory.remember_query(q.trim()))
+            Some(state.memory.remember_query(msg.chat.id.0, q.trim()))
         }
         _ => None,
     };
@@ -287,7 +287,7 @@ async fn handle_callback(bot: &TgBot, q: &CallbackQuery, state: &State) -> anyho
     let (chat, message_id) = (message.chat().id, message.id());
     match parsed {
         Some(Callback::Page { key, page }) => {
-            let Some(query) = state.memory.query(key) else {
+            let Some(query) = state.memory.query(chat.0, key) else {
                 bot.answer_callback_query(q.id.clone())
                     .text("这条搜索已过期，请重新搜索。")
                     .await?;

@@ -133,8 +133,8 @@ const REMEMBERED: usize = 10_000;
 pub struct Memory {
     last_lists: Mutex<Bounded<i64, Vec<String>>>,
     message_lists: Mutex<Bounded<(i64, i32), Vec<String>>>,
-    queries: Mutex<Bounded<u32, String>>,
-    next_query: Mutex<u32>,
+    /// Search key → (chat, query).
+    queries: Mutex<Bounded<u32, (i64, String)>>,
 }
 
 /// A map that forgets its oldest keys beyond [`REMEMBERED`].
@@ -170,26 +170,32 @@ impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
 }
 
 impl Memory {
-    /// Remembers a search and returns a short key for its paging buttons.
-    pub fn remember_query(&self, query: &str) -> u32 {
-        let key = {
-            let mut next = self.next_query.lock().unwrap_or_else(|e| e.into_inner());
-            *next = next.wrapping_add(1);
-            *next
-        };
-        self.queries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, query.to_string());
+    /// Remembers a search made in `chat` and returns a short key for its paging buttons.
+    /// Keys are random, so button data cannot be guessed, and bound to the chat.
+    pub fn remember_query(&self, chat: i64, query: &str) -> u32 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut queries = self.queries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut key;
+        loop {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write(query.as_bytes());
+            key = h.finish() as u32;
+            if queries.get(&key).is_none() {
+                break;
+            }
+        }
+        queries.insert(key, (chat, query.to_string()));
         key
     }
 
-    pub fn query(&self, key: u32) -> Option<String> {
+    /// The search behind a paging button pressed in `chat`.
+    pub fn query(&self, chat: i64, key: u32) -> Option<String> {
         self.queries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&key)
-            .cloned()
+            .filter(|(c, _)| *c == chat)
+            .map(|(_, q)| q.clone())
     }
 
     /// Remembers the articles a reply listed in a chat (and in which message).
@@ -416,11 +422,13 @@ mod tests {
     #[test]
     fn memory_is_bounded() {
         let m = Memory::default();
-        let first = m.remember_query("first");
+        let first = m.remember_query(1, "first");
+        assert_eq!(m.query(1, first).as_deref(), Some("first"));
+        assert_eq!(m.query(2, first), None, "another chat cannot use the key");
         for i in 0..REMEMBERED + 5 {
-            m.remember_query(&i.to_string());
+            m.remember_query(1, &i.to_string());
         }
-        assert_eq!(m.query(first), None, "the oldest search is forgotten");
+        assert_eq!(m.query(1, first), None, "the oldest search is forgotten");
         m.remember_list(1, Some(10), vec!["a".into(), "b".into()]);
         assert_eq!(
             m.listed_in(1, 10),

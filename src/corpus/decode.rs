@@ -33,6 +33,12 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         }
         match std::str::from_utf8(bytes) {
             Ok(text) => text.to_owned(),
+            // Valid UTF-8 cut off inside the last character (a truncated download): keep
+            // the text and drop the partial character.
+            Err(e) if e.error_len().is_none() && e.valid_up_to() > 0 => {
+                tracing::debug!("text ends inside a character; the partial character is dropped");
+                String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned()
+            }
             Err(_) => decode_legacy(bytes)?,
         }
     };
@@ -105,6 +111,13 @@ mod tests {
     fn gb18030_is_detected() {
         let (bytes, _, _) = GB18030.encode(SAMPLE);
         assert!(std::str::from_utf8(&bytes).is_err());
+        assert_eq!(decode(&bytes).unwrap(), SAMPLE);
+    }
+
+    #[test]
+    fn truncated_utf8_keeps_the_text() {
+        let mut bytes = SAMPLE.as_bytes().to_vec();
+        bytes.extend_from_slice(&"黄".as_bytes()[..2]);
         assert_eq!(decode(&bytes).unwrap(), SAMPLE);
     }
 
