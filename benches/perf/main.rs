@@ -145,15 +145,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// A child's queries and questions, from the files the parent wrote.
+fn child_workload(options: &Options) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+    let queries = options.queries.as_deref().context("--queries")?;
+    let questions = options
+        .questions_file
+        .as_deref()
+        .context("--questions-file")?;
+    Ok((
+        workload::read_lines(queries)?,
+        workload::read_lines(questions)?,
+    ))
+}
+
 /// Child: one corpus size.
 fn one_size(options: &Options, dir: &Path, started: Instant) -> anyhow::Result<()> {
-    let queries = workload::read_lines(options.queries.as_deref().context("--queries")?)?;
-    let questions = workload::read_lines(
-        options
-            .questions_file
-            .as_deref()
-            .context("--questions-file")?,
-    )?;
+    let (queries, questions) = child_workload(options)?;
     let work = engine::Workload {
         queries: &queries,
         questions: &questions,
@@ -165,13 +172,7 @@ fn one_size(options: &Options, dir: &Path, started: Instant) -> anyhow::Result<(
 
 /// Child: the bot.
 fn one_bot(options: &Options, dir: &Path) -> anyhow::Result<()> {
-    let queries = workload::read_lines(options.queries.as_deref().context("--queries")?)?;
-    let questions = workload::read_lines(
-        options
-            .questions_file
-            .as_deref()
-            .context("--questions-file")?,
-    )?;
+    let (queries, questions) = child_workload(options)?;
     let requests = bot::Requests {
         queries: &queries,
         questions: &questions,
