@@ -509,7 +509,10 @@ async fn a_429_is_retried_and_a_5xx_does_not_stop_the_bot() {
     bot.fake.fail_next("sendMessage", 429, Some(1));
     bot.fake
         .push_update(updates::private_text(&alice, "/search 黄河"));
-    let calls = bot.fake.wait_for_calls("sendMessage", 2, Duration::from_secs(90)).await;
+    let calls = bot
+        .fake
+        .wait_for_calls("sendMessage", 2, Duration::from_secs(90))
+        .await;
     assert!(
         text(&calls[1]).contains("黄河"),
         "the retry delivers the reply"
