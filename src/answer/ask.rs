@@ -218,13 +218,15 @@ impl Engine {
         let total_weight: f32 = info.words.iter().map(|(_, w)| w).sum();
         // Gather the sentences first: how many of them hold each word tells which words
         // tell sentences apart (the topic's name is in all of them).
-        let mut sents: Vec<Sent<'_>> = Vec::new();
+        let mut sents: Vec<Sent> = Vec::new();
         for (rank, hit) in hits.iter().enumerate() {
             let Some(p) = hit.paragraph else { continue };
             let article = &self.articles[hit.article];
             let Some(text) = article.paragraphs.get(p) else {
                 continue;
             };
+            // Normalised once per paragraph, not once per sentence (hot path).
+            let title = std::rc::Rc::new(seg.normalize(&article.title));
             // The byline stays: its date and outlet answer "when" and "who reported".
             for (position, range) in sentences(text).into_iter().enumerate() {
                 let norm = seg.normalize(&text[range.clone()]);
@@ -235,7 +237,7 @@ impl Engine {
                     position,
                     range,
                     norm,
-                    title: &article.title,
+                    title: std::rc::Rc::clone(&title),
                 });
             }
         }
@@ -250,7 +252,7 @@ impl Engine {
             .collect();
         let mut candidates = Vec::new();
         for s in &sents {
-            let norm_title = seg.normalize(s.title);
+            let norm_title = s.title.as_str();
             // Words the sentence leaves to its context (the paragraph, the title) count
             // half: "it flows 171 km" answers a question naming the river's city when the
             // paragraph is about that city.
@@ -382,18 +384,19 @@ impl Engine {
 }
 
 /// A candidate sentence while ranking.
-struct Sent<'a> {
+struct Sent {
     rank: usize,
     article: usize,
     paragraph: usize,
     position: usize,
     range: Range<usize>,
     norm: String,
-    title: &'a str,
+    /// The article's title, normalised.
+    title: std::rc::Rc<String>,
 }
 
 /// All normalised sentences of the paragraph `s` belongs to.
-fn paragraph_norm(sents: &[Sent<'_>], s: &Sent<'_>) -> String {
+fn paragraph_norm(sents: &[Sent], s: &Sent) -> String {
     sents
         .iter()
         .filter(|o| o.article == s.article && o.paragraph == s.paragraph)

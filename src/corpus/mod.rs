@@ -77,11 +77,6 @@ impl Article {
     pub fn outlet_or_source(&self) -> Option<&str> {
         self.outlet.as_deref().or(self.source.as_deref())
     }
-
-    /// Total characters of body text.
-    pub fn body_chars(&self) -> usize {
-        self.paragraphs.iter().map(|p| p.chars().count()).sum()
-    }
 }
 
 /// How an article's date was found, most trustworthy first.
