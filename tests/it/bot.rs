@@ -76,9 +76,12 @@ impl Running {
                 Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
             }
         };
-        tokio::time::timeout(Duration::from_secs(60), stop)
+        if tokio::time::timeout(Duration::from_secs(60), stop)
             .await
-            .expect("the dispatcher stops");
+            .is_err()
+        {
+            panic!("the dispatcher did not stop; {}", self.fake.call_log());
+        }
         self.task.await.expect("dispatcher task");
         self.fake.assert_no_rejections();
     }
@@ -501,23 +504,46 @@ async fn odd_messages_get_a_sensible_reply_or_silence() {
     bot.finish().await;
 }
 
+/// A 429 is retried by Throttle once its `retry_after` has passed, and the retry delivers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_429_is_retried_and_a_5xx_does_not_stop_the_bot() {
+async fn a_429_is_retried_after_its_retry_after() {
     let bot = start_with(Arc::clone(&ENGINE), Limits::default()).await;
     let alice = updates::alice();
     let chat = alice["id"].as_i64().unwrap();
     bot.fake.fail_next("sendMessage", 429, Some(1));
     bot.fake
         .push_update(updates::private_text(&alice, "/search 黄河"));
-    let calls = bot
-        .fake
+    bot.fake
         .wait_for_calls("sendMessage", 2, Duration::from_secs(90))
         .await;
+    let sends: Vec<_> = bot
+        .fake
+        .all_calls()
+        .into_iter()
+        .filter(|c| c.method == "sendMessage")
+        .collect();
+    assert_eq!((sends[0].status, sends[0].injected), (429, true));
+    assert_eq!(sends[1].status, 200, "{}", bot.fake.call_log());
+    assert_eq!(sends[1].params["chat_id"], chat);
     assert!(
-        text(&calls[1]).contains("黄河"),
+        text(&sends[1].params).contains("黄河"),
         "the retry delivers the reply"
     );
+    assert!(
+        sends[1].at - sends[0].at >= Duration::from_millis(900),
+        "retried before retry_after passed; {}",
+        bot.fake.call_log()
+    );
+    bot.finish().await;
+}
 
+/// A 5xx (after teloxide's own 10 s pause) ends in an apology to that chat, and the bot
+/// goes on answering others. Its own bot instance, so a slow 429 retry cannot delay it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_gets_an_apology_and_the_bot_goes_on() {
+    let bot = start_with(Arc::clone(&ENGINE), Limits::default()).await;
+    let alice = updates::alice();
+    let chat = alice["id"].as_i64().unwrap();
     let bob = updates::bob();
     let bob_chat = bob["id"].as_i64().unwrap();
     bot.fake.fail_next("sendMessage", 500, None);

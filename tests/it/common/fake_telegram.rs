@@ -21,7 +21,7 @@ pub mod updates;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -71,6 +71,8 @@ pub struct Call {
     pub response: Value,
     /// Whether the answer was an injected fault rather than the fake's own verdict.
     pub injected: bool,
+    /// When it was answered, counted from the fake's start.
+    pub at: Duration,
 }
 
 /// A fault to answer instead of running the method.
@@ -192,6 +194,7 @@ impl Inner {
 
 struct Shared {
     token: String,
+    started: Instant,
     inner: Mutex<Inner>,
     /// Bumped on every recorded call, pushed update and new poll.
     changed: watch::Sender<u64>,
@@ -234,6 +237,7 @@ impl FakeTelegram {
         let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
             token: token.to_string(),
+            started: Instant::now(),
             inner: Mutex::new(Inner {
                 profile,
                 next_update_id: 500_000_001,
@@ -350,6 +354,36 @@ impl FakeTelegram {
         self.shared.lock().calls.clone()
     }
 
+    /// Every call so far, a line each (time since start, method, status, chat, text), with
+    /// the updates still queued: what a timeout panic shows, so a slow or lost step can be
+    /// told apart.
+    pub fn call_log(&self) -> String {
+        let inner = self.shared.lock();
+        let mut log = format!(
+            "{} calls, {} updates queued, {} polls waiting:\n",
+            inner.calls.len(),
+            inner.queue.len(),
+            inner.polls_waiting
+        );
+        for c in &inner.calls {
+            let text: String = c.params["text"]
+                .as_str()
+                .unwrap_or_default()
+                .chars()
+                .take(40)
+                .collect();
+            log.push_str(&format!(
+                "  {:>8.3}s {} {}{} chat={} {text:?}\n",
+                c.at.as_secs_f64(),
+                c.method,
+                c.status,
+                if c.injected { " (injected)" } else { "" },
+                c.params["chat_id"],
+            ));
+        }
+        log
+    }
+
     /// Waits until a call to `method` whose parameters satisfy `matches` has been answered
     /// (already, or within `timeout`), and returns its parameters. Panics on timeout, listing
     /// the calls to `method` seen.
@@ -370,9 +404,9 @@ impl FakeTelegram {
             .await;
         found.unwrap_or_else(|| {
             panic!(
-                "no matching {method} call within {timeout:?}; {method} calls: {:#?}; rejections: {:?}",
-                self.calls(method),
-                self.rejections()
+                "no matching {method} call within {timeout:?}; rejections: {:?}; {}",
+                self.rejections(),
+                self.call_log()
             )
         })
     }
@@ -393,8 +427,8 @@ impl FakeTelegram {
             .await;
         found.unwrap_or_else(|| {
             panic!(
-                "fewer than {n} {method} calls within {timeout:?}: {:#?}",
-                self.calls(method)
+                "fewer than {n} {method} calls within {timeout:?}; {}",
+                self.call_log()
             )
         })
     }
@@ -588,6 +622,7 @@ async fn handle(
             status,
             response: response.clone(),
             injected,
+            at: shared.started.elapsed(),
         };
         shared.lock().record(call);
         shared.bump();
