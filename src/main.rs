@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use jianbao::cli::{self, Cli};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // `.env` first, so its variables configure logging and settings alike.
     let dotenv = dotenvy::dotenv();

@@ -70,6 +70,9 @@ pub fn measure(dir: &std::path::Path, requests: &Requests) -> anyhow::Result<Bot
         ..Config::default()
     };
     let engine = Arc::new(Engine::load(&config, &|_, _| {})?);
+    // `jianbao serve` merges the segments in the background right after start; measure
+    // the bot as it runs from then on.
+    engine.compact_index();
     // As `jianbao serve` runs it: a multi-threaded runtime with one worker per core.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

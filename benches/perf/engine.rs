@@ -49,6 +49,19 @@ pub struct SizeResult {
     pub rss_built_mb: f64,
     pub peak_rss_build_mb: f64,
     pub peak_rss_end_mb: f64,
+    /// Index segments as built (one per indexing thread and memory budget).
+    #[serde(default)]
+    pub segments: usize,
+    /// `search` on the segments as built: what the first second after start gets, while
+    /// front ends merge them in the background.
+    #[serde(default)]
+    pub search_unmerged: Latency,
+    /// `Engine::compact_index`: merging the segments into one (off the start-up path).
+    #[serde(default)]
+    pub merge_s: f64,
+    /// Resident set after the merge.
+    #[serde(default)]
+    pub rss_merged_mb: f64,
     pub search: Latency,
     pub ask: Latency,
     pub summary: Latency,
@@ -130,9 +143,18 @@ pub fn measure(
         .map(|a| a.title.len() + a.paragraphs.iter().map(String::len).sum::<usize>())
         .sum();
 
+    let limit = config.search_limit;
+    let segments = engine.index_segments();
+    let (search_unmerged, _) = time_each(work.queries, WARMUP_SEARCHES, 1, |q| {
+        !engine.search(q, 1, limit).articles.is_empty()
+    });
+    let t = Instant::now();
+    engine.compact_index();
+    let merge_s = secs(t.elapsed());
+    let rss_merged_mb = rss_mb();
+
     let cpu = cpu_seconds();
     let contention = Contention::start();
-    let limit = config.search_limit;
     let (search, searches_with_hits) = time_each(work.queries, WARMUP_SEARCHES, work.repeat, |q| {
         !engine.search(q, 1, limit).articles.is_empty()
     });
@@ -164,6 +186,10 @@ pub fn measure(
         rss_built_mb,
         peak_rss_build_mb,
         peak_rss_end_mb: peak_rss_mb(),
+        segments,
+        search_unmerged: Latency::of(&search_unmerged),
+        merge_s,
+        rss_merged_mb,
         search: Latency::of(&search),
         ask: Latency::of(&ask),
         summary: Latency::of(&summary),

@@ -234,6 +234,28 @@ pub fn markdown(runs: &[Run], work: &WorkloadInfo, machine: &Machine) -> String 
         );
     }
 
+    let _ = writeln!(
+        w,
+        "\n### jianbao: index segments, merged after start (front ends merge in the background)\n"
+    );
+    let _ = writeln!(
+        w,
+        "| corpus | segments as built | search p50 ms as built | p99 | merge s | RSS merged MB |"
+    );
+    let _ = writeln!(w, "|---|--:|--:|--:|--:|--:|");
+    for label in labels(runs) {
+        let s = |f: fn(&SizeResult) -> f64| n(m.size(&label, f));
+        let _ = writeln!(
+            w,
+            "| {label} | {} | {} | {} | {} | {} |",
+            s(|r| r.segments as f64),
+            s(|r| r.search_unmerged.p50_ms),
+            s(|r| r.search_unmerged.p99_ms),
+            s(|r| r.merge_s),
+            s(|r| r.rss_merged_mb),
+        );
+    }
+
     let base_labels: Vec<String> = runs
         .first()
         .map(|r| r.baseline.iter().map(|b| b.label.clone()).collect())

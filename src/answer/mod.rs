@@ -188,6 +188,27 @@ impl Engine {
         })
     }
 
+    /// Merges the index into one segment so searches get faster (see
+    /// [`SearchIndex::compact`]), logging how long it took. Other threads may search
+    /// meanwhile. A failure leaves the index as it was, searchable, and is logged.
+    pub fn compact_index(&self) {
+        let started = Instant::now();
+        let before = self.index.segments();
+        match self.index.compact() {
+            Ok(()) => tracing::info!(
+                "index merged from {before} segments into {} in {:.2} s",
+                self.index.segments(),
+                started.elapsed().as_secs_f64()
+            ),
+            Err(err) => tracing::warn!("index not merged, still {before} segments: {err}"),
+        }
+    }
+
+    /// How many segments the index is in (see [`Engine::compact_index`]).
+    pub fn index_segments(&self) -> usize {
+        self.index.segments()
+    }
+
     pub fn articles(&self) -> &[Article] {
         &self.articles
     }

@@ -7,8 +7,13 @@ use serde::Serialize;
 
 use super::{ArticleRef, Engine, highlight};
 
-/// How many paragraphs are fetched from the index at least, to fill the groups.
-const MIN_FETCH: usize = 200;
+/// How many paragraphs are fetched from the index at least. Fetching is the bulk of a
+/// search and grows with the number fetched (top-k pruning works less well for a large k),
+/// so the first fetch asks for about what the page needs and more only if that falls short.
+const MIN_FETCH: usize = 30;
+/// Paragraphs fetched per article the page shows, the first time: articles usually match
+/// in more than one paragraph.
+const FETCH_PER_SLOT: usize = 4;
 /// Results are capped here; deeper pages are not useful to a reader.
 const MAX_FETCH: usize = 2000;
 
@@ -89,10 +94,11 @@ pub struct SearchResults {
     pub query: String,
     /// The words searched for, after normalisation and stop-word removal.
     pub terms: Vec<String>,
-    /// Articles that matched, counted over the best paragraphs fetched for this page.
+    /// Articles that matched, counted over the best paragraphs fetched for this page (at
+    /// least enough to know whether a next page exists).
     pub total_articles: usize,
-    /// False when more paragraphs matched than were fetched, so `total_articles` is a
-    /// lower bound.
+    /// False when more paragraphs matched than were fetched, so `total_articles` (and
+    /// [`pages`](Self::pages)) are lower bounds: there may be more pages.
     pub total_is_exact: bool,
     /// 1-based page number and page size.
     pub page: usize,
@@ -102,6 +108,9 @@ pub struct SearchResults {
 }
 
 impl SearchResults {
+    /// Pages known to have results; more may exist when the total is not exact. A page
+    /// after this one exists exactly when `page < pages()` (every search fetches enough to
+    /// know, up to the fetch cap).
     pub fn pages(&self) -> usize {
         self.total_articles.div_ceil(self.per_page.max(1))
     }
@@ -109,6 +118,23 @@ impl SearchResults {
 
 /// While grouping: article ordinal, best score, `(paragraph, score)` of its best paragraphs.
 type Group = (usize, f32, Vec<(Option<usize>, f32)>);
+
+/// Paragraph hits (best first) grouped by article, in order of each article's best
+/// paragraph, keeping at most `per_article` paragraphs of each.
+fn group_by_article(hits: Vec<crate::index::ParagraphHit>, per_article: usize) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for h in hits {
+        let g = *slot.entry(h.article).or_insert_with(|| {
+            groups.push((h.article, h.score, Vec::new()));
+            groups.len() - 1
+        });
+        if groups[g].2.len() < per_article {
+            groups[g].2.push((h.paragraph, h.score));
+        }
+    }
+    groups
+}
 
 impl Engine {
     /// Page `page` (1-based) of results for `query`, `per_page` articles a page. Never fails:
@@ -129,26 +155,21 @@ impl Engine {
             notices.push(SearchNotice::Truncated);
         }
         let per_article = self.limits.paragraphs_per_article.max(1);
-        let fetch = page
-            .saturating_mul(per_page)
-            .saturating_mul(per_article)
-            .saturating_mul(4)
+        // Articles needed: this page and everything before it, and one more to know whether
+        // a next page exists.
+        let wanted = page.saturating_mul(per_page).saturating_add(1);
+        let mut fetch = wanted
+            .saturating_mul(FETCH_PER_SLOT)
             .clamp(MIN_FETCH, MAX_FETCH);
-        let paragraph_hits = self.index.search(&plan, fetch);
-        let total_is_exact = paragraph_hits.len() < fetch;
-
-        // Group by article in order of each article's best paragraph.
-        let mut groups: Vec<Group> = Vec::new();
-        let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-        for h in paragraph_hits {
-            let g = *slot.entry(h.article).or_insert_with(|| {
-                groups.push((h.article, h.score, Vec::new()));
-                groups.len() - 1
-            });
-            if groups[g].2.len() < per_article {
-                groups[g].2.push((h.paragraph, h.score));
+        let (groups, total_is_exact) = loop {
+            let paragraph_hits = self.index.search(&plan, fetch);
+            let exact = paragraph_hits.len() < fetch;
+            let groups = group_by_article(paragraph_hits, per_article);
+            if exact || groups.len() >= wanted || fetch == MAX_FETCH {
+                break (groups, exact);
             }
-        }
+            fetch = fetch.saturating_mul(4).min(MAX_FETCH);
+        };
         let total_articles = groups.len();
         let terms = plan.highlight_terms();
         let articles = groups

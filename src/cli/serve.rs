@@ -33,6 +33,11 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let served = runtime.block_on(async {
         let connected = bot::connect(token, api_url).await?;
         let engine = Arc::new(ctx.engine().map_err(ServeError::Other)?);
+        // Answer at once; searches get faster when the merge is done (about a second).
+        std::thread::spawn({
+            let engine = Arc::clone(&engine);
+            move || engine.compact_index()
+        });
         bot::serve(
             connected,
             engine,

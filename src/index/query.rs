@@ -55,7 +55,7 @@ impl QueryPlan {
 
         let mut words = Vec::new();
         let mut stop = Vec::new();
-        for w in segmenter.search_words(&norm) {
+        for w in segmenter.precise_words(&norm) {
             let list = if segmenter.is_stop_word(w.text) {
                 &mut stop
             } else {

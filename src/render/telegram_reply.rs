@@ -121,16 +121,18 @@ fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
         };
         return OutMessage::plain(html);
     }
-    let total = if r.total_is_exact {
-        format!("{}", r.total_articles)
+    // A count that is a lower bound says so, and then the page count is not shown.
+    let (total, page) = if r.total_is_exact {
+        (
+            format!("{}", r.total_articles),
+            format!("{}/{}", r.page, r.pages()),
+        )
     } else {
-        format!("{}+", r.total_articles)
+        (format!("{}+", r.total_articles), r.page.to_string())
     };
     let mut blocks = vec![format!(
-        "🔎 <b>{}</b> · 共 {total} 篇 · 第 {}/{} 页",
+        "🔎 <b>{}</b> · 共 {total} 篇 · 第 {page} 页",
         escape(r.query.trim()),
-        r.page,
-        r.pages()
     )];
     if r.notices.contains(&SearchNotice::OnlyStopWords) {
         blocks.push("（只有很常见的词，结果可能较泛）".into());

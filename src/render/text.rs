@@ -86,14 +86,17 @@ pub fn search_results(r: &SearchResults, style: Style) -> String {
         }
         return out;
     }
+    let page = if r.total_is_exact {
+        format!("page {} of {}", r.page, r.pages())
+    } else {
+        format!("page {}", r.page)
+    };
     let _ = writeln!(
         out,
-        "{}{} article(s) match “{}” (page {} of {}):\n",
+        "{}{} article(s) match “{}” ({page}):\n",
         if r.total_is_exact { "" } else { "at least " },
         r.total_articles,
         r.query.trim(),
-        r.page,
-        r.pages()
     );
     for group in &r.articles {
         let _ = writeln!(out, "{}. {}", group.rank, citation(&group.article));

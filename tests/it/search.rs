@@ -269,3 +269,145 @@ fn articles_by_id() {
         "surrounding spaces are ignored"
     );
 }
+
+/// An engine over `n` generated articles that all mention 黄河, in three paragraphs each,
+/// as often as their number says: more results than one fetch from the index holds.
+fn wide_engine(n: usize) -> jianbao::answer::Engine {
+    use jianbao::corpus::{Article, Corpus};
+    let places = [
+        "兰州", "银川", "包头", "忻州", "郑州", "济南", "开封", "洛阳",
+    ];
+    let articles = (0..n)
+        .map(|i| {
+            let place = places[i % places.len()];
+            let mentions = "黄河".repeat(1 + i % 7);
+            Article::new(
+                format!("wide-{i:03}"),
+                format!("{place}第{i}次治理工作会议"),
+                vec![
+                    format!("{place}召开会议，研究{mentions}流域生态保护，部署第{i}项任务。"),
+                    format!(
+                        "会议指出，{place}段河道治理取得进展，{}。",
+                        "堤防加固".repeat(1 + i % 3)
+                    ),
+                    format!("与会人员表示，将继续推进{place}黄河岸线整治。"),
+                ],
+            )
+        })
+        .collect();
+    let corpus = Corpus {
+        articles,
+        skipped: Vec::new(),
+        unreadable_files: 0,
+        bytes: 0,
+    };
+    let config = jianbao::config::Config::default();
+    jianbao::answer::Engine::from_corpus(
+        corpus,
+        &config,
+        SEGMENTER.clone(),
+        std::time::Duration::ZERO,
+        &|_, _| {},
+    )
+    .expect("engine builds")
+}
+
+#[test]
+fn deep_results_page_through_every_article_once() {
+    let engine = wide_engine(150);
+    let first = engine.search("黄河", 1, 5);
+    // The first page fetches only what it needs: the count is a lower bound, and says so.
+    assert!(!first.total_is_exact, "{} articles", first.total_articles);
+    assert!(first.pages() >= 2, "a next page must be offered");
+    let mut seen = Vec::new();
+    let mut scores = Vec::new();
+    let mut page = 1;
+    loop {
+        let r = engine.search("黄河", page, 5);
+        if r.articles.is_empty() {
+            break;
+        }
+        assert!(
+            r.articles.len() == 5 || page >= r.pages(),
+            "page {page} short"
+        );
+        for g in &r.articles {
+            assert_eq!(g.rank, (page - 1) * 5 + seen.len() % 5 + 1);
+            seen.push(g.article.article_id.clone());
+            scores.push(g.score);
+        }
+        // Following "next" as the bot does: offered exactly while there is a next page.
+        if page >= r.pages() {
+            break;
+        }
+        page += 1;
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "an article shown twice");
+    assert_eq!(seen.len(), 150, "every article reached by paging");
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+    assert!(
+        engine.search("黄河", page + 1, 5).articles.is_empty(),
+        "nothing after the last page"
+    );
+}
+
+#[test]
+fn merging_segments_keeps_every_result() {
+    use jianbao::index::score_key;
+    let engine = wide_engine(400);
+    let queries = [
+        "黄河",
+        "忻州 治理",
+        "堤防加固",
+        "第37次",
+        "银川段河道",
+        "第123项任务",
+    ];
+    // Per query and page: the count, and the scores of the hits in order. Which of several
+    // equally scored paragraphs fills the last places fetched may change with the segment
+    // layout; the scores may not. Plus the best article of each query.
+    let snapshot = |e: &jianbao::answer::Engine| {
+        queries
+            .iter()
+            .flat_map(|q| {
+                [1, 3].map(|page| {
+                    let r = e.search(q, page, 5);
+                    let scores: Vec<i64> = r
+                        .articles
+                        .iter()
+                        .flat_map(|g| g.hits.iter())
+                        .map(|h| score_key(h.score))
+                        .collect();
+                    let best = r.articles.first().map(|g| g.article.article_id.clone());
+                    (q, page, r.total_articles, r.total_is_exact, scores, best)
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = snapshot(&engine);
+    assert_eq!(
+        engine.search("第37次", 1, 5).articles[0].article.article_id,
+        "wide-037"
+    );
+    let segments = engine.index_segments();
+    engine.compact_index();
+    assert_eq!(
+        engine.index_segments(),
+        1,
+        "merged from {segments} segments"
+    );
+    let after = snapshot(&engine);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!((b.2, b.3, &b.4), (a.2, a.3, &a.4), "{} page {}", b.0, b.1);
+        // The best article is the same whenever it is the only one with its score.
+        let unique_best = b.4.len() < 2 || b.4[0] > b.4[1];
+        if b.1 == 1 && unique_best {
+            assert_eq!(b.5, a.5, "best article for {}", b.0);
+        }
+    }
+    engine.compact_index();
+    assert_eq!(engine.index_segments(), 1);
+}
