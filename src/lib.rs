@@ -12,5 +12,6 @@ pub mod config;
 pub mod corpus;
 pub mod eval;
 pub mod index;
+pub mod memory;
 pub mod render;
 pub mod text;

@@ -5,10 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use jianbao::cli::{self, Cli};
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    jianbao::memory::return_freed_memory();
     // `.env` first, so its variables configure logging and settings alike.
     let dotenv = dotenvy::dotenv();
     let args = Cli::parse();

@@ -6,18 +6,28 @@
 //! text is the same character offset in the original: highlights found on the normalised
 //! text map straight back (see [`Normalizer::normalize`]).
 
+use std::collections::HashMap;
+
 use ferrous_opencc::OpenCC;
 use ferrous_opencc::config::BuiltinConfig;
 
+/// The basic CJK blocks (extension A and the unified ideographs), where nearly all
+/// traditional characters are: looked up by index rather than hashed.
+const DENSE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+
 /// Converts text to the form that the index stores and queries are matched against.
 pub struct Normalizer {
-    t2s: Option<OpenCC>,
+    /// Traditional → simplified for [`DENSE`], by code point offset (a character maps to
+    /// itself when OpenCC leaves it alone). Empty if OpenCC's tables could not be loaded.
+    dense: Box<[char]>,
+    /// The same for the other Han blocks, only the characters that change.
+    sparse: HashMap<char, char>,
 }
 
 impl std::fmt::Debug for Normalizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Normalizer")
-            .field("t2s", &self.t2s.is_some())
+            .field("t2s", &!self.dense.is_empty())
             .finish()
     }
 }
@@ -29,56 +39,75 @@ impl Default for Normalizer {
 }
 
 impl Normalizer {
-    /// Builds a normaliser with OpenCC's traditional-to-simplified tables. If the embedded
-    /// tables cannot be loaded (they are compiled in, so this is not expected), script
-    /// conversion is switched off and a warning is logged; width and case folding still work.
+    /// Builds a normaliser from OpenCC's traditional-to-simplified tables: every Han
+    /// character is converted once, on its own, and kept when OpenCC gives one character
+    /// for it (about 4,100 change). Normalising is then one table lookup per character,
+    /// the same for index and queries, with no phrase rules that could change the length.
+    /// If the embedded tables cannot be loaded (they are compiled in, so this is not
+    /// expected), script conversion is switched off and a warning is logged; width and case
+    /// folding still work.
     pub fn new() -> Self {
-        let t2s = match OpenCC::from_config(BuiltinConfig::T2s) {
-            Ok(cc) => Some(cc),
+        let cc = match OpenCC::from_config(BuiltinConfig::T2s) {
+            Ok(cc) => cc,
             Err(err) => {
                 tracing::warn!("traditional-to-simplified conversion unavailable: {err}");
-                None
+                return Self {
+                    dense: Box::default(),
+                    sparse: HashMap::new(),
+                };
             }
         };
-        Self { t2s }
+        let mut buf = [0u8; 4];
+        let mut convert = |c: char| -> char {
+            let one = cc.convert(c.encode_utf8(&mut buf));
+            let mut chars = one.chars();
+            match (chars.next(), chars.next()) {
+                (Some(s), None) => s,
+                _ => c,
+            }
+        };
+        let dense = DENSE.filter_map(char::from_u32).map(&mut convert).collect();
+        let sparse = (0xF900..=0xFAFF)
+            .chain(0x20000..=0x2FA1F)
+            .filter_map(char::from_u32)
+            .filter_map(|c| {
+                let s = convert(c);
+                (s != c).then_some((c, s))
+            })
+            .collect();
+        Self { dense, sparse }
+    }
+
+    /// The simplified form of one character (itself if none).
+    fn t2s(&self, c: char) -> char {
+        let code = c as u32;
+        if DENSE.contains(&code) {
+            return self
+                .dense
+                .get((code - DENSE.start()) as usize)
+                .copied()
+                .unwrap_or(c);
+        }
+        if code < 0xF900 {
+            return c;
+        }
+        self.sparse.get(&c).copied().unwrap_or(c)
     }
 
     /// Returns `text` folded for matching, with exactly as many characters as `text`.
     pub fn normalize(&self, text: &str) -> String {
-        let folded: String = text.chars().map(fold_char).collect();
-        let Some(t2s) = &self.t2s else {
-            return folded;
-        };
-        if !folded.chars().any(is_han) {
-            return folded;
-        }
-        let converted = t2s.convert(&folded);
-        if converted.chars().count() == folded.chars().count() {
-            return converted;
-        }
-        // A phrase rule changed the length; convert one character at a time instead so
-        // offsets stay aligned. Rare, so the slower path is fine.
-        let mut buf = [0u8; 4];
-        folded
-            .chars()
-            .map(|c| {
-                if !is_han(c) {
-                    return c;
-                }
-                let one = t2s.convert(c.encode_utf8(&mut buf));
-                let mut chars = one.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(s), None) => s,
-                    _ => c,
-                }
-            })
-            .collect()
+        let mut out = String::with_capacity(text.len());
+        out.extend(text.chars().map(|c| self.t2s(fold_char(c))));
+        out
     }
 }
 
 /// Folds one character: full-width ASCII forms to ASCII, the ideographic space and
 /// no-break spaces to a space, letters to lower case (when that is one character).
 pub fn fold_char(c: char) -> char {
+    if is_han(c) {
+        return c;
+    }
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' => ' ',

@@ -63,7 +63,8 @@ impl Segmenter {
                 BUILTIN_USER_DICT.to_string()
             }
         };
-        let mut jieba = Jieba::new();
+        // The script tables build on another core while jieba reads its dictionary.
+        let (mut jieba, normalizer) = rayon::join(Jieba::new, Normalizer::new);
         // jieba's own reader knows no comments, so hand it the entries only.
         let entries: String = dict_text
             .lines()
@@ -91,7 +92,6 @@ impl Segmenter {
                 BUILTIN_STOP_WORDS.to_string()
             }
         };
-        let normalizer = Normalizer::new();
         let stop_words = parse_word_list(&stop_text)
             .map(|w| normalizer.normalize(w))
             .collect();
