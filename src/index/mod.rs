@@ -1,5 +1,5 @@
-//! The search index: a tantivy index in RAM with one document per paragraph, jieba-word and
-//! character-bigram fields for body and title, and queries built from segmented terms (user
+//! The search index: a tantivy index in RAM with one document per paragraph, jieba-word
+//! fields for body and title, a character-bigram field for the body, and queries built from segmented terms (user
 //! text never reaches tantivy's query parser, so no query string can fail). tantivy types
 //! stay inside this module; callers get plain [`ParagraphHit`]s.
 
@@ -48,7 +48,6 @@ struct Fields {
     article_id: Field,
     date: Field,
     title: Field,
-    title_bigram: Field,
     text: Field,
     text_bigram: Field,
     outlet: Field,
@@ -72,7 +71,6 @@ impl Fields {
             article_id: b.add_text_field("article_id", STRING),
             date: b.add_date_field("date", INDEXED | FAST),
             title: words(&mut b, "title", WORD_TOKENIZER),
-            title_bigram: words(&mut b, "title_bigram", BIGRAM_TOKENIZER),
             text: words(&mut b, "text", WORD_TOKENIZER),
             text_bigram: words(&mut b, "text_bigram", BIGRAM_TOKENIZER),
             outlet: words(&mut b, "outlet", WORD_TOKENIZER),
@@ -201,7 +199,6 @@ impl SearchIndex {
                         doc.add_date(fields.date, d);
                     }
                     doc.add_text(fields.title, &prep.title);
-                    doc.add_text(fields.title_bigram, &prep.title);
                     doc.add_text(fields.text, text);
                     doc.add_text(fields.text_bigram, text);
                     doc.add_text(fields.outlet, &prep.outlet);
@@ -343,7 +340,6 @@ impl SearchIndex {
     fn fields_for_query(&self) -> query::QueryFields {
         query::QueryFields {
             title: self.fields.title,
-            title_bigram: self.fields.title_bigram,
             text: self.fields.text,
             text_bigram: self.fields.text_bigram,
         }

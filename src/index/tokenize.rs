@@ -27,45 +27,63 @@ impl WordTokenizer {
     }
 }
 
-/// A token stream over tokens computed up front.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
+/// A token stream over byte ranges of a text computed up front. It fills one `Token` in
+/// place as it advances, so indexing allocates no `String` per token (tantivy copies the
+/// text it needs into its own arena).
+pub struct RangeTokenStream<'a> {
+    text: &'a str,
+    ranges: std::vec::IntoIter<(usize, usize)>,
+    token: Token,
 }
 
-impl TokenStream for VecTokenStream {
+impl<'a> RangeTokenStream<'a> {
+    fn new(text: &'a str, ranges: Vec<(usize, usize)>) -> Self {
+        Self {
+            text,
+            ranges: ranges.into_iter(),
+            token: Token {
+                position: usize::MAX,
+                ..Token::default()
+            },
+        }
+    }
+}
+
+impl TokenStream for RangeTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        let Some((start, end)) = self.ranges.next() else {
+            return false;
+        };
+        let t = &mut self.token;
+        t.offset_from = start;
+        t.offset_to = end;
+        t.position = t.position.wrapping_add(1);
+        t.position_length = 1;
+        t.text.clear();
+        t.text.push_str(&self.text[start..end]);
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = RangeTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = self
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> RangeTokenStream<'a> {
+        let ranges = self
             .segmenter
             .search_words(text)
             .into_iter()
-            .enumerate()
-            .map(|(position, w)| Token {
-                offset_from: w.start,
-                offset_to: w.end,
-                position,
-                text: w.text.to_string(),
-                position_length: 1,
-            })
+            .map(|w| (w.start, w.end))
             .collect();
-        VecTokenStream { tokens, next: 0 }
+        RangeTokenStream::new(text, ranges)
     }
 }
 
@@ -75,21 +93,10 @@ impl Tokenizer for WordTokenizer {
 pub struct BigramTokenizer;
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = RangeTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = bigrams(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, (start, end))| Token {
-                offset_from: start,
-                offset_to: end,
-                position,
-                text: text[start..end].to_string(),
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream { tokens, next: 0 }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> RangeTokenStream<'a> {
+        RangeTokenStream::new(text, bigrams(text))
     }
 }
 
@@ -170,8 +177,11 @@ mod tests {
                 t.text,
                 "offsets of {t:?}"
             );
-            seen.push(t.text.clone());
+            seen.push((t.position, t.text.clone()));
         }
+        let positions: Vec<usize> = seen.iter().map(|(p, _)| *p).collect();
+        assert_eq!(positions, (0..seen.len()).collect::<Vec<_>>());
+        let seen: Vec<String> = seen.into_iter().map(|(_, t)| t).collect();
         for want in ["黄河", "忻州", "流经", "171", "公里"] {
             assert!(
                 seen.iter().any(|s| s == want),

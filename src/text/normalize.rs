@@ -131,7 +131,7 @@ pub fn is_han(c: char) -> bool {
 
 /// True for characters that carry meaning in a search term: letters, digits and Han.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_han(c)
+    is_han(c) || c.is_alphanumeric()
 }
 
 /// Byte offset of each character boundary in `text`, plus `text.len()` at the end, so
