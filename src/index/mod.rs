@@ -29,7 +29,7 @@ pub const TITLE_ONLY: u64 = u32::MAX as u64;
 /// Indexing memory per writer thread (tantivy needs at least 15 MB): its arena is the
 /// largest part of the memory that loading needs and frees afterwards. Smaller means more
 /// segments until [`SearchIndex::compact`] merges them; on the 新闻联播 corpus 20 MB gives
-/// 12 segments and a peak ~25 MB lower than 32 MB, at the same start-up time
+/// 24 segments (32 MB: 8) and a peak ~25 MB lower, at the same start-up time
 /// (docs/PERFORMANCE.md).
 const WRITER_BUDGET_PER_THREAD: usize = 20_000_000;
 /// tantivy's smallest writer budget; a merge-only writer never fills it.
