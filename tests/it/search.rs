@@ -411,3 +411,28 @@ fn merging_segments_keeps_every_result() {
     engine.compact_index();
     assert_eq!(engine.index_segments(), 1);
 }
+
+#[test]
+fn a_lower_bound_count_says_so_and_still_offers_the_next_page() {
+    use jianbao::chat::Reply;
+    use jianbao::render::telegram_reply::reply;
+    let render = |r: jianbao::answer::SearchResults| {
+        let out = reply(&Reply::Search(r), Some(7));
+        let next = out[0].buttons.iter().flatten().any(|b| b.data == "p:7:2");
+        (
+            out[0].html.lines().next().unwrap_or_default().to_string(),
+            next,
+        )
+    };
+    let engine = wide_engine(150);
+    let (header, next) = render(engine.search("黄河", 1, 5));
+    assert!(header.contains("+ 篇 · 第 1 页"), "{header}");
+    assert!(next, "a next-page button");
+    // An exact count shows the page total, and no next page past the last.
+    let exact = engine.search("黄河", 1, 200);
+    assert!(exact.total_is_exact);
+    let pages = exact.pages();
+    let (header, next) = render(exact);
+    assert!(header.contains(&format!("第 1/{pages} 页")), "{header}");
+    assert_eq!(next, pages > 1);
+}
