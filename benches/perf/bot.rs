@@ -198,14 +198,12 @@ impl TestBot {
     }
 
     async fn stop(self) {
-        let done = loop {
-            match self.stop.shutdown() {
-                Ok(done) => break done,
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-            }
-        };
-        let _ = tokio::time::timeout(WAIT, done).await;
-        let _ = self.running.await;
+        // Wait for the dispatcher's task, not for the future `shutdown()` returns: that one
+        // can miss a dispatcher that ends before it is first polled.
+        while self.stop.shutdown().is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = tokio::time::timeout(WAIT, self.running).await;
         let rejections = self.fake.rejections();
         if !rejections.is_empty() {
             eprintln!("perf: the fake Bot API refused: {rejections:?}");

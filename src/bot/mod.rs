@@ -560,15 +560,11 @@ pub async fn serve(
     tokio::spawn(async move {
         wait_for_signal().await;
         tracing::info!("stopping");
-        // The dispatcher may still be starting; retry until it takes the request.
-        loop {
-            match shutdown.shutdown() {
-                Ok(done) => {
-                    done.await;
-                    break;
-                }
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
-            }
+        // The dispatcher may still be starting; retry until it takes the request. Its end
+        // is awaited below, through `dispatch()`: the future `shutdown()` returns can miss
+        // a dispatcher that finishes before that future is first polled.
+        while shutdown.shutdown().is_err() {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     });
     dispatcher.dispatch().await;

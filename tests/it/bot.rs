@@ -70,19 +70,17 @@ async fn start() -> Running {
 impl Running {
     /// Stops the dispatcher and checks that Telegram would have accepted every request.
     async fn finish(self) {
-        let stop = loop {
-            match self.stop.shutdown() {
-                Ok(f) => break f,
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        };
-        if tokio::time::timeout(Duration::from_secs(60), stop)
-            .await
-            .is_err()
-        {
-            panic!("the dispatcher did not stop; {}", self.fake.call_log());
+        // Ask the dispatcher to stop (retrying while it is still starting), then wait for
+        // its task to end. Not for the future `shutdown()` returns: it creates its
+        // `Notified` only when first polled, so a dispatcher that finishes before that is
+        // never heard of and the wait hangs (seen on a loaded machine).
+        while self.stop.shutdown().is_err() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.task.await.expect("dispatcher task");
+        match tokio::time::timeout(Duration::from_secs(60), self.task).await {
+            Ok(ended) => ended.expect("dispatcher task"),
+            Err(_) => panic!("the dispatcher did not stop; {}", self.fake.call_log()),
+        }
         self.fake.assert_no_rejections();
     }
 

@@ -749,17 +749,15 @@ async fn dispatcher_round_trip_without_rejections() {
     assert_eq!(sent["text"], "你说：<b>&lt;b&gt;&amp;黄河&lt;/b&gt;</b>");
     assert_eq!(fake.sent_messages(1_001)[0]["text"], "你说：<b>&黄河</b>");
 
-    // Wait until shutdown is possible (the dispatcher is running), then stop it.
-    let stop = loop {
-        match token.shutdown() {
-            Ok(f) => break f,
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
-    tokio::time::timeout(WAIT, stop)
+    // Wait until shutdown is possible (the dispatcher is running), then stop it and wait
+    // for its task (not for the future `shutdown()` returns, which can miss the end).
+    while token.shutdown().is_err() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::timeout(WAIT, running)
         .await
-        .expect("dispatcher stops");
-    running.await.unwrap();
+        .expect("dispatcher stops")
+        .unwrap();
     assert!(
         fake.wait_until_delivered(WAIT).await,
         "the update was confirmed"
