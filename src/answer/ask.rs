@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -225,11 +226,21 @@ impl Engine {
             let Some(text) = article.paragraphs.get(p) else {
                 continue;
             };
-            // Normalised once per paragraph, not once per sentence (hot path).
-            let title = std::rc::Rc::new(seg.normalize(&article.title));
+            // The title and the paragraph's context are built once per paragraph and shared
+            // by its sentences (hot path).
+            let title = Rc::new(seg.normalize(&article.title));
             // The byline stays: its date and outlet answer "when" and "who reported".
-            for (position, range) in sentences(text).into_iter().enumerate() {
-                let norm = seg.normalize(&text[range.clone()]);
+            let normed: Vec<(Range<usize>, String)> = sentences(text)
+                .into_iter()
+                .map(|range| {
+                    let norm = seg.normalize(&text[range.clone()]);
+                    (range, norm)
+                })
+                .collect();
+            let mut context = format!("{title}\n");
+            context.extend(normed.iter().map(|(_, norm)| norm.as_str()));
+            let context = Rc::new(context);
+            for (position, (range, norm)) in normed.into_iter().enumerate() {
                 sents.push(Sent {
                     rank,
                     article: hit.article,
@@ -237,7 +248,8 @@ impl Engine {
                     position,
                     range,
                     norm,
-                    title: std::rc::Rc::clone(&title),
+                    title: Rc::clone(&title),
+                    context: Rc::clone(&context),
                 });
             }
         }
@@ -256,9 +268,8 @@ impl Engine {
             // Words the sentence leaves to its context (the paragraph, the title) count
             // half: "it flows 171 km" answers a question naming the river's city when the
             // paragraph is about that city.
-            let context = format!("{norm_title}\n{}", paragraph_norm(&sents, s));
             let (covered, proximity) =
-                coverage_in_context(&s.norm, &context, &info.words, total_weight);
+                coverage_in_context(&s.norm, &s.context, &info.words, total_weight);
             // The same coverage, but weighing words by how few sentences hold them and
             // discounting the article's title words, which name the topic, not the fact.
             let weights: Vec<(String, f32)> = info
@@ -392,16 +403,10 @@ struct Sent {
     range: Range<usize>,
     norm: String,
     /// The article's title, normalised.
-    title: std::rc::Rc<String>,
-}
-
-/// All normalised sentences of the paragraph `s` belongs to.
-fn paragraph_norm(sents: &[Sent], s: &Sent) -> String {
-    sents
-        .iter()
-        .filter(|o| o.article == s.article && o.paragraph == s.paragraph)
-        .map(|o| o.norm.as_str())
-        .collect()
+    title: Rc<String>,
+    /// The title and every sentence of the paragraph, normalised: the words a sentence can
+    /// leave to its context.
+    context: Rc<String>,
 }
 
 /// [`coverage`], with half credit for words found only in `context`.
