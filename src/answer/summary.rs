@@ -231,7 +231,7 @@ fn units(paragraph: &str) -> Vec<String> {
         if !current.is_empty() {
             // No clause breaks either: windows of MAX_UNIT_CHARS characters, marked as cut.
             let chars: Vec<char> = current.chars().collect();
-            let windows = chars.chunks(MAX_UNIT_CHARS).count();
+            let windows = chars.len().div_ceil(MAX_UNIT_CHARS);
             out.extend(chars.chunks(MAX_UNIT_CHARS).enumerate().map(|(k, c)| {
                 let mut piece: String = c.iter().collect();
                 if k + 1 < windows {

@@ -9,12 +9,7 @@ use crate::chat::{self, Command, Memory, Request};
 use crate::render;
 
 pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
-    let engine = std::sync::Arc::new(ctx.engine()?);
-    // Faster searches once merged; the prompt does not wait for it.
-    std::thread::spawn({
-        let engine = std::sync::Arc::clone(&engine);
-        move || engine.compact_index()
-    });
+    let engine = ctx.lasting_engine()?;
     let memory = Memory::default();
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::stdout().lock();

@@ -15,6 +15,7 @@ mod summary;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -75,6 +76,17 @@ impl Context {
         let engine = Engine::load(&self.config, &|done, total| progress.update(done, total))
             .with_context(|| format!("cannot load the corpus {}", self.config.corpus.display()))?;
         progress.finish(&engine.stats());
+        Ok(engine)
+    }
+
+    /// The engine for a front end that stays up (`serve`, `chat`): it answers at once, and a
+    /// background thread merges the index segments, after which searches are faster.
+    pub fn lasting_engine(&self) -> anyhow::Result<Arc<Engine>> {
+        let engine = Arc::new(self.engine()?);
+        std::thread::spawn({
+            let engine = Arc::clone(&engine);
+            move || engine.compact_index()
+        });
         Ok(engine)
     }
 }

@@ -2,7 +2,6 @@
 //! token it says what to do and how to try `jianbao chat` instead, and exits 2.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use super::Context;
 use crate::bot::{self, ServeError};
@@ -32,12 +31,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
         .build()?;
     let served = runtime.block_on(async {
         let connected = bot::connect(token, api_url).await?;
-        let engine = Arc::new(ctx.engine().map_err(ServeError::Other)?);
-        // Answer at once; searches get faster when the merge is done (about a second).
-        std::thread::spawn({
-            let engine = Arc::clone(&engine);
-            move || engine.compact_index()
-        });
+        let engine = ctx.lasting_engine().map_err(ServeError::Other)?;
         bot::serve(
             connected,
             engine,

@@ -82,7 +82,6 @@ pub fn parse(paragraph: &str) -> Option<Byline> {
     if !says_something || !(marker || separated || rep_has_role) {
         return None;
     }
-    // A place without a date or 电 is just the start of a sentence (新华社记者...).
     let outlet = caps.name("outlet").map(|m| m.as_str().to_string());
     let outlet = outlet.filter(|o| !matches!(o.as_str(), "本报" | "本台" | "本网" | "本社"));
     let reporter = rep_raw

@@ -279,15 +279,16 @@ impl SearchIndex {
     /// Inverse document frequency of a normalised word in the body field (BM25's formula):
     /// rare words weigh more when matching a question against sentences.
     pub fn word_idf(&self, word: &str) -> f32 {
-        let term = tantivy::Term::from_field_text(self.fields.text, word);
-        let df = self.view().searcher.doc_freq(&term).unwrap_or(0) as f32;
-        let n = self.documents.max(1) as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        self.idf(self.fields.text, word)
     }
 
     /// Inverse document frequency of a normalised character bigram (or lone character).
     pub fn bigram_idf(&self, gram: &str) -> f32 {
-        let term = tantivy::Term::from_field_text(self.fields.text_bigram, gram);
+        self.idf(self.fields.text_bigram, gram)
+    }
+
+    fn idf(&self, field: Field, text: &str) -> f32 {
+        let term = tantivy::Term::from_field_text(field, text);
         let df = self.view().searcher.doc_freq(&term).unwrap_or(0) as f32;
         let n = self.documents.max(1) as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
@@ -329,7 +330,7 @@ impl SearchIndex {
         // Equal scores in corpus order, so pages do not depend on how indexing threads
         // happened to lay out segments. Scores are compared to four decimals: summing the
         // same BM25 terms in another segment layout can differ in the last bit.
-        hits.sort_by_cached_key(|h| {
+        hits.sort_unstable_by_key(|h| {
             (
                 std::cmp::Reverse(score_key(h.score)),
                 h.article,

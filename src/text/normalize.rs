@@ -67,9 +67,8 @@ impl Normalizer {
             }
         };
         let dense = DENSE.filter_map(char::from_u32).map(&mut convert).collect();
-        let sparse = (0xF900..=0xFAFF)
-            .chain(0x20000..=0x2FA1F)
-            .filter_map(char::from_u32)
+        let sparse = ('\0'..=char::MAX)
+            .filter(|c| is_han(*c) && !DENSE.contains(&(*c as u32)))
             .filter_map(|c| {
                 let s = convert(c);
                 (s != c).then_some((c, s))
@@ -88,7 +87,7 @@ impl Normalizer {
                 .copied()
                 .unwrap_or(c);
         }
-        if code < 0xF900 {
+        if !is_han(c) {
             return c;
         }
         self.sparse.get(&c).copied().unwrap_or(c)
