@@ -208,3 +208,35 @@ fn missing_corpus_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/nonexistent/news"), "{}", stderr(&o));
 }
+
+/// Loading without a terminal (a service) logs its progress in lines, then one summary
+/// line with the rate.
+#[test]
+fn loading_logs_progress_lines_without_a_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lines: String = (0..1200)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"p{i}\", \"title\": \"黄河治理第{i}次会议\", \"paragraphs\": [\"会议研究黄河流域第{i}项工作。\"]}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(dir.path().join("many.jsonl"), lines).expect("write corpus");
+    let corpus = dir.path().to_string_lossy().into_owned();
+    let o = jianbao_with(
+        &["--corpus", &corpus, "search", "黄河"],
+        &[("JIANBAO_LOG", "info")],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let progress: Vec<&str> = err.lines().filter(|l| l.contains("indexing: ")).collect();
+    assert!(progress.len() >= 2, "progress lines: {err}");
+    assert!(
+        progress
+            .last()
+            .is_some_and(|l| l.contains("1200/1200 articles (100%)")),
+        "{err}"
+    );
+    assert!(err.contains("loaded 1200 articles"), "{err}");
+}
