@@ -22,7 +22,7 @@ use crate::answer::Engine;
 use crate::chat::{self, Command, Context, Memory, Note, Reply, Request};
 use crate::render::clip;
 use crate::render::telegram::escape;
-use crate::render::telegram_reply::{self, Callback, OutMessage};
+use crate::render::telegram_reply::{self, CARD_TITLE_CHARS, Callback, OutMessage, SENTENCE_CHARS};
 
 /// The bot type every handler gets: rate limits honoured, 429 `retry_after` waited out.
 pub type TgBot = Throttle<Bot>;
@@ -377,9 +377,9 @@ pub fn inline_results(engine: &Engine, query: &str) -> Vec<InlineQueryResult> {
             let lede = engine.lede(a);
             let html = format!(
                 "<b>{}</b>\n{}\n\n{}",
-                escape(&clip(&a.title, 200)),
+                escape(&clip(&a.title, CARD_TITLE_CHARS)),
                 cite(&r),
-                escape(&clip(&lede, 1000))
+                escape(&clip(&lede, SENTENCE_CHARS))
             );
             out.push(card(
                 format!("l{i}"),
@@ -403,8 +403,8 @@ pub fn inline_results(engine: &Engine, query: &str) -> Vec<InlineQueryResult> {
         };
         let html = format!(
             "<b>{}</b>\n—— 《{}》 {}",
-            escape(&clip(sentence, 1000)),
-            escape(&clip(title, 200)),
+            escape(&clip(sentence, SENTENCE_CHARS)),
+            escape(&clip(title, CARD_TITLE_CHARS)),
             cite(&r)
         );
         out.push(card(
@@ -424,7 +424,7 @@ pub fn inline_results(engine: &Engine, query: &str) -> Vec<InlineQueryResult> {
         let html = format!(
             "{}\n—— 《{}》 {}",
             crate::render::telegram::marked(&text, &ranges),
-            escape(&clip(&g.article.title, 200)),
+            escape(&clip(&g.article.title, CARD_TITLE_CHARS)),
             cite(&g.article)
         );
         let lede = engine

@@ -9,12 +9,15 @@ use crate::corpus::Article;
 use crate::render::json::opening;
 use crate::render::{clip, snippet};
 
+use crate::render::telegram::{TELEGRAM_LIMIT, escape, marked, split_message};
+
 /// Longest title shown in a list, and longest answer or supporting sentence, in
 /// characters: one odd article must not push the rest of a reply past Telegram's limit.
 const TITLE_CHARS: usize = 100;
-const SENTENCE_CHARS: usize = 1000;
+pub const SENTENCE_CHARS: usize = 1000;
 const SUPPORT_CHARS: usize = 300;
-use crate::render::telegram::{TELEGRAM_LIMIT, escape, marked, split_message};
+/// Longest title on an inline result card (a card holds one article, so it may be longer).
+pub const CARD_TITLE_CHARS: usize = 200;
 
 /// Telegram's limit on callback data, in bytes.
 pub const CALLBACK_LIMIT: usize = 64;
