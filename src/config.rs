@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::{MAX_LATEST_LIMIT, MAX_SEARCH_LIMIT};
+
 /// The built-in defaults: the repository's `config/default.toml`.
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
@@ -147,16 +149,17 @@ impl Config {
                 });
             }
         }
-        if self.search_limit > 50 || self.latest_limit > 100 {
-            return Err(ConfigError::BadValue {
-                key: if self.search_limit > 50 {
-                    "search_limit"
-                } else {
-                    "latest_limit"
-                }
-                .into(),
-                message: "too large (search_limit at most 50, latest_limit at most 100)".into(),
-            });
+        let maxima = [
+            ("search_limit", self.search_limit, MAX_SEARCH_LIMIT),
+            ("latest_limit", self.latest_limit, MAX_LATEST_LIMIT),
+        ];
+        for (key, value, max) in maxima {
+            if value > max {
+                return Err(ConfigError::BadValue {
+                    key: key.into(),
+                    message: format!("too large: at most {max}"),
+                });
+            }
         }
         Ok(())
     }

@@ -51,6 +51,13 @@ pub struct LoadStats {
     pub index: Duration,
 }
 
+/// The most articles on one page of search results, whoever asks (configuration, command
+/// line, `/search` in Telegram): the one limit every front end checks against.
+pub const MAX_SEARCH_LIMIT: usize = 50;
+/// The most articles in one `latest` list, whoever asks (configuration, `jianbao latest`,
+/// `/latest N`).
+pub const MAX_LATEST_LIMIT: usize = 100;
+
 /// Search and answer limits taken from the configuration.
 #[derive(Debug, Clone)]
 pub struct Limits {

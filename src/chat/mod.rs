@@ -9,10 +9,12 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 use teloxide::utils::command::BotCommands;
 
-use crate::answer::{Answer, Engine, SearchResults, Summary};
+use crate::answer::{Answer, Engine, MAX_LATEST_LIMIT, SearchResults, Summary};
 use crate::corpus::Article;
 
-/// The commands, with their help text (Chinese; English in [`english_descriptions`]).
+// The commands, with their help text (Chinese; English in `english_descriptions`). A plain
+// comment, not a doc comment: the derive takes doc comments as help text, and this one
+// once showed up in `/help`.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase", description = "简报可以帮你查新闻：")]
 pub enum Command {
@@ -285,7 +287,7 @@ pub fn respond(
             let count = if n.is_empty() {
                 Ok(latest_limit)
             } else {
-                n.parse::<usize>().map(|c| c.clamp(1, 50))
+                n.parse::<usize>().map(|c| c.clamp(1, MAX_LATEST_LIMIT))
             };
             match count {
                 Ok(c) => Reply::Latest(engine.latest(c).into_iter().cloned().collect()),
@@ -335,13 +337,16 @@ fn resolve(engine: &Engine, memory: &Memory, ctx: Context, target: &str) -> Resu
     // A small number means the list just shown, even if an article happens to have that id
     // (scraped pages are often named 1.txt, 2.txt, ...).
     if let Ok(n) = target.parse::<usize>()
-        && (1..=50).contains(&n)
+        && (1..=MAX_LATEST_LIMIT).contains(&n)
     {
         let list = ctx
             .reply_to
             .and_then(|m| memory.listed_in(ctx.chat, m))
             .or_else(|| memory.last_list(ctx.chat))
-            .or_else(|| Some(engine.latest(50).iter().map(|a| a.id.clone()).collect()));
+            .or_else(|| {
+                let newest = engine.latest(MAX_LATEST_LIMIT);
+                Some(newest.iter().map(|a| a.id.clone()).collect())
+            });
         if let Some(id) = list.and_then(|l| l.get(n - 1).cloned()) {
             return Ok(id);
         }
@@ -417,6 +422,31 @@ mod tests {
             Some(Request::Unknown("/frobnicate".into()))
         );
         assert_eq!(parse("/frobnicate@other_bot", bot), None);
+    }
+
+    /// A run of three or more ASCII words on one line, with nothing but ASCII between them:
+    /// developer prose, not a command name or an example.
+    fn ascii_sentence(text: &str) -> Option<String> {
+        text.split(|c: char| !c.is_ascii() || c == '\n')
+            .map(|run| {
+                run.split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|w| w.len() > 1)
+                    .collect::<Vec<_>>()
+            })
+            .find(|words| words.len() >= 3)
+            .map(|words| words.join(" "))
+    }
+
+    #[test]
+    fn help_text_has_no_developer_prose() {
+        // Regression: the derive showed the enum's doc comment in `/help`.
+        let help = Command::descriptions().to_string();
+        assert_eq!(ascii_sentence(&help), None, "{help}");
+        assert!(help.contains("/search"), "{help}");
+        assert_eq!(
+            ascii_sentence("The commands, with their help text").as_deref(),
+            Some("The commands with their help text")
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "question")]
     batch: bool,
     /// The question, in plain words.
-    #[arg(required_unless_present = "batch", num_args = 1..)]
+    #[arg(required_unless_present = "batch", num_args = 1.., allow_hyphen_values = true)]
     question: Vec<String>,
 }
 

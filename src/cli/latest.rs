@@ -4,13 +4,14 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::Context;
+use crate::answer::MAX_LATEST_LIMIT;
 use crate::render;
 use crate::render::json::ArticleSummary;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// How many articles (default: the configured latest_limit).
-    #[arg(long, short = 'n', value_parser = clap::value_parser!(u16).range(1..=1000))]
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u16).range(1..=MAX_LATEST_LIMIT as i64))]
     limit: Option<u16>,
 }
 

@@ -4,12 +4,13 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use super::Context;
+use crate::answer::MAX_SEARCH_LIMIT;
 use crate::render;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Articles per page (default: the configured search_limit).
-    #[arg(long, short = 'n', value_parser = clap::value_parser!(u16).range(1..=100))]
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u16).range(1..=MAX_SEARCH_LIMIT as i64))]
     limit: Option<u16>,
     /// Page number, from 1.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
@@ -17,8 +18,8 @@ pub struct Args {
     /// Read one query per line from stdin and print one JSON line per query.
     #[arg(long, conflicts_with = "query")]
     batch: bool,
-    /// The words to search for.
-    #[arg(required_unless_present = "batch", num_args = 1..)]
+    /// The words to search for (a word may start with `-`: `jianbao search -黄河`).
+    #[arg(required_unless_present = "batch", num_args = 1.., allow_hyphen_values = true)]
     query: Vec<String>,
 }
 

@@ -102,6 +102,39 @@ fn search_text_output_and_no_match() {
     );
 }
 
+/// Regression: `jianbao search -黄河` was taken for an unknown flag.
+#[test]
+fn queries_may_start_with_a_hyphen() {
+    let o = jianbao(&["search", "--json", "-黄河"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(doc["query"], "-黄河");
+    assert_eq!(doc["articles"][0]["article_id"], SEED_ID, "{doc}");
+    let o = jianbao(&["ask", "--json", "-黄河在忻州流经多少公里？"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o)["question"], "-黄河在忻州流经多少公里？");
+}
+
+/// One set of limits: the command line refuses what the configuration refuses, and takes
+/// what it takes.
+#[test]
+fn limits_are_the_configured_maxima() {
+    for (command, var, max) in [
+        (["search", "黄河"].as_slice(), "JIANBAO_SEARCH_LIMIT", 50),
+        (["latest"].as_slice(), "JIANBAO_LATEST_LIMIT", 100),
+    ] {
+        for (n, ok) in [(max, true), (max + 1, false)] {
+            let n = n.to_string();
+            let mut args = vec![command[0], "--limit", &n];
+            args.extend(&command[1..]);
+            let o = jianbao(&args);
+            assert_eq!(o.status.success(), ok, "{args:?}: {}", stderr(&o));
+            let o = jianbao_with(command, &[(var, &n)], None);
+            assert_eq!(o.status.success(), ok, "{var}={n}: {}", stderr(&o));
+        }
+    }
+}
+
 #[test]
 fn search_batch_one_line_per_query() {
     let dir = full_corpus_dir();
