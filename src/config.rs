@@ -164,6 +164,14 @@ impl Config {
         Ok(())
     }
 
+    /// How many articles a conversation lists when the user does not say.
+    pub fn list_sizes(&self) -> crate::chat::ListSizes {
+        crate::chat::ListSizes {
+            search: self.search_limit,
+            latest: self.latest_limit,
+        }
+    }
+
     /// The loading options for [`crate::corpus::load_dir`].
     pub fn load_options(&self) -> crate::corpus::LoadOptions {
         crate::corpus::LoadOptions {

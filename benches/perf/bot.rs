@@ -166,8 +166,7 @@ impl TestBot {
             memory: Memory::default(),
             username: profile.username.clone(),
             bot_id: UserId(profile.id as u64),
-            search_limit: config.search_limit,
-            latest_limit: config.latest_limit,
+            sizes: config.list_sizes(),
         });
         let fake = FakeTelegram::start_with(TOKEN, profile).await;
         let mut dispatcher = dispatcher(fake.bot().throttle(Limits::default()), state);

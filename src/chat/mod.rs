@@ -235,6 +235,14 @@ impl Memory {
     }
 }
 
+/// How many articles a conversation shows when the user does not say: a page of search
+/// results, and `/latest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListSizes {
+    pub search: usize,
+    pub latest: usize,
+}
+
 /// Where a request comes from, for resolving `/summary 2` and replies.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Context {
@@ -268,8 +276,7 @@ pub fn respond(
     memory: &Memory,
     ctx: Context,
     request: Request,
-    search_limit: usize,
-    latest_limit: usize,
+    sizes: ListSizes,
 ) -> Reply {
     match request {
         Request::Command(Command::Start | Command::Help) => Reply::Help(help_info(engine)),
@@ -277,15 +284,15 @@ pub fn respond(
             Reply::Note(Note::EmptySearch)
         }
         Request::Command(Command::Search(q)) => {
-            Reply::Search(engine.search(q.trim(), 1, search_limit))
+            Reply::Search(engine.search(q.trim(), 1, sizes.search))
         }
         Request::Page { query, page } => {
-            Reply::Search(engine.search(&query, page.max(1), search_limit))
+            Reply::Search(engine.search(&query, page.max(1), sizes.search))
         }
         Request::Command(Command::Latest(n)) => {
             let n = n.trim();
             let count = if n.is_empty() {
-                Ok(latest_limit)
+                Ok(sizes.latest)
             } else {
                 n.parse::<usize>().map(|c| c.clamp(1, MAX_LATEST_LIMIT))
             };

@@ -18,8 +18,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
         &memory,
         chat::Context::default(),
         Request::Command(Command::Start),
-        ctx.config.search_limit,
-        ctx.config.latest_limit,
+        ctx.config.list_sizes(),
     );
     if interactive {
         write!(out, "{}", render::text::reply(&first, ctx.style))?;
@@ -46,8 +45,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
                 &memory,
                 chat::Context::default(),
                 request,
-                ctx.config.search_limit,
-                ctx.config.latest_limit,
+                ctx.config.list_sizes(),
             );
             memory.remember_list(0, None, reply.listed_ids());
             write!(out, "{}", render::text::reply(&reply, ctx.style))?;

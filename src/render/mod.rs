@@ -1,14 +1,17 @@
-//! Turning answers into output: terminal text (`text`), JSON (`json`) and Telegram HTML
-//! (`telegram`). Pure functions over the plain data from `answer`.
+//! Turning answers into output: terminal text (`text`), JSON (`json`) and Telegram messages
+//! and inline cards (`telegram`, with its HTML primitives in `telegram::html`). Pure
+//! functions over the plain data from `answer` and `chat`.
 
 pub mod json;
 pub mod telegram;
-pub mod telegram_reply;
 pub mod text;
+pub mod words;
+
+pub use words::Lang;
 
 use std::ops::Range;
 
-use crate::chat::{HelpInfo, Note};
+use crate::chat::HelpInfo;
 
 /// What `/start` and `/help` say, as plain text; `where_hint` says how to reach the bot in
 /// this front end.
@@ -31,24 +34,6 @@ pub fn help_text(info: &HelpInfo, where_hint: &str) -> String {
     }
     out.push_str(where_hint);
     out
-}
-
-/// Usage hints and polite refusals, as plain text.
-pub fn note_text(n: &Note) -> String {
-    match n {
-        Note::EmptySearch => "请在 /search 后面写上关键词，例如 /search 黄河".into(),
-        Note::SummaryWhich => {
-            "请写上文章编号或ID，例如 /summary 1；也可以回复一条结果消息发送 /summary。".into()
-        }
-        Note::ArticleWhich => "请写上文章ID，例如 /article 加上 /latest 或搜索结果里的ID。".into(),
-        Note::NoSuchArticle(id) => {
-            format!("没有找到编号或ID为“{id}”的文章。先用 /latest 或 /search 看看。")
-        }
-        Note::LatestCount(s) => format!("“{s}”不是数量。用法：/latest 或 /latest 5"),
-        Note::TextOnly => "我只看得懂文字。请发送关键词或问题。".into(),
-        Note::UnknownCommand(c) => format!("没有 {c} 这个命令。发送 /help 查看用法。"),
-        Note::Expired => "这条结果已过期，请重新搜索。".into(),
-    }
 }
 
 /// `text` cut to at most `max_chars` characters, with `…` when cut.

@@ -238,6 +238,6 @@ pub fn reply(r: &crate::chat::Reply, style: Style) -> String {
         Reply::Summary(s) => summary(s),
         Reply::Article(a) => article(a),
         Reply::Answer(a) => answer(a, style),
-        Reply::Note(n) => format!("{}\n", super::note_text(n)),
+        Reply::Note(n) => format!("{}\n", super::words::note(n, super::Lang::Zh)),
     }
 }

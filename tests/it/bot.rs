@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jianbao::answer::Engine;
 use jianbao::bot::{State, TgBot};
-use jianbao::chat::Memory;
+use jianbao::chat::{ListSizes, Memory};
 use jianbao::config::Config;
 use jianbao::corpus::{Article, Corpus};
 use serde_json::Value;
@@ -38,8 +38,10 @@ async fn start_with(engine: Arc<Engine>, limits: Limits) -> Running {
         memory: Memory::default(),
         username: username.clone(),
         bot_id: UserId(me["id"].as_u64().unwrap_or_default()),
-        search_limit: 2,
-        latest_limit: 5,
+        sizes: ListSizes {
+            search: 2,
+            latest: 5,
+        },
     });
     let bot: TgBot = fake.bot().throttle(limits);
     let mut dispatcher = jianbao::bot::dispatcher(bot, state);

@@ -415,9 +415,9 @@ fn merging_segments_keeps_every_result() {
 #[test]
 fn a_lower_bound_count_says_so_and_still_offers_the_next_page() {
     use jianbao::chat::Reply;
-    use jianbao::render::telegram_reply::reply;
+    use jianbao::render::{Lang, telegram::reply};
     let render = |r: jianbao::answer::SearchResults| {
-        let out = reply(&Reply::Search(r), Some(7));
+        let out = reply(&Reply::Search(r), Some(7), Lang::Zh);
         let next = out[0].buttons.iter().flatten().any(|b| b.data == "p:7:2");
         (
             out[0].html.lines().next().unwrap_or_default().to_string(),

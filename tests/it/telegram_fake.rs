@@ -1,11 +1,11 @@
 //! The fake Telegram Bot API server, driven through a real `teloxide::Bot`: it accepts what
 //! Telegram accepts, refuses what Telegram refuses (with teloxide seeing the same errors),
 //! serves updates by long polling and injects faults. Also the golden lists of its HTML
-//! parser, and a cross-check that `render::telegram` output passes it.
+//! parser, and a cross-check that `render::telegram::html` output passes it.
 
 use std::time::{Duration, Instant};
 
-use jianbao::render::telegram::{TELEGRAM_LIMIT, marked, split_message, utf16_len};
+use jianbao::render::telegram::html::{TELEGRAM_LIMIT, marked, split_message, utf16_len};
 use serde_json::{Value, json};
 use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
@@ -912,7 +912,7 @@ fn html_entities_use_utf16_offsets() {
     );
 }
 
-/// What `render::telegram` produces must pass the fake, message by message.
+/// What `render::telegram::html` produces must pass the fake, message by message.
 #[test]
 #[allow(clippy::single_range_in_vec_init)]
 fn rendered_messages_pass_the_fake() {

@@ -1,15 +1,20 @@
 //! Replies as Telegram messages: HTML (every piece of article and user text escaped, matched
 //! words in `<b>`), split under 4,096 UTF-16 units at paragraph boundaries, with buttons
-//! whose callback data stays far below Telegram's 64 bytes. Pure: the bot sends the result.
+//! whose callback data stays far below Telegram's 64 bytes; and inline-mode cards
+//! ([`inline`]). The HTML primitives are in [`html`]. Pure: the bot sends the result.
+
+pub mod html;
+pub mod inline;
 
 use crate::answer::{Answer, ArticleRef, KeyPointsKind, SearchNotice, SearchResults, Summary};
 use crate::chat::{HelpInfo, Note, Reply};
 
 use crate::corpus::Article;
 use crate::render::json::opening;
+use crate::render::words::{self, Lang};
 use crate::render::{clip, snippet};
 
-use crate::render::telegram::{TELEGRAM_LIMIT, escape, marked, split_message};
+use html::{TELEGRAM_LIMIT, escape, marked, split_message};
 
 /// Longest title shown in a list, and longest answer or supporting sentence, in
 /// characters: one odd article must not push the rest of a reply past Telegram's limit.
@@ -76,7 +81,7 @@ pub fn parse_callback(data: &str) -> Option<Callback> {
 }
 
 /// `2022-06-20 · 忻州日报`
-fn meta(a: &ArticleRef) -> String {
+pub(crate) fn meta(a: &ArticleRef) -> String {
     let mut parts = Vec::new();
     if let Some(d) = a.date {
         parts.push(d.to_string());
@@ -87,8 +92,8 @@ fn meta(a: &ArticleRef) -> String {
     parts.join(" · ")
 }
 
-/// Renders a reply. `search_key` is the remembered search, for paging buttons.
-pub fn reply(reply: &Reply, search_key: Option<u32>) -> Vec<OutMessage> {
+/// Renders a reply in `lang`. `search_key` is the remembered search, for paging buttons.
+pub fn reply(reply: &Reply, search_key: Option<u32>, lang: Lang) -> Vec<OutMessage> {
     match reply {
         Reply::Help(info) => vec![OutMessage::plain(help(info))],
         Reply::Search(r) => vec![search(r, search_key)],
@@ -96,7 +101,7 @@ pub fn reply(reply: &Reply, search_key: Option<u32>) -> Vec<OutMessage> {
         Reply::Summary(s) => summary(s),
         Reply::Article(a) => article(a),
         Reply::Answer(a) => vec![answer(a)],
-        Reply::Note(n) => vec![OutMessage::plain(note(n))],
+        Reply::Note(n) => vec![OutMessage::plain(note(n, lang))],
     }
 }
 
@@ -325,8 +330,8 @@ fn answer(a: &Answer) -> OutMessage {
     OutMessage { html, buttons }
 }
 
-fn note(n: &Note) -> String {
-    escape(&super::note_text(n))
+fn note(n: &Note, lang: Lang) -> String {
+    escape(&words::note(n, lang))
 }
 
 #[cfg(test)]
@@ -355,7 +360,9 @@ mod tests {
 
     #[test]
     fn notes_are_escaped() {
-        assert!(note(&Note::NoSuchArticle("<b>&".into())).contains("&lt;b&gt;&amp;"));
-        assert!(note(&Note::UnknownCommand("/x<y".into())).contains("/x&lt;y"));
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(note(&Note::NoSuchArticle("<b>&".into()), lang).contains("&lt;b&gt;&amp;"));
+            assert!(note(&Note::UnknownCommand("/x<y".into()), lang).contains("/x&lt;y"));
+        }
     }
 }

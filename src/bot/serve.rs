@@ -1,0 +1,112 @@
+//! The serve lifecycle: register the command lists, build the shared state, poll until a
+//! signal, then stop the dispatcher cleanly.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use teloxide::adaptors::throttle::Limits;
+use teloxide::prelude::*;
+use teloxide::types::BotCommand;
+use teloxide::utils::command::BotCommands;
+
+use super::signals::wait_for_signal;
+use super::token::{Connected, ServeError, redact};
+use super::{State, dispatcher};
+use crate::answer::Engine;
+use crate::chat::{self, Command, ListSizes, Memory};
+
+/// Registers the commands and polls until Ctrl-C or SIGTERM.
+pub async fn serve(
+    connected: Connected,
+    engine: Arc<Engine>,
+    sizes: ListSizes,
+) -> Result<ExitCode, ServeError> {
+    let Connected { bot, me, token } = connected;
+    let username = me.username.clone().unwrap_or_default();
+    let (zh, en) = command_lists();
+    if let Err(e) = bot.set_my_commands(zh).await {
+        tracing::warn!(
+            "cannot register the command list: {}",
+            redact(&e.to_string(), &token)
+        );
+    }
+    if let Err(e) = bot.set_my_commands(en).language_code("en").await {
+        tracing::warn!(
+            "cannot register the English command list: {}",
+            redact(&e.to_string(), &token)
+        );
+    }
+    let s = engine.stats();
+    tracing::info!(
+        "@{username} serving {} articles ({} paragraphs); polling",
+        s.articles,
+        s.paragraphs
+    );
+    let state = Arc::new(State {
+        engine,
+        memory: Memory::default(),
+        username,
+        bot_id: me.id,
+        sizes,
+    });
+    let mut dispatcher = dispatcher(bot.throttle(Limits::default()), state);
+    let shutdown = dispatcher.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("stopping");
+        // The dispatcher may still be starting; retry until it takes the request. Its end
+        // is awaited below, through `dispatch()`: the future `shutdown()` returns can miss
+        // a dispatcher that finishes before that future is first polled.
+        while shutdown.shutdown().is_err() {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    });
+    dispatcher.dispatch().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The command list for `setMyCommands`: Chinese by default, English for English users.
+fn command_lists() -> (Vec<BotCommand>, Vec<BotCommand>) {
+    // Telegram wants bare names (`search`); the derive may give them with the prefix.
+    let zh = Command::bot_commands()
+        .into_iter()
+        .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
+        .collect();
+    let en = chat::english_descriptions()
+        .into_iter()
+        .map(|(c, d)| BotCommand::new(c, d))
+        .collect();
+    (zh, en)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registered_commands_are_bare_lowercase_names() {
+        // Regression: `setMyCommands` refuses `/search` (BOT_COMMAND_INVALID).
+        let (zh, en) = command_lists();
+        assert_eq!(zh.len(), en.len());
+        for c in zh.iter().chain(&en) {
+            assert!(
+                !c.command.is_empty()
+                    && c.command.len() <= 32
+                    && c.command
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'),
+                "{c:?}"
+            );
+            assert!(
+                !c.description.is_empty() && c.description.chars().count() <= 256,
+                "{c:?}"
+            );
+        }
+        let names = |l: &[BotCommand]| l.iter().map(|c| c.command.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&zh),
+            names(&en),
+            "English list names the same commands"
+        );
+    }
+}
