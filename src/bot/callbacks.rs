@@ -7,7 +7,7 @@ use teloxide::{ApiError, RequestError};
 
 use super::messages::{keyboard, no_preview, respond, send};
 use super::{State, TgBot};
-use crate::chat::{Context, Request};
+use crate::chat::{Origin, Request};
 use crate::render::Lang;
 use crate::render::telegram::{self as render, Callback};
 use crate::render::words::{BotNotice, bot_notice};
@@ -34,7 +34,7 @@ pub(super) async fn handle_callback(
                     .await?;
                 return Ok(());
             };
-            let reply = respond(state, Context::default(), Request::Page { query, page })?;
+            let reply = respond(state, Origin::default(), Request::Page { query, page })?;
             let rendered = render::reply(&reply, Some(key), lang);
             if let Some(m) = rendered.first() {
                 let mut edit = bot
@@ -59,7 +59,7 @@ pub(super) async fn handle_callback(
         }
         Some(Callback::Summary(id)) => {
             bot.answer_callback_query(q.id.clone()).await?;
-            let reply = respond(state, Context::default(), Request::SummaryOf(id))?;
+            let reply = respond(state, Origin::default(), Request::SummaryOf(id))?;
             let messages = render::reply(&reply, None, lang);
             send(bot, chat, None, &messages, state, Some(&reply)).await?;
         }

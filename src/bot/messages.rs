@@ -10,7 +10,7 @@ use teloxide::types::{
 
 use super::addressing::{Action, action_for};
 use super::{State, TgBot};
-use crate::chat::{self, Command, Context, Note, Reply, Request};
+use crate::chat::{self, Command, Note, Origin, Reply, Request};
 use crate::render::Lang;
 use crate::render::telegram::{self as render, OutMessage};
 
@@ -35,7 +35,7 @@ pub(super) async fn handle_message(
     bot.send_chat_action(msg.chat.id, ChatAction::Typing)
         .await
         .ok();
-    let ctx = Context {
+    let origin = Origin {
         chat: msg.chat.id.0,
         reply_to: msg.reply_to_message().map(|m| m.id.0),
     };
@@ -45,7 +45,7 @@ pub(super) async fn handle_message(
         }
         _ => None,
     };
-    let reply = respond(state, ctx, request)?;
+    let reply = respond(state, origin, request)?;
     let messages = render::reply(&reply, search_key, lang);
     let reply_to = (!msg.chat.is_private()).then_some(msg.id);
     send(bot, msg.chat.id, reply_to, &messages, state, Some(&reply)).await
@@ -54,10 +54,10 @@ pub(super) async fn handle_message(
 /// Answers a request. Answering is CPU work, so it runs where blocking is allowed. A panic
 /// in the engine becomes an error for this update only: a panicking handler would otherwise
 /// take teloxide's per-chat worker, and with it the bot, down.
-pub(super) fn respond(state: &State, ctx: Context, request: Request) -> anyhow::Result<Reply> {
+pub(super) fn respond(state: &State, origin: Origin, request: Request) -> anyhow::Result<Reply> {
     tokio::task::block_in_place(|| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            chat::respond(&state.engine, &state.memory, ctx, request, state.sizes)
+            chat::respond(&state.engine, &state.memory, origin, request, state.sizes)
         }))
         .map_err(|_| anyhow::anyhow!("answering panicked"))
     })

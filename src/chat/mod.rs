@@ -245,7 +245,7 @@ pub struct ListSizes {
 
 /// Where a request comes from, for resolving `/summary 2` and replies.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Context {
+pub struct Origin {
     pub chat: i64,
     /// The bot message this one replies to, if any.
     pub reply_to: Option<i32>,
@@ -274,7 +274,7 @@ pub fn parse(text: &str, bot_username: &str) -> Option<Request> {
 pub fn respond(
     engine: &Engine,
     memory: &Memory,
-    ctx: Context,
+    origin: Origin,
     request: Request,
     sizes: ListSizes,
 ) -> Reply {
@@ -302,7 +302,7 @@ pub fn respond(
             }
         }
         Request::Command(Command::Summary(target)) => {
-            match resolve(engine, memory, ctx, target.trim()) {
+            match resolve(engine, memory, origin, target.trim()) {
                 Ok(id) => engine
                     .summary(&id)
                     .map_or(Reply::Note(Note::NoSuchArticle(id)), |s| {
@@ -315,10 +315,10 @@ pub fn respond(
             .summary(&id)
             .map_or(Reply::Note(Note::Expired), |s| Reply::Summary(Box::new(s))),
         Request::Command(Command::Article(target)) => {
-            if target.trim().is_empty() && ctx.reply_to.is_none() {
+            if target.trim().is_empty() && origin.reply_to.is_none() {
                 return Reply::Note(Note::ArticleWhich);
             }
-            match resolve(engine, memory, ctx, target.trim()) {
+            match resolve(engine, memory, origin, target.trim()) {
                 Ok(id) => engine
                     .article(&id)
                     .map_or(Reply::Note(Note::NoSuchArticle(id)), |a| {
@@ -334,9 +334,9 @@ pub fn respond(
 
 /// Finds the article meant by `/summary` or `/article`: an id, a number from the chat's
 /// last list, or (empty) the article of the message replied to.
-fn resolve(engine: &Engine, memory: &Memory, ctx: Context, target: &str) -> Result<String, Note> {
+fn resolve(engine: &Engine, memory: &Memory, origin: Origin, target: &str) -> Result<String, Note> {
     if target.is_empty() {
-        let from_reply = ctx.reply_to.and_then(|m| memory.listed_in(ctx.chat, m));
+        let from_reply = origin.reply_to.and_then(|m| memory.listed_in(origin.chat, m));
         return from_reply
             .and_then(|ids| ids.into_iter().next())
             .ok_or(Note::SummaryWhich);
@@ -346,10 +346,10 @@ fn resolve(engine: &Engine, memory: &Memory, ctx: Context, target: &str) -> Resu
     if let Ok(n) = target.parse::<usize>()
         && (1..=MAX_LATEST_LIMIT).contains(&n)
     {
-        let list = ctx
+        let list = origin
             .reply_to
-            .and_then(|m| memory.listed_in(ctx.chat, m))
-            .or_else(|| memory.last_list(ctx.chat))
+            .and_then(|m| memory.listed_in(origin.chat, m))
+            .or_else(|| memory.last_list(origin.chat))
             .or_else(|| {
                 let newest = engine.latest(MAX_LATEST_LIMIT);
                 Some(newest.iter().map(|a| a.id.clone()).collect())

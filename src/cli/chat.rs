@@ -16,7 +16,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let first = chat::respond(
         &engine,
         &memory,
-        chat::Context::default(),
+        chat::Origin::default(),
         Request::Command(Command::Start),
         ctx.config.list_sizes(),
     );
@@ -43,7 +43,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
             let reply = chat::respond(
                 &engine,
                 &memory,
-                chat::Context::default(),
+                chat::Origin::default(),
                 request,
                 ctx.config.list_sizes(),
             );
