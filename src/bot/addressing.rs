@@ -79,6 +79,7 @@ fn question_without(text: &str, mentions: &[Range<usize>]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 
@@ -92,7 +93,10 @@ mod tests {
 
     #[test]
     fn mentions_are_stripped() {
-        assert_eq!(strip("@jianbao_bot 黄河有多长？", "@jianbao_bot"), "黄河有多长？");
+        assert_eq!(
+            strip("@jianbao_bot 黄河有多长？", "@jianbao_bot"),
+            "黄河有多长？"
+        );
         assert_eq!(
             strip("请问 @jianbao_bot，防汛怎么样", "@jianbao_bot"),
             "请问 ，防汛怎么样"
@@ -105,6 +109,10 @@ mod tests {
             strip("İİ @jianbao_bot 黄河有多长", "@jianbao_bot"),
             "İİ  黄河有多长"
         );
-        assert_eq!(question_without("黄河", &[1..100]), "黄河", "bad ranges are ignored");
+        assert_eq!(
+            question_without("黄河", &[1..100]),
+            "黄河",
+            "bad ranges are ignored"
+        );
     }
 }

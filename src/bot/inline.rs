@@ -29,7 +29,9 @@ pub(super) async fn handle_inline(
     let query = q.query.trim();
     // CPU work, like answering a message, and a panic stays with this query.
     let cards = tokio::task::block_in_place(|| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cards(&state.engine, query, lang)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cards(&state.engine, query, lang)
+        }))
     })
     .map_err(|_| anyhow::anyhow!("inline results panicked"))?;
     let results: Vec<InlineQueryResult> = cards.into_iter().map(result).collect();
@@ -49,7 +51,9 @@ fn cards(engine: &Engine, query: &str, lang: Lang) -> Vec<Card> {
             .map(|(i, a)| inline::latest_card(i, &ArticleRef::of(a), &engine.lede(a)))
             .collect();
     }
-    let mut out: Vec<Card> = inline::answer_card(&engine.ask(query), lang).into_iter().collect();
+    let mut out: Vec<Card> = inline::answer_card(&engine.ask(query), lang)
+        .into_iter()
+        .collect();
     let results = engine.search(query, 1, INLINE_RESULTS);
     for (i, group) in results.articles.iter().enumerate() {
         if out.len() >= INLINE_RESULTS {

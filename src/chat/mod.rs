@@ -336,7 +336,9 @@ pub fn respond(
 /// last list, or (empty) the article of the message replied to.
 fn resolve(engine: &Engine, memory: &Memory, origin: Origin, target: &str) -> Result<String, Note> {
     if target.is_empty() {
-        let from_reply = origin.reply_to.and_then(|m| memory.listed_in(origin.chat, m));
+        let from_reply = origin
+            .reply_to
+            .and_then(|m| memory.listed_in(origin.chat, m));
         return from_reply
             .and_then(|ids| ids.into_iter().next())
             .ok_or(Note::SummaryWhich);

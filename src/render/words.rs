@@ -47,8 +47,7 @@ pub fn note(n: &Note, lang: Lang) -> String {
             "请写上文章编号或ID，例如 /summary 1；也可以回复一条结果消息发送 /summary。".into()
         }
         (Note::SummaryWhich, Lang::En) => {
-            "Give an article number or id, e.g. /summary 1, or reply /summary to a result."
-                .into()
+            "Give an article number or id, e.g. /summary 1, or reply /summary to a result.".into()
         }
         (Note::ArticleWhich, Lang::Zh) => {
             "请写上文章ID，例如 /article 加上 /latest 或搜索结果里的ID。".into()
