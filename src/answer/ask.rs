@@ -155,8 +155,9 @@ pub struct AskTrace {
     pub candidates: Vec<Candidate>,
 }
 
-/// The answer to a question, or a plain "not found".
-#[derive(Debug, Clone, Serialize)]
+/// The answer to a question, or a plain "not found". Its JSON (flat citation fields, as the
+/// README documents) is written in `render::json`.
+#[derive(Debug, Clone)]
 pub struct Answer {
     pub question: String,
     pub answered: bool,
@@ -167,16 +168,13 @@ pub struct Answer {
     /// From 0 to 1: how well the sentence covers the question.
     pub confidence: f32,
     pub answer_type: AnswerType,
-    pub article_id: Option<String>,
-    pub title: Option<String>,
-    pub date: Option<chrono::NaiveDate>,
-    pub source: Option<String>,
-    pub outlet: Option<String>,
+    /// The article the sentence is from; `None` when not answered.
+    pub article: Option<ArticleRef>,
+    /// The sentence's paragraph in that article (0-based).
     pub paragraph: Option<usize>,
     /// `[start, end)` character offsets of the question's words in `sentence`.
     pub highlights: Vec<[usize; 2]>,
     /// Byte ranges of the same, for renderers.
-    #[serde(skip)]
     pub highlight_bytes: Vec<Range<usize>>,
     /// Words to search for when there is no answer.
     pub suggested_search: Option<String>,
@@ -343,11 +341,7 @@ impl Engine {
                 supporting: Vec::new(),
                 confidence: trace.candidates.first().map_or(0.0, |c| c.score.min(1.0)),
                 answer_type: trace.info.answer_type,
-                article_id: None,
-                title: None,
-                date: None,
-                source: None,
-                outlet: None,
+                article: None,
                 paragraph: None,
                 highlights: Vec::new(),
                 highlight_bytes: Vec::new(),
@@ -370,7 +364,6 @@ impl Engine {
         support.sort_by_key(|c| (c.paragraph, c.range.start));
         let terms: Vec<String> = trace.info.words.iter().map(|(w, _)| w.clone()).collect();
         let highlight_bytes = highlight(&self.segmenter, &sentence, &terms);
-        let reference = ArticleRef::of(article);
         Answer {
             question: question.to_string(),
             answered: true,
@@ -383,11 +376,7 @@ impl Engine {
                 .collect(),
             confidence: best.score.min(1.0),
             answer_type: trace.info.answer_type,
-            article_id: Some(reference.article_id),
-            title: Some(reference.title),
-            date: reference.date,
-            source: reference.source,
-            outlet: reference.outlet,
+            article: Some(ArticleRef::of(article)),
             paragraph: Some(best.paragraph),
             suggested_search: None,
         }

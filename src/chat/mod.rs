@@ -120,7 +120,7 @@ impl Reply {
             Reply::Latest(list) => list.iter().map(|a| a.id.clone()).collect(),
             Reply::Summary(s) => vec![s.article.article_id.clone()],
             Reply::Article(a) => vec![a.id.clone()],
-            Reply::Answer(a) => a.article_id.iter().cloned().collect(),
+            Reply::Answer(a) => a.article.iter().map(|r| r.article_id.clone()).collect(),
             Reply::Help(_) | Reply::Note(_) => Vec::new(),
         }
     }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use super::Context;
 use crate::answer::MAX_LATEST_LIMIT;
 use crate::render;
-use crate::render::json::ArticleSummary;
+use crate::render::json::ListEntry;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let latest = engine.latest(limit);
     let mut out = std::io::stdout().lock();
     if ctx.json {
-        let list: Vec<ArticleSummary<'_>> = latest.iter().map(|a| ArticleSummary::of(a)).collect();
+        let list: Vec<ListEntry<'_>> = latest.iter().map(|a| ListEntry::of(a)).collect();
         writeln!(
             out,
             "{}",

@@ -3,12 +3,54 @@
 
 use serde::Serialize;
 
-use crate::answer::ArticleRef;
+use crate::answer::{Answer, AnswerType, ArticleRef};
 use crate::corpus::{Article, DateOrigin};
 
-/// An article in a list (`latest`): metadata and size, no body.
+/// `ask --json`: the citation flat, each field `null` when there is no answer (the README's
+/// schema; reporter and URL are not part of it).
+impl Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            question: &'a str,
+            answered: bool,
+            sentence: Option<&'a str>,
+            supporting: &'a [String],
+            confidence: f32,
+            answer_type: AnswerType,
+            article_id: Option<&'a str>,
+            title: Option<&'a str>,
+            date: Option<chrono::NaiveDate>,
+            source: Option<&'a str>,
+            outlet: Option<&'a str>,
+            paragraph: Option<usize>,
+            highlights: &'a [[usize; 2]],
+            suggested_search: Option<&'a str>,
+        }
+        let article = self.article.as_ref();
+        Json {
+            question: &self.question,
+            answered: self.answered,
+            sentence: self.sentence.as_deref(),
+            supporting: &self.supporting,
+            confidence: self.confidence,
+            answer_type: self.answer_type,
+            article_id: article.map(|a| a.article_id.as_str()),
+            title: article.map(|a| a.title.as_str()),
+            date: article.and_then(|a| a.date),
+            source: article.and_then(|a| a.source.as_deref()),
+            outlet: article.and_then(|a| a.outlet.as_deref()),
+            paragraph: self.paragraph,
+            highlights: &self.highlights,
+            suggested_search: self.suggested_search.as_deref(),
+        }
+        .serialize(s)
+    }
+}
+
+/// An entry of an article list (`latest`): metadata and size, no body.
 #[derive(Debug, Serialize)]
-pub struct ArticleSummary<'a> {
+pub struct ListEntry<'a> {
     #[serde(flatten)]
     pub article: ArticleRef,
     pub tags: &'a [String],
@@ -17,7 +59,7 @@ pub struct ArticleSummary<'a> {
     pub opening: String,
 }
 
-impl<'a> ArticleSummary<'a> {
+impl<'a> ListEntry<'a> {
     pub fn of(a: &'a Article) -> Self {
         Self {
             article: ArticleRef::of(a),

@@ -203,22 +203,9 @@ pub fn answer(a: &Answer, style: Style) -> String {
     for s in &a.supporting {
         let _ = writeln!(out, "  {s}");
     }
-    let mut cite = Vec::new();
-    if let Some(t) = &a.title {
-        cite.push(t.clone());
+    if let Some(r) = &a.article {
+        let _ = writeln!(out, "— {}", citation(r));
     }
-    if let Some(d) = a.date {
-        cite.push(d.to_string());
-    }
-    if let Some(o) = a.outlet.as_ref().or(a.source.as_ref()) {
-        cite.push(o.clone());
-    }
-    let _ = writeln!(
-        out,
-        "— {} [{}]",
-        cite.join(" · "),
-        a.article_id.as_deref().unwrap_or("")
-    );
     out
 }
 

@@ -136,9 +136,17 @@ fn seed_questions_are_answered() {
             sentence.contains(want),
             "{q:?}: {sentence:?} should contain {want:?}"
         );
-        assert_eq!(a.article_id.as_deref(), Some(SEED_ID), "{q:?}");
         assert_eq!(
-            a.date.map(|d| d.to_string()).as_deref(),
+            a.article.as_ref().map(|r| r.article_id.as_str()),
+            Some(SEED_ID),
+            "{q:?}"
+        );
+        assert_eq!(
+            a.article
+                .as_ref()
+                .and_then(|r| r.date)
+                .map(|d| d.to_string())
+                .as_deref(),
             Some("2022-06-20"),
             "{q:?}"
         );
@@ -164,7 +172,7 @@ fn unanswerable_questions_say_so() {
             "{q:?} must not be answered, got {:?}",
             a.sentence
         );
-        assert!(a.sentence.is_none() && a.article_id.is_none(), "{q:?}");
+        assert!(a.sentence.is_none() && a.article.is_none(), "{q:?}");
     }
     let a = ENGINE.ask("长江有多长？");
     assert_eq!(

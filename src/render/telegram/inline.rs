@@ -8,7 +8,7 @@ use crate::render::words::{self, Lang};
 use crate::render::{clip, snippet};
 
 use super::html::{escape, marked};
-use super::{CARD_TITLE_CHARS, SENTENCE_CHARS, meta};
+use super::{CARD_TITLE_CHARS, SENTENCE_CHARS, cite, cite_line};
 
 /// Characters of a card's title in the result list (the list shows one line of it).
 pub const LIST_TITLE_CHARS: usize = 100;
@@ -49,7 +49,7 @@ pub fn latest_card(n: usize, article: &ArticleRef, lede: &str) -> Card {
     let html = format!(
         "<b>{}</b>\n{}\n\n{}",
         escape(&clip(&article.title, CARD_TITLE_CHARS)),
-        meta(article),
+        cite(article),
         escape(&clip(lede, SENTENCE_CHARS))
     );
     Card::new(
@@ -62,27 +62,17 @@ pub fn latest_card(n: usize, article: &ArticleRef, lede: &str) -> Card {
 
 /// The answer to the query as a card, when there is one.
 pub fn answer_card(answer: &Answer, lang: Lang) -> Option<Card> {
-    let (Some(sentence), Some(title)) = (&answer.sentence, &answer.title) else {
+    let (Some(sentence), Some(article)) = (&answer.sentence, &answer.article) else {
         return None;
     };
-    let cited = ArticleRef {
-        article_id: answer.article_id.clone().unwrap_or_default(),
-        title: title.clone(),
-        date: answer.date,
-        source: answer.source.clone(),
-        outlet: answer.outlet.clone(),
-        reporter: None,
-        url: None,
-    };
     let html = format!(
-        "<b>{}</b>\n—— 《{}》 {}",
+        "<b>{}</b>\n{}",
         escape(&clip(sentence, SENTENCE_CHARS)),
-        escape(&clip(title, CARD_TITLE_CHARS)),
-        meta(&cited)
+        cite_line(article, CARD_TITLE_CHARS)
     );
     Some(Card::new(
         "answer".into(),
-        &format!("{}{title}", words::answer_card_prefix(lang)),
+        &format!("{}{}", words::answer_card_prefix(lang), article.title),
         sentence,
         html,
     ))
@@ -94,10 +84,9 @@ pub fn hit_card(n: usize, group: &ArticleHits, lede: &str) -> Option<Card> {
     let hit = group.hits.first()?;
     let (text, ranges) = snippet(&hit.text, &hit.highlights, PARAGRAPH_CHARS);
     let html = format!(
-        "{}\n—— 《{}》 {}",
+        "{}\n{}",
         marked(&text, &ranges),
-        escape(&clip(&group.article.title, CARD_TITLE_CHARS)),
-        meta(&group.article)
+        cite_line(&group.article, CARD_TITLE_CHARS)
     );
     Some(Card::new(
         format!("s{n}"),

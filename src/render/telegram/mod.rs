@@ -80,8 +80,8 @@ pub fn parse_callback(data: &str) -> Option<Callback> {
         .map(|id| Callback::Summary(id.to_string()))
 }
 
-/// `2022-06-20 · 忻州日报`
-pub(crate) fn meta(a: &ArticleRef) -> String {
+/// The citation of an article under its title: `2022-06-20 · 忻州日报` (escaped HTML).
+pub(crate) fn cite(a: &ArticleRef) -> String {
     let mut parts = Vec::new();
     if let Some(d) = a.date {
         parts.push(d.to_string());
@@ -90,6 +90,18 @@ pub(crate) fn meta(a: &ArticleRef) -> String {
         parts.push(escape(o));
     }
     parts.join(" · ")
+}
+
+/// The citation under a quoted sentence or paragraph, with the title cut to `title_chars`:
+/// `—— 《标题》 · 2022-06-20 · 忻州日报`.
+pub(crate) fn cite_line(a: &ArticleRef, title_chars: usize) -> String {
+    let title = format!("《{}》", escape(&clip(&a.title, title_chars)));
+    let rest = cite(a);
+    if rest.is_empty() {
+        format!("—— {title}")
+    } else {
+        format!("—— {title} · {rest}")
+    }
 }
 
 /// Renders a reply in `lang`. `search_key` is the remembered search, for paging buttons.
@@ -151,7 +163,7 @@ fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
             "{}. <b>{}</b>\n{}",
             g.rank,
             escape(&clip(&g.article.title, TITLE_CHARS)),
-            meta(&g.article)
+            cite(&g.article)
         );
         for h in &g.hits {
             let (text, ranges) = snippet(&h.text, &h.highlights, SNIPPET_CHARS);
@@ -203,7 +215,7 @@ fn latest(list: &[Article]) -> OutMessage {
             "{}. <b>{}</b>\n{}",
             i + 1,
             escape(&clip(&a.title, TITLE_CHARS)),
-            meta(&r)
+            cite(&r)
         );
         let open = opening(a, 60);
         if !open.is_empty() {
@@ -227,7 +239,7 @@ fn summary(s: &Summary) -> Vec<OutMessage> {
     let mut blocks = vec![format!(
         "<b>{}</b>\n{}",
         escape(&s.article.title),
-        meta(&s.article)
+        cite(&s.article)
     )];
     if !s.lede.is_empty() {
         blocks.push(format!("<b>导语</b>　{}", escape(&s.lede)));
@@ -276,7 +288,7 @@ fn article(a: &Article) -> Vec<OutMessage> {
         head.push_str(&escape(d));
     }
     head.push('\n');
-    head.push_str(&meta(&r));
+    head.push_str(&cite(&r));
     let mut blocks = vec![head];
     blocks.extend(a.paragraphs.iter().map(|p| escape(p)));
     if let Some(u) = &a.url {
@@ -306,25 +318,17 @@ fn answer(a: &Answer) -> OutMessage {
             .collect();
         blocks.push(lines.join("\n"));
     }
-    let mut cite = Vec::new();
-    if let Some(t) = &a.title {
-        cite.push(format!("《{}》", escape(&clip(t, TITLE_CHARS))));
+    if let Some(r) = &a.article {
+        blocks.push(cite_line(r, TITLE_CHARS));
     }
-    if let Some(d) = a.date {
-        cite.push(d.to_string());
-    }
-    if let Some(o) = a.outlet.as_ref().or(a.source.as_ref()) {
-        cite.push(escape(o));
-    }
-    blocks.push(format!("—— {}", cite.join(" · ")));
     let html = split_message(&blocks, TELEGRAM_LIMIT)
         .into_iter()
         .next()
         .unwrap_or_default();
     let buttons = a
-        .article_id
-        .as_deref()
-        .and_then(|id| summary_button("要点".into(), id))
+        .article
+        .as_ref()
+        .and_then(|r| summary_button("要点".into(), &r.article_id))
         .map(|b| vec![vec![b]])
         .unwrap_or_default();
     OutMessage { html, buttons }
