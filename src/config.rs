@@ -172,6 +172,17 @@ impl Config {
         }
     }
 
+    /// What the engine needs of the settings.
+    pub fn engine_options(&self) -> crate::answer::Options {
+        crate::answer::Options {
+            corpus: self.corpus.clone(),
+            user_dict: self.user_dict.clone(),
+            stop_words: self.stop_words.clone(),
+            load: self.load_options(),
+            paragraphs_per_article: self.paragraphs_per_article,
+        }
+    }
+
     /// The loading options for [`crate::corpus::load_dir`].
     pub fn load_options(&self) -> crate::corpus::LoadOptions {
         crate::corpus::LoadOptions {

@@ -69,7 +69,7 @@ pub fn measure(dir: &std::path::Path, requests: &Requests) -> anyhow::Result<Bot
         corpus: dir.to_path_buf(),
         ..Config::default()
     };
-    let engine = Arc::new(Engine::load(&config, &|_, _| {})?);
+    let engine = Arc::new(Engine::load(&config.engine_options(), &|_, _| {})?);
     // `jianbao serve` merges the segments in the background right after start; measure
     // the bot as it runs from then on.
     engine.compact_index();

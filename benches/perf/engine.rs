@@ -125,7 +125,11 @@ pub fn measure(
 
     let cpu = cpu_seconds();
     let contention = Contention::start();
-    let engine = Engine::load_with(dir, &config, segmenter, &|_, _| {})?;
+    let options = jianbao::answer::Options {
+        corpus: dir.to_path_buf(),
+        ..config.engine_options()
+    };
+    let engine = Engine::load_with(&options, segmenter, &|_, _| {})?;
     let build_cpu_s = cpu_seconds() - cpu;
     let others_cores_build = contention.others_cores(build_cpu_s);
     let stats = engine.stats();

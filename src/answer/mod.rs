@@ -9,14 +9,13 @@ mod search;
 mod summary;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::corpus::{self, Article, Corpus, Skipped};
+use crate::corpus::{self, Article, Corpus, LoadOptions};
 use crate::index::{IndexError, SearchIndex};
 use crate::text::{Segmenter, TextError};
 
@@ -58,9 +57,18 @@ pub const MAX_SEARCH_LIMIT: usize = 50;
 /// `/latest N`).
 pub const MAX_LATEST_LIMIT: usize = 100;
 
-/// Search and answer limits taken from the configuration.
+/// What the engine is told by the application (`Config::engine_options` makes one): where
+/// the articles and dictionaries are, how files are read, how much a search shows.
 #[derive(Debug, Clone)]
-pub struct Limits {
+pub struct Options {
+    /// Folder (searched recursively) or single file of articles.
+    pub corpus: PathBuf,
+    /// Extra words for the segmenter; the built-in copy when missing.
+    pub user_dict: PathBuf,
+    /// Words left out of queries; the built-in copy when missing.
+    pub stop_words: PathBuf,
+    pub load: LoadOptions,
+    /// Best paragraphs shown per article in search results.
     pub paragraphs_per_article: usize,
 }
 
@@ -103,9 +111,7 @@ pub struct Engine {
     newest_first: Vec<usize>,
     index: SearchIndex,
     segmenter: Segmenter,
-    skipped: Vec<Skipped>,
-    unreadable_files: usize,
-    limits: Limits,
+    paragraphs_per_article: usize,
     stats: LoadStats,
 }
 
@@ -119,47 +125,47 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// Loads the corpus named in `config`, with the configured dictionaries, and indexes it.
+    /// Loads the corpus named in `options`, with its dictionaries, and indexes it;
+    /// `progress(done, total)` is called as articles are indexed.
     pub fn load(
-        config: &Config,
+        options: &Options,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Self, EngineError> {
-        let segmenter = Segmenter::load(Some(&config.user_dict), Some(&config.stop_words))?;
-        Self::load_with(&config.corpus, config, segmenter, progress)
+        let segmenter = Segmenter::load(Some(&options.user_dict), Some(&options.stop_words))?;
+        Self::load_with(options, segmenter, progress)
     }
 
-    /// Like [`Engine::load`] with a given corpus path and segmenter.
+    /// Like [`Engine::load`] with a segmenter already loaded (tests and benchmarks share
+    /// one).
     pub fn load_with(
-        corpus_path: &Path,
-        config: &Config,
+        options: &Options,
         segmenter: Segmenter,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Self, EngineError> {
         let started = Instant::now();
-        let corpus = corpus::load_dir(corpus_path, &config.load_options()).map_err(|source| {
+        let corpus = corpus::load_dir(&options.corpus, &options.load).map_err(|source| {
             EngineError::Corpus {
-                path: corpus_path.to_path_buf(),
+                path: options.corpus.clone(),
                 source,
             }
         })?;
         let read = started.elapsed();
-        Self::from_corpus(corpus, config, segmenter, read, progress)
+        Self::from_corpus(corpus, options, segmenter, read, progress)
     }
 
-    /// Indexes an already loaded corpus.
+    /// Indexes an already loaded corpus (`options.corpus` is not read); `read` is how long
+    /// reading it took, for the stats.
     pub fn from_corpus(
         corpus: Corpus,
-        config: &Config,
+        options: &Options,
         segmenter: Segmenter,
         read: Duration,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Self, EngineError> {
         let started = Instant::now();
+        // What was skipped is reported by `jianbao check`, which reads the corpus itself.
         let Corpus {
-            articles,
-            skipped,
-            unreadable_files,
-            bytes,
+            articles, bytes, ..
         } = corpus;
         let total = articles.len();
         let index = SearchIndex::build(&articles, &segmenter, &|done| progress(done, total))?;
@@ -186,11 +192,7 @@ impl Engine {
             newest_first,
             index,
             segmenter,
-            skipped,
-            unreadable_files,
-            limits: Limits {
-                paragraphs_per_article: config.paragraphs_per_article,
-            },
+            paragraphs_per_article: options.paragraphs_per_article,
             stats,
         })
     }
@@ -220,21 +222,8 @@ impl Engine {
         &self.articles
     }
 
-    pub fn skipped(&self) -> &[Skipped] {
-        &self.skipped
-    }
-
-    /// Files that could not be read at all.
-    pub fn unreadable_files(&self) -> usize {
-        self.unreadable_files
-    }
-
     pub fn stats(&self) -> LoadStats {
         self.stats
-    }
-
-    pub fn segmenter(&self) -> &Segmenter {
-        &self.segmenter
     }
 
     /// The article with this id.

@@ -154,7 +154,7 @@ impl Engine {
         if plan.truncated {
             notices.push(SearchNotice::Truncated);
         }
-        let per_article = self.limits.paragraphs_per_article.max(1);
+        let per_article = self.paragraphs_per_article.max(1);
         // Articles needed: this page and everything before it, and one more to know whether
         // a next page exists.
         let wanted = page.saturating_mul(per_page).saturating_add(1);

@@ -73,7 +73,8 @@ impl Context {
     /// Loads the corpus and builds the index, logging how long it took.
     pub fn engine(&self) -> anyhow::Result<Engine> {
         let progress = progress::LoadProgress::new();
-        let engine = Engine::load(&self.config, &|done, total| progress.update(done, total))
+        let options = self.config.engine_options();
+        let engine = Engine::load(&options, &|done, total| progress.update(done, total))
             .with_context(|| format!("cannot load the corpus {}", self.config.corpus.display()))?;
         progress.finish(&engine.stats());
         Ok(engine)

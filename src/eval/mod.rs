@@ -173,7 +173,7 @@ fn build(articles: Vec<Article>, config: &Config, segmenter: &Segmenter) -> anyh
     };
     Ok(Engine::from_corpus(
         corpus,
-        config,
+        &config.engine_options(),
         segmenter.clone(),
         Default::default(),
         &|_, _| {},

@@ -13,7 +13,7 @@ use tantivy::collector::TopDocs;
 use tantivy::columnar::ColumnValues;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
@@ -47,12 +47,13 @@ pub enum IndexError {
 struct Fields {
     article: Field,
     paragraph: Field,
+    /// The article's id, indexed as one term: the stable key to replace or remove an
+    /// article's documents by (`IndexWriter::delete_term`) once the index is live. No query
+    /// reads it.
     article_id: Field,
-    date: Field,
     title: Field,
     text: Field,
     text_bigram: Field,
-    outlet: Field,
 }
 
 const ARTICLE: &str = "article";
@@ -71,11 +72,9 @@ impl Fields {
             article: b.add_u64_field(ARTICLE, FAST),
             paragraph: b.add_u64_field(PARAGRAPH, FAST),
             article_id: b.add_text_field("article_id", STRING),
-            date: b.add_date_field("date", INDEXED | FAST),
             title: words(&mut b, "title", WORD_TOKENIZER),
             text: words(&mut b, "text", WORD_TOKENIZER),
             text_bigram: words(&mut b, "text_bigram", BIGRAM_TOKENIZER),
-            outlet: words(&mut b, "outlet", WORD_TOKENIZER),
         };
         (b.build(), fields)
     }
@@ -142,7 +141,6 @@ impl std::fmt::Debug for SearchIndex {
 /// Normalised text of one article, ready to index.
 struct Prepared {
     title: String,
-    outlet: String,
     paragraphs: Vec<String>,
 }
 
@@ -178,7 +176,6 @@ impl SearchIndex {
                 .par_iter()
                 .map(|a| Prepared {
                     title: segmenter.normalize(&a.title),
-                    outlet: segmenter.normalize(a.outlet_or_source().unwrap_or("")),
                     paragraphs: a
                         .paragraphs
                         .iter()
@@ -188,22 +185,14 @@ impl SearchIndex {
                 .collect();
             for (offset, (article, prep)) in chunk.iter().zip(&prepared).enumerate() {
                 let ordinal = (chunk_no * CHUNK + offset) as u64;
-                let date = article
-                    .date
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map(|dt| tantivy::DateTime::from_timestamp_secs(dt.and_utc().timestamp()));
                 let make = |paragraph: u64, text: &str| {
                     let mut doc = TantivyDocument::default();
                     doc.add_u64(fields.article, ordinal);
                     doc.add_u64(fields.paragraph, paragraph);
                     doc.add_text(fields.article_id, &article.id);
-                    if let Some(d) = date {
-                        doc.add_date(fields.date, d);
-                    }
                     doc.add_text(fields.title, &prep.title);
                     doc.add_text(fields.text, text);
                     doc.add_text(fields.text_bigram, text);
-                    doc.add_text(fields.outlet, &prep.outlet);
                     doc
                 };
                 if prep.paragraphs.is_empty() {

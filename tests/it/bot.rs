@@ -406,7 +406,7 @@ async fn long_articles_are_split_and_hostile_text_is_escaped() {
     };
     let engine = Engine::from_corpus(
         corpus,
-        &Config::default(),
+        &Config::default().engine_options(),
         SEGMENTER.clone(),
         Duration::ZERO,
         &|_, _| {},

@@ -304,7 +304,7 @@ fn wide_engine(n: usize) -> jianbao::answer::Engine {
     let config = jianbao::config::Config::default();
     jianbao::answer::Engine::from_corpus(
         corpus,
-        &config,
+        &config.engine_options(),
         SEGMENTER.clone(),
         std::time::Duration::ZERO,
         &|_, _| {},

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, LazyLock};
 
-use jianbao::answer::Engine;
+use jianbao::answer::{Engine, Options};
 use jianbao::config::Config;
 use jianbao::corpus::{self, Corpus, LoadOptions};
 use jianbao::text::Segmenter;
@@ -58,11 +58,11 @@ pub static SEGMENTER: LazyLock<Segmenter> = LazyLock::new(Segmenter::builtin);
 /// An engine over the seed and every fixture, built once for all search tests.
 pub static ENGINE: LazyLock<Arc<Engine>> = LazyLock::new(|| {
     let dir = full_corpus_dir();
-    let config = Config::default();
-    Arc::new(
-        Engine::load_with(dir.path(), &config, SEGMENTER.clone(), &|_, _| {})
-            .expect("engine builds"),
-    )
+    let options = Options {
+        corpus: dir.path().to_path_buf(),
+        ..Config::default().engine_options()
+    };
+    Arc::new(Engine::load_with(&options, SEGMENTER.clone(), &|_, _| {}).expect("engine builds"))
 });
 
 /// Runs the `jianbao` binary from the repository root with a clean `JIANBAO_*` environment.
