@@ -1,17 +1,31 @@
 //! jianbao (简报): a news bot and command line that search Chinese news articles, list what
 //! is new, summarise an article and answer plain questions, citing article and date.
 //!
-//! Data flows one way: `corpus` → `text` → `index` → `answer` → `render` → front ends
-//! (`cli`). A module uses only modules to its left.
+//! Data flows one way; a module uses only modules above it in this list (`corpus` and
+//! `text` are independent of each other):
+//!
+//! ```text
+//! corpus  files → Article values (decode, parse, strip page furniture, metadata)
+//! text    segmentation, normalisation, sentences, stop words
+//! index   tantivy in RAM: one document per paragraph, queries that never fail
+//! answer  the engine facade: search, latest, article, summary, ask
+//! chat    the conversation shared by the bot and the terminal: commands, replies, memory
+//! render  every word users read (one catalogue, Chinese and English), Telegram HTML and
+//!         inline cards, terminal text, JSON
+//! bot     teloxide wiring only · cli  one file per command (chat, search, …)
+//! ```
+//!
+//! `config` reads the settings and hands each layer its own options; `allocator` tunes
+//! malloc at start; `eval` measures quality on public data for `jianbao eval`.
 
+pub mod allocator;
 pub mod answer;
 pub mod bot;
 pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod corpus;
-pub mod eval;
+pub(crate) mod eval;
 pub mod index;
-pub mod memory;
 pub mod render;
 pub mod text;

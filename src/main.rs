@@ -6,7 +6,7 @@ use clap::Parser;
 use jianbao::cli::{self, Cli};
 
 fn main() -> ExitCode {
-    jianbao::memory::return_freed_memory();
+    jianbao::allocator::return_freed_memory();
     // `.env` first, so its variables configure logging and settings alike.
     let dotenv = dotenvy::dotenv();
     let args = Cli::parse();

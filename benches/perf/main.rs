@@ -124,7 +124,7 @@ const QUESTION_SAMPLE: usize = 1000;
 fn main() -> ExitCode {
     let started = Instant::now();
     // As the `jianbao` binary does: part of what is measured.
-    jianbao::memory::return_freed_memory();
+    jianbao::allocator::return_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     // `cargo test --all-targets` runs bench targets without `--bench`: nothing to measure.
     let child = args.iter().any(|a| a == "--one-size" || a == "--one-bot");

@@ -217,7 +217,7 @@ impl Engine {
         let total_weight: f32 = info.words.iter().map(|(_, w)| w).sum();
         // Gather the sentences first: how many of them hold each word tells which words
         // tell sentences apart (the topic's name is in all of them).
-        let mut sents: Vec<Sent> = Vec::new();
+        let mut sents: Vec<Sentence> = Vec::new();
         for (rank, hit) in hits.iter().enumerate() {
             let Some(p) = hit.paragraph else { continue };
             let article = &self.articles[hit.article];
@@ -239,7 +239,7 @@ impl Engine {
             context.extend(normed.iter().map(|(_, norm)| norm.as_str()));
             let context = Rc::new(context);
             for (position, (range, norm)) in normed.into_iter().enumerate() {
-                sents.push(Sent {
+                sents.push(Sentence {
                     rank,
                     article: hit.article,
                     paragraph: p,
@@ -384,7 +384,7 @@ impl Engine {
 }
 
 /// A candidate sentence while ranking.
-struct Sent {
+struct Sentence {
     rank: usize,
     article: usize,
     paragraph: usize,

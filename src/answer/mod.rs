@@ -1,6 +1,7 @@
-//! The engine facade the front ends call: `search`, `latest`, `article`. It owns the
-//! articles, the index and the segmenter, and returns plain data (hits with highlight ranges,
-//! article metadata) that knows nothing of Telegram, HTML or terminals.
+//! The engine facade the front ends call: `search`, `latest`, `article`, `summary`, `ask`
+//! (and `lede`, `date_range`, `stats`). It owns the articles, the index and the segmenter,
+//! and returns plain data (hits with highlight ranges, article references) that knows
+//! nothing of Telegram, HTML or terminals.
 
 mod ask;
 mod enumeration;

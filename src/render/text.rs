@@ -1,5 +1,6 @@
-//! Plain-text output for a terminal: search results, article lists, articles, the `check`
-//! report. Highlights are bold yellow when colour is on (stdout is a terminal).
+//! Plain-text output for a terminal: search results, article lists, articles, summaries,
+//! answers, and any conversation reply for `jianbao chat` (the `check` report is written by
+//! `cli::check`). Highlights are bold yellow when colour is on (stdout is a terminal).
 
 use std::fmt::Write;
 use std::ops::Range;

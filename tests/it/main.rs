@@ -1,11 +1,12 @@
 //! Integration tests: the corpus reader, the search engine and the command line, on the
 //! seed article and the fixtures in `tests/fixtures/`; the fake Telegram Bot API server the
-//! bot's end-to-end tests run against (`common::fake_telegram`).
+//! bot's end-to-end tests run against (`common::fake_telegram`, itself checked in
+//! `fake_telegram_checks`).
 
 mod answers;
 mod bot;
 mod cli;
 mod common;
 mod corpus;
+mod fake_telegram_checks;
 mod search;
-mod telegram_fake;

@@ -1,4 +1,5 @@
-//! How the process hands memory back. Loading a corpus allocates and frees a lot in large
+//! How the process hands memory back to the system (malloc tuning; the chat's memory of
+//! recent lists is `chat::Memory`). Loading a corpus allocates and frees a lot in large
 //! blocks (tantivy's per-thread indexing arenas, segment buffers, decoded files); with
 //! glibc's default, the threshold for giving large blocks their own mapping rises after the
 //! first such block is freed, so later ones come from the heap and stay resident after they
