@@ -114,6 +114,9 @@ pub struct Engine {
     segmenter: Segmenter,
     paragraphs_per_article: usize,
     stats: LoadStats,
+    /// Each article's card lede, computed on first use and kept: an inline query shows
+    /// up to ten cards per keystroke.
+    card_ledes: Vec<std::sync::OnceLock<String>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -188,6 +191,9 @@ impl Engine {
             index: started.elapsed(),
         };
         Ok(Self {
+            card_ledes: (0..articles.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             articles,
             by_id,
             newest_first,

@@ -52,6 +52,36 @@ impl Engine {
     }
 
     /// The lede of an article: its central clauses, from the first paragraph.
+    /// The lede shown on an inline card: from at most [`CARD_LEDE_INPUT`] characters of the
+    /// first paragraph (cut after a sentence when one ends there), so one card's work is
+    /// bounded whatever the article; computed once per article and kept.
+    pub fn card_lede(&self, a: &Article) -> std::borrow::Cow<'_, str> {
+        let compute = || {
+            let first = a
+                .paragraphs
+                .first()
+                .map_or("", |p| p.get(a.byline_len..).unwrap_or(p).trim_start());
+            let cut = first
+                .char_indices()
+                .nth(CARD_LEDE_INPUT)
+                .map_or(first, |(at, _)| {
+                    let head = &first[..at];
+                    head.rfind(['。', '！', '？'])
+                        .map_or(head, |end| &head[..end + '。'.len_utf8()])
+                });
+            lede_of(cut, &|gram| {
+                self.index.bigram_idf(&self.segmenter.normalize(gram))
+            })
+        };
+        match self.by_id.get(&a.id) {
+            Some(&i) if std::ptr::eq(&self.articles[i], a) => {
+                std::borrow::Cow::Borrowed(self.card_ledes[i].get_or_init(compute))
+            }
+            // Not one of this engine's articles (a caller's copy): computed, not kept.
+            _ => std::borrow::Cow::Owned(compute()),
+        }
+    }
+
     pub fn lede(&self, a: &Article) -> String {
         let first = a
             .paragraphs
@@ -121,6 +151,9 @@ const LEDE_POSITION: f32 = 2.0;
 /// when its character bigrams recur in the paragraph and are rare in the corpus (`idf`),
 /// with a preference for the start; lead-ins that only say when or who reported are left
 /// out. Everything in it is the article's own words.
+/// Characters of the first paragraph a card lede is computed from.
+pub const CARD_LEDE_INPUT: usize = 600;
+
 pub fn lede_of(paragraph: &str, idf: &dyn Fn(&str) -> f32) -> String {
     let parts: Vec<&str> = sentences(paragraph)
         .into_iter()

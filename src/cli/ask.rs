@@ -1,7 +1,7 @@
 //! `jianbao ask QUESTION` and `jianbao ask --batch`: the sentence that answers, with its
 //! citation, or a plain "not found" with a search suggestion.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use super::Context;
@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let mut out = std::io::stdout().lock();
     if args.batch {
-        for line in std::io::stdin().lock().lines() {
+        for line in super::batch_lines(std::io::stdin().lock()) {
             let answer = engine.ask(line?.trim());
             writeln!(out, "{}", render::json::to_line(&answer))?;
         }

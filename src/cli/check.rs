@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use super::Context;
-use crate::corpus;
+use crate::corpus::{self, escape_controls};
 use crate::render::json::{CheckEntry, to_pretty};
 
 pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -52,13 +52,17 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
             let date = e
                 .date
                 .map_or_else(|| "----------".to_string(), |d| d.to_string());
+            // One line per article: names and titles come from files and are escaped.
             writeln!(
                 out,
                 "{}\t{}\t{}\t{} ¶",
-                e.article_id, date, e.title, e.paragraphs
+                escape_controls(e.article_id),
+                date,
+                escape_controls(e.title),
+                e.paragraphs
             )?;
             for w in e.warnings {
-                writeln!(out, "\twarning: {w}")?;
+                writeln!(out, "\twarning: {}", escape_controls(w))?;
             }
         }
         for s in &corpus.skipped {

@@ -92,6 +92,19 @@ impl Context {
     }
 }
 
+/// The lines of `input`, each decoded lossily: one line that is not UTF-8 is answered like
+/// the others (with U+FFFD for its bad bytes) instead of ending the batch.
+fn batch_lines(input: impl std::io::BufRead) -> impl Iterator<Item = std::io::Result<String>> {
+    input.split(b'\n').map(|line| {
+        line.map(|mut bytes| {
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    })
+}
+
 /// Tells the user that no article has `id`; the exit code for it.
 fn no_such_article(id: &str) -> std::process::ExitCode {
     eprintln!(
@@ -129,6 +142,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Sets up logging to stderr: `JIANBAO_LOG` (or `RUST_LOG`) filters, `default` otherwise.
+/// Colour only on a terminal (and not with `NO_COLOR`): escape codes in a log file or the
+/// journal are noise.
 pub fn init_logging(default: &str) {
     let filter = std::env::var("JIANBAO_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
@@ -138,6 +153,7 @@ pub fn init_logging(default: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_target(false)
         .try_init();
 }

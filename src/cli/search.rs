@@ -1,6 +1,6 @@
 //! `jianbao search [--limit N] [--page N] QUERY...` and `jianbao search --batch`.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use super::Context;
@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.batch {
-        for line in std::io::stdin().lock().lines() {
+        for line in super::batch_lines(std::io::stdin().lock()) {
             let line = line?;
             let results = engine.search(line.trim(), usize::from(args.page), limit);
             writeln!(out, "{}", render::json::to_line(&results))?;

@@ -1,6 +1,7 @@
 //! Bytes to text: UTF-8 with or without a byte-order mark, UTF-16 with a mark, and the
 //! legacy Chinese encodings (GB18030/GBK, Big5) detected with chardetng. Line endings are
-//! unified to `\n`. Binary and undecodable files are refused with a reason.
+//! unified to `\n`. Binary and undecodable files are refused with a reason; UTF-8 text with
+//! a few stray bytes is kept, the bytes replaced, with a warning that says so.
 
 use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 
@@ -11,12 +12,20 @@ pub enum DecodeError {
     Empty,
     #[error("binary file (contains NUL bytes), not text")]
     Binary,
+    #[error("binary data (control characters), not text")]
+    Control,
     #[error("cannot decode the text: {0} of {1} characters are invalid in every known encoding")]
     Undecodable(usize, usize),
 }
 
 /// Decodes a file's bytes to text with `\n` line endings.
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    decode_noting(bytes).map(|(text, _)| text)
+}
+
+/// [`decode`], with a warning when bytes had to be replaced to read the text.
+pub fn decode_noting(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
+    let mut warning = None;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
     }
@@ -39,7 +48,18 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
                 tracing::debug!("text ends inside a character; the partial character is dropped");
                 String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned()
             }
-            Err(_) => decode_legacy(bytes)?,
+            Err(_) => match mostly_utf8(bytes) {
+                Some(stray) => {
+                    warning = Some(format!(
+                        "{stray} byte sequence(s) are not valid UTF-8 (first at byte {}); replaced with U+FFFD",
+                        std::str::from_utf8(bytes)
+                            .err()
+                            .map_or(0, |e| e.valid_up_to())
+                    ));
+                    String::from_utf8_lossy(bytes).into_owned()
+                }
+                None => decode_legacy(bytes)?,
+            },
         }
     };
     if text.chars().any(|c| c == '\0') {
@@ -53,7 +73,21 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
-    Ok(text)
+    Ok((text, warning))
+}
+
+/// The number of invalid sequences in bytes that are UTF-8 but for a few stray bytes (a
+/// bad copy, a cut-and-paste from another encoding): the valid part must hold many
+/// multi-byte characters per invalid sequence. Text in a legacy encoding read as UTF-8
+/// is almost all invalid sequences, and ASCII with a few legacy characters has no valid
+/// multi-byte characters, so both go to detection instead.
+fn mostly_utf8(bytes: &[u8]) -> Option<usize> {
+    let (mut invalid, mut multibyte) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| c.len_utf8() > 1).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    (invalid > 0 && multibyte >= 20 * invalid).then_some(invalid)
 }
 
 /// Guesses the encoding of non-UTF-8 bytes. GBK guesses are decoded as GB18030, its
@@ -81,7 +115,7 @@ fn decode_legacy(bytes: &[u8]) -> Result<String, DecodeError> {
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
         .count();
     if controls * 100 > text.chars().count().max(1) {
-        return Err(DecodeError::Binary);
+        return Err(DecodeError::Control);
     }
     Ok(text.into_owned())
 }
@@ -153,6 +187,20 @@ mod tests {
             decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
             Err(DecodeError::Binary)
         );
+    }
+
+    #[test]
+    fn stray_byte_in_utf8_is_replaced_with_a_warning() {
+        let mut bytes = SAMPLE.as_bytes().to_vec();
+        // Between two characters (after "忻州日报(乔龙飞)").
+        bytes.insert(23, 0xFF);
+        let (text, warning) = decode_noting(&bytes).unwrap();
+        assert_eq!(text.replace('\u{FFFD}', ""), SAMPLE);
+        let warning = warning.expect("a warning");
+        assert!(warning.contains("not valid UTF-8"), "{warning}");
+        // Legacy text stays detected, not read as broken UTF-8.
+        let (gb, _, _) = GB18030.encode(SAMPLE);
+        assert_eq!(decode_noting(&gb).unwrap(), (SAMPLE.to_string(), None));
     }
 
     #[test]

@@ -12,10 +12,21 @@ use super::{Article, DateOrigin, byline, clean_line};
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub articles: Vec<Article>,
-    /// `(1-based line number, reason)`.
+    /// `(1-based line number, reason)` of the first [`super::MAX_LINES_LISTED`] bad lines.
     pub bad_lines: Vec<(usize, String)>,
+    /// Bad lines in all (a file of 200,000 bad lines keeps 20 reasons, not 200,000).
+    pub bad_count: usize,
     /// Records without body text (left out; counted).
     pub empty_bodies: usize,
+}
+
+impl Parsed {
+    fn bad(&mut self, line: usize, reason: impl FnOnce() -> String) {
+        self.bad_count += 1;
+        if self.bad_lines.len() < super::MAX_LINES_LISTED {
+            self.bad_lines.push((line, reason()));
+        }
+    }
 }
 
 /// One record. Unknown fields are ignored; several common spellings are accepted.
@@ -57,16 +68,14 @@ pub fn parse(text: &str, file_id: &str) -> Parsed {
         let record: Record = match serde_json::from_str(line) {
             Ok(r) => r,
             Err(err) => {
-                parsed
-                    .bad_lines
-                    .push((line_no, format!("not a JSON article record: {err}")));
+                parsed.bad(line_no, || format!("not a JSON article record: {err}"));
                 continue;
             }
         };
         match to_article(record, file_id, line_no) {
             Ok(Some(article)) => parsed.articles.push(article),
             Ok(None) => parsed.empty_bodies += 1,
-            Err(reason) => parsed.bad_lines.push((line_no, reason)),
+            Err(reason) => parsed.bad(line_no, || reason),
         }
     }
     parsed

@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
-use yaml_rust2::{Yaml, YamlLoader};
 
 use super::dates::parse_date;
 use super::page::set_date;
@@ -37,14 +36,22 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
     let mut current = String::new();
     let mut in_heading = false;
     let mut image_depth = 0usize;
+    let mut saw_front_matter = false;
 
     for event in Parser::new_ext(text, options) {
         match event {
-            Event::Start(Tag::MetadataBlock(kind)) => meta_kind = Some(kind),
+            Event::Start(Tag::MetadataBlock(kind)) => {
+                meta_kind = Some(kind);
+                saw_front_matter = true;
+            }
             Event::End(TagEnd::MetadataBlock(_)) => {
                 front = match meta_kind.take() {
-                    Some(MetadataBlockKind::YamlStyle) => read_yaml(&meta_text, &mut warnings),
-                    Some(MetadataBlockKind::PlusesStyle) => read_toml(&meta_text, &mut warnings),
+                    Some(MetadataBlockKind::YamlStyle) => {
+                        front_matter(yaml_fields(&meta_text), &mut warnings)
+                    }
+                    Some(MetadataBlockKind::PlusesStyle) => {
+                        front_matter(toml_fields(&meta_text), &mut warnings)
+                    }
                     None => FrontMatter::default(),
                 };
             }
@@ -81,6 +88,11 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
         }
     }
     flush(&mut blocks, &mut current, false);
+    if !saw_front_matter && let Some(fence) = unclosed_front_matter(text) {
+        warnings.push(format!(
+            "front matter opened by `{fence}` on the first line is never closed by another `{fence}` line; read as text"
+        ));
+    }
 
     let mut title = front.title.clone().filter(|t| !t.trim().is_empty());
     if title.is_none() {
@@ -161,6 +173,26 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
     Some(article)
 }
 
+/// The fence (`---` or `+++`) of a front matter that opens the file and is not closed:
+/// pulldown-cmark then reads its `key: value` lines as text, and the warning says why.
+fn unclosed_front_matter(text: &str) -> Option<&'static str> {
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let fence = match lines.next()?.trim_end() {
+        "---" => "---",
+        "+++" => "+++",
+        _ => return None,
+    };
+    let looks_like_field = lines.next().is_some_and(|l| {
+        l.split_once([':', '='])
+            .is_some_and(|(k, _)| !k.trim().is_empty() && !k.trim().contains(' '))
+    });
+    let closed = text
+        .lines()
+        .skip(1)
+        .any(|l| l.trim_end() == fence || (fence == "---" && l.trim_end() == "..."));
+    (looks_like_field && !closed).then_some(fence)
+}
+
 fn flush(blocks: &mut Vec<(bool, String)>, current: &mut String, heading: bool) {
     let text = current.trim();
     if !text.is_empty() {
@@ -169,60 +201,157 @@ fn flush(blocks: &mut Vec<(bool, String)>, current: &mut String, heading: bool) 
     current.clear();
 }
 
-fn read_yaml(text: &str, warnings: &mut Vec<String>) -> FrontMatter {
-    let docs = match YamlLoader::load_from_str(text) {
-        Ok(docs) => docs,
-        Err(err) => {
-            warnings.push(format!("front matter is not valid YAML ({err}); ignored"));
+/// Deepest nesting accepted in front matter. The fields read are at most two levels deep
+/// (a list of tags under a key); anything deeper is not front matter an operator writes.
+const MAX_FRONT_MATTER_DEPTH: usize = 16;
+
+/// A front matter value, as far as the fields need it.
+enum FieldValue {
+    Scalar(String),
+    List(Vec<String>),
+    /// A table or a list of tables: no field takes one.
+    Other,
+}
+
+/// The fields of a front matter, whichever syntax it was written in: one reader for both.
+fn front_matter(
+    fields: Result<Vec<(String, FieldValue)>, String>,
+    warnings: &mut Vec<String>,
+) -> FrontMatter {
+    let fields = match fields {
+        Ok(f) => f,
+        Err(reason) => {
+            warnings.push(format!("front matter {reason}; ignored"));
             return FrontMatter::default();
         }
     };
-    let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
-        warnings.push("front matter is not a list of `key: value` lines; ignored".into());
-        return FrontMatter::default();
-    };
     let mut front = FrontMatter::default();
-    for (key, value) in map {
-        let Some(key) = key.as_str() else { continue };
+    for (key, value) in fields {
         if key == "tags" || key == "keywords" {
             front.tags = match value {
-                Yaml::Array(items) => items.iter().filter_map(yaml_scalar).collect(),
-                other => yaml_scalar(&other)
-                    .map(|s| split_tags(&s))
-                    .unwrap_or_default(),
+                FieldValue::List(items) => items,
+                FieldValue::Scalar(s) => split_tags(&s),
+                FieldValue::Other => Vec::new(),
             };
-        } else {
-            set_field(&mut front, key, yaml_scalar(&value));
+        } else if let FieldValue::Scalar(s) = value {
+            set_field(&mut front, &key, Some(s));
         }
     }
     front
 }
 
-fn read_toml(text: &str, warnings: &mut Vec<String>) -> FrontMatter {
-    let table: toml::Table = match text.parse() {
-        Ok(t) => t,
-        Err(err) => {
-            warnings.push(format!(
-                "front matter is not valid TOML ({}); ignored",
-                err.message()
-            ));
-            return FrontMatter::default();
-        }
+/// Reads YAML front matter from the parser's events, never building a document: an alias
+/// (`*name`) is refused rather than expanded, since nested aliases ("billion laughs")
+/// expand exponentially, and nesting is capped, so a file costs memory in proportion to
+/// its size.
+fn yaml_fields(text: &str) -> Result<Vec<(String, FieldValue)>, String> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(text);
+    let mut next = move || {
+        parser
+            .next_token()
+            .map(|(event, _)| event)
+            .map_err(|e| format!("is not valid YAML ({e})"))
     };
-    let mut front = FrontMatter::default();
-    for (key, value) in table {
-        if key == "tags" || key == "keywords" {
-            front.tags = match value {
-                toml::Value::Array(items) => items.iter().filter_map(toml_scalar).collect(),
-                other => toml_scalar(&other)
-                    .map(|s| split_tags(&s))
-                    .unwrap_or_default(),
-            };
-        } else {
-            set_field(&mut front, &key, toml_scalar(&value));
+    const ALIAS: &str = "uses a YAML alias (`*name`), which front matter never needs";
+    // Skips the rest of a node whose start was just read, at nesting `depth`.
+    let skip = |next: &mut dyn FnMut() -> Result<Event, String>, mut depth: usize| {
+        let mut open = 1usize;
+        while open > 0 {
+            match next()? {
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    open += 1;
+                    depth += 1;
+                    if depth > MAX_FRONT_MATTER_DEPTH {
+                        return Err(format!("nests deeper than {MAX_FRONT_MATTER_DEPTH} levels"));
+                    }
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    open -= 1;
+                    depth -= 1;
+                }
+                Event::Alias(_) => return Err(ALIAS.to_string()),
+                Event::StreamEnd => break,
+                _ => {}
+            }
+        }
+        Ok::<(), String>(())
+    };
+    loop {
+        match next()? {
+            Event::StreamStart | Event::DocumentStart | Event::Nothing => {}
+            Event::MappingStart(..) => break,
+            Event::StreamEnd | Event::DocumentEnd => return Ok(Vec::new()),
+            Event::Alias(_) => return Err(ALIAS.to_string()),
+            _ => return Err("is not a list of `key: value` lines".to_string()),
         }
     }
-    front
+    let mut fields = Vec::new();
+    loop {
+        let key = match next()? {
+            Event::MappingEnd | Event::StreamEnd | Event::DocumentEnd => break,
+            Event::Scalar(s, ..) => Some(s),
+            Event::Alias(_) => return Err(ALIAS.to_string()),
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                skip(&mut next, 2)?;
+                None
+            }
+            _ => None,
+        };
+        let value = match next()? {
+            Event::Scalar(s, style, ..) => {
+                let null = style == yaml_rust2::scanner::TScalarStyle::Plain
+                    && matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL");
+                if null {
+                    FieldValue::Other
+                } else {
+                    FieldValue::Scalar(s)
+                }
+            }
+            Event::Alias(_) => return Err(ALIAS.to_string()),
+            Event::SequenceStart(..) => {
+                let mut items = Vec::new();
+                loop {
+                    match next()? {
+                        Event::SequenceEnd | Event::StreamEnd => break,
+                        Event::Scalar(s, ..) => items.push(s),
+                        Event::Alias(_) => return Err(ALIAS.to_string()),
+                        Event::MappingStart(..) | Event::SequenceStart(..) => skip(&mut next, 3)?,
+                        _ => {}
+                    }
+                }
+                FieldValue::List(items)
+            }
+            Event::MappingStart(..) => {
+                skip(&mut next, 2)?;
+                FieldValue::Other
+            }
+            _ => FieldValue::Other,
+        };
+        if let Some(key) = key {
+            fields.push((key, value));
+        }
+    }
+    Ok(fields)
+}
+
+/// Reads TOML front matter (toml's parser caps nesting itself, and TOML has no aliases).
+fn toml_fields(text: &str) -> Result<Vec<(String, FieldValue)>, String> {
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err: toml::de::Error| format!("is not valid TOML ({})", err.message()))?;
+    Ok(table
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match value {
+                toml::Value::Array(items) => {
+                    FieldValue::List(items.iter().filter_map(toml_scalar).collect())
+                }
+                other => toml_scalar(&other).map_or(FieldValue::Other, FieldValue::Scalar),
+            };
+            (key, value)
+        })
+        .collect())
 }
 
 fn set_field(front: &mut FrontMatter, key: &str, value: Option<String>) {
@@ -238,15 +367,6 @@ fn set_field(front: &mut FrontMatter, key: &str, value: Option<String>) {
         "reporter" | "author" => front.reporter = value,
         "url" | "link" => front.url = value,
         _ => {}
-    }
-}
-
-fn yaml_scalar(v: &Yaml) -> Option<String> {
-    match v {
-        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
-        Yaml::Integer(i) => Some(i.to_string()),
-        Yaml::Boolean(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 
@@ -304,6 +424,51 @@ mod tests {
         assert_eq!(a.date, NaiveDate::from_ymd_opt(2024, 7, 1));
         assert_eq!(a.tags, vec!["甲", "乙"]);
         assert_eq!(a.paragraphs, vec!["正文第一段。"]);
+    }
+
+    #[test]
+    fn aliases_and_deep_nesting_are_refused() {
+        let laughs = "---\ntitle: 笑\na: &a [lol, lol]\nb: &b [*a, *a]\n---\n# 笑\n\n正文。\n";
+        let a = parse(laughs, None).expect("parsed");
+        assert!(
+            a.warnings.iter().any(|w| w.contains("alias")),
+            "{:?}",
+            a.warnings
+        );
+        let deep = format!(
+            "---\ntitle: 深\nx: {}{}\n---\n# 深\n\n正文。\n",
+            "[".repeat(20),
+            "]".repeat(20)
+        );
+        let a = parse(&deep, None).expect("parsed");
+        assert!(
+            a.warnings.iter().any(|w| w.contains("deeper than 16")),
+            "{:?}",
+            a.warnings
+        );
+        let fine = "---\ntitle: 好\ntags: [a, b]\nextra: {k: [1, 2]}\n---\n正文。\n";
+        let a = parse(fine, None).expect("parsed");
+        assert_eq!(
+            (a.title.as_str(), a.tags.clone()),
+            ("好", vec!["a".to_string(), "b".to_string()])
+        );
+        assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    }
+
+    #[test]
+    fn unclosed_front_matter_warns() {
+        let a = parse("---\ntitle: 标题\ndate: 2024-07-01\n\n正文。\n", None).expect("parsed");
+        assert!(
+            a.warnings.iter().any(|w| w.contains("never closed")),
+            "{:?}",
+            a.warnings
+        );
+        let b = parse("---\n\n正文。\n\n更多。\n", None).expect("parsed");
+        assert!(
+            !b.warnings.iter().any(|w| w.contains("never closed")),
+            "{:?}",
+            b.warnings
+        );
     }
 
     #[test]

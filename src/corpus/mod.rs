@@ -21,6 +21,59 @@ pub use byline::Byline;
 pub use dates::parse_date;
 pub use decode::{DecodeError, decode};
 
+/// Longest title accepted, in characters. News titles are under about 110 characters in
+/// every data set at hand; a "title" far over that is a file that is not an article (a
+/// one-line dump), which would otherwise flood every list it appears in.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// Longest paragraph accepted, in characters (the longest in the data sets is about 2,000):
+/// one huge paragraph costs every search and summary that touches the article.
+pub const MAX_PARAGRAPH_CHARS: usize = 50_000;
+/// Largest file that holds one article (a page or Markdown file), read no further: the
+/// longest news article is far under this, and a 50 MB "page" (a one-line dump) would cost
+/// its size several times over before being refused. JSON Lines files hold many articles
+/// and are bounded by `max_file_mb` only.
+pub const MAX_ARTICLE_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Longest id kept, in characters; a longer one is cut (and a repeat then renamed).
+pub const MAX_ID_CHARS: usize = 100;
+/// Most bad lines of one file listed one by one; the rest are counted in one more entry.
+pub const MAX_LINES_LISTED: usize = 20;
+/// Longest warning or skip reason, in characters: a quoted value in one is cut.
+const MAX_REASON_CHARS: usize = 300;
+/// What an article may hold in memory per byte of its file, plus a constant: reading must
+/// never expand a small file into a large one.
+const MAX_EXPANSION: usize = 4;
+const EXPANSION_SLACK: usize = 64 * 1024;
+
+/// `text` with control characters written as escapes (`\n`, `\u{1b}`), for anything
+/// printed or logged on one line: a file name with a line break must not forge a log line.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`escape_controls`] for a path (non-UTF-8 bytes shown as U+FFFD).
+pub fn display_path(path: &Path) -> String {
+    escape_controls(&path.to_string_lossy()).into_owned()
+}
+
+/// `text` cut to `max` characters with `…`, without counting past the cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 /// One news article, cleaned: the text a reader would keep, and its metadata.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Article {
@@ -126,6 +179,8 @@ pub enum DateOrigin {
 /// A file or record that could not be loaded.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Skipped {
+    /// Serialised lossily: a file name need not be UTF-8, and JSON output must not fail.
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     /// 1-based line number for a record in a JSON Lines file.
     pub line: Option<usize>,
@@ -135,10 +190,25 @@ pub struct Skipped {
 impl std::fmt::Display for Skipped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.reason),
-            None => write!(f, "{}: {}", self.path.display(), self.reason),
+            Some(line) => write!(
+                f,
+                "{}:{}: {}",
+                display_path(&self.path),
+                line,
+                escape_controls(&self.reason)
+            ),
+            None => write!(
+                f,
+                "{}: {}",
+                display_path(&self.path),
+                escape_controls(&self.reason)
+            ),
         }
     }
+}
+
+fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }
 
 /// Everything loaded from a corpus folder.
@@ -249,7 +319,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> std::io::Result<Corpus> {
         .filter_map(|path| {
             let format = format_of(path);
             if format.is_none() {
-                tracing::debug!("{}: not an article format; ignored", path.display());
+                tracing::debug!("{}: not an article format; ignored", display_path(path));
             }
             format.map(|f| load_file(path, f, options))
         })
@@ -267,7 +337,10 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> std::io::Result<Corpus> {
         .articles
         .par_iter_mut()
         .for_each(Article::shrink_to_fit);
-    for s in &skipped {
+    for s in &mut skipped {
+        if s.reason.chars().take(MAX_REASON_CHARS + 1).count() > MAX_REASON_CHARS {
+            s.reason = cut(&s.reason, MAX_REASON_CHARS);
+        }
         tracing::warn!("skipped {s}");
     }
     corpus.skipped = skipped;
@@ -298,11 +371,21 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
             options.max_file_bytes / (1024 * 1024)
         ));
     }
+    if format != Format::JsonLines && meta.len() > MAX_ARTICLE_FILE_BYTES {
+        return FileResult {
+            unreadable: false,
+            ..fail(format!(
+                "file is {:.1} MB; a file of one article is at most {} MB: not an article",
+                meta.len() as f64 / (1024.0 * 1024.0),
+                MAX_ARTICLE_FILE_BYTES / (1024 * 1024)
+            ))
+        };
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(err) => return fail(format!("cannot read: {err}")),
     };
-    let text = match decode(&bytes) {
+    let (text, decode_warning) = match decode::decode_noting(&bytes) {
         Ok(t) => t,
         Err(err) => return fail(err.to_string()),
     };
@@ -313,12 +396,36 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
         .and_then(|d| chrono::DateTime::from_timestamp(d.as_secs() as i64, 0))
         .map(|d| d.date_naive());
     let file_id = id_from_path(path);
-    let origin = path.display().to_string();
+    let origin = path.to_string_lossy().into_owned();
     let mut result = FileResult {
         articles: Vec::new(),
         skipped: Vec::new(),
         unreadable: false,
         bytes: bytes.len() as u64,
+    };
+    let size = bytes.len();
+    drop(bytes);
+    let accept = |mut article: Article, line: Option<usize>, result: &mut FileResult| {
+        match vet(&mut article, size) {
+            Ok(()) => {
+                if let Some(w) = &decode_warning {
+                    article.warnings.insert(0, w.clone());
+                }
+                result.articles.push(article);
+            }
+            Err(mut reason) => {
+                // What went wrong before may be the real cause (a refused front matter
+                // leaves a body-less article).
+                if !article.warnings.is_empty() {
+                    reason = format!("{reason} (also: {})", article.warnings.join("; "));
+                }
+                result.skipped.push(Skipped {
+                    path: path.to_path_buf(),
+                    line,
+                    reason,
+                });
+            }
+        }
     };
     match format {
         Format::Page | Format::Markdown => {
@@ -333,7 +440,7 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
                         article.id = file_id;
                     }
                     article.origin = origin;
-                    result.articles.push(article);
+                    accept(article, None, &mut result);
                 }
                 None => {
                     result.unreadable = true;
@@ -356,24 +463,37 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
                 let (line, reason) = &parsed.bad_lines[0];
                 return fail(format!(
                     "no line is an article record ({} lines; line {line}: {reason})",
-                    parsed.bad_lines.len()
+                    parsed.bad_count
                 ));
             }
             for mut article in parsed.articles {
+                let line = article.origin.parse().ok();
                 article.origin = format!("{origin}:{}", article.origin);
-                result.articles.push(article);
+                accept(article, line, &mut result);
             }
-            for (line, reason) in parsed.bad_lines {
+            let bad = parsed.bad_count;
+            for (line, reason) in parsed.bad_lines.into_iter().take(MAX_LINES_LISTED) {
                 result.skipped.push(Skipped {
                     path: path.to_path_buf(),
                     line: Some(line),
                     reason,
                 });
             }
+            if bad > MAX_LINES_LISTED {
+                // One entry for the rest: 200,000 bad lines must not print 200,000 warnings.
+                result.skipped.push(Skipped {
+                    path: path.to_path_buf(),
+                    line: None,
+                    reason: format!(
+                        "{} more bad lines not listed ({bad} in all)",
+                        bad - MAX_LINES_LISTED
+                    ),
+                });
+            }
             if parsed.empty_bodies > 0 {
                 tracing::info!(
                     "{}: {} records have no body text (video-only items?); left out",
-                    path.display(),
+                    display_path(path),
                     parsed.empty_bodies
                 );
             }
@@ -382,13 +502,72 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
     result
 }
 
-/// An id from a file name: its stem, with white space replaced.
+/// Checks a parsed article against the load limits: refuses what is not an article (no
+/// body, an absurd title or paragraph, a file that expanded far past its size), cuts an
+/// over-long id and over-long warnings. `Err` is the reason it is skipped.
+fn vet(article: &mut Article, file_bytes: usize) -> Result<(), String> {
+    let chars = |s: &str, max: usize| {
+        // Counting stops past the limit, so a 50 MB line costs nothing more here.
+        s.chars().take(max + 1).count()
+    };
+    if article.paragraphs.is_empty() {
+        return Err("no body text, only a title line: not an article".into());
+    }
+    if chars(&article.title, MAX_TITLE_CHARS) > MAX_TITLE_CHARS {
+        return Err(format!(
+            "the title is {} characters long (over {MAX_TITLE_CHARS}): not an article",
+            article.title.chars().count()
+        ));
+    }
+    if let Some((i, p)) = article
+        .paragraphs
+        .iter()
+        .enumerate()
+        .find(|(_, p)| chars(p, MAX_PARAGRAPH_CHARS) > MAX_PARAGRAPH_CHARS)
+    {
+        return Err(format!(
+            "paragraph {} is {} characters long (over {MAX_PARAGRAPH_CHARS}): not an article",
+            i + 1,
+            p.chars().count()
+        ));
+    }
+    let held: usize = [&article.title, &article.id]
+        .into_iter()
+        .chain(&article.paragraphs)
+        .chain(&article.deck)
+        .chain(&article.tags)
+        .map(String::len)
+        .sum();
+    if held > MAX_EXPANSION * file_bytes + EXPANSION_SLACK {
+        return Err(format!(
+            "reading it would hold {held} bytes for a {file_bytes}-byte file"
+        ));
+    }
+    if chars(&article.id, MAX_ID_CHARS) > MAX_ID_CHARS {
+        let long = article.id.chars().count();
+        article.id = article.id.chars().take(MAX_ID_CHARS).collect();
+        article.warnings.push(format!(
+            "the id is {long} characters long; cut to {MAX_ID_CHARS}"
+        ));
+    }
+    for w in &mut article.warnings {
+        if chars(w, MAX_REASON_CHARS) > MAX_REASON_CHARS {
+            *w = cut(w, MAX_REASON_CHARS);
+        }
+    }
+    Ok(())
+}
+
+/// An id from a file name: its stem, with white space and control characters replaced.
 fn id_from_path(path: &Path) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "article".to_string());
-    stem.split_whitespace().collect::<Vec<_>>().join("_")
+    stem.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// Gives a repeated id a `~2`, `~3`, ... suffix (with a warning), so no article is lost and
@@ -402,9 +581,9 @@ fn dedupe_ids(articles: &mut [Article]) {
             let new_id = format!("{}~{}", article.id, count);
             tracing::warn!(
                 "{}: id {} is used more than once; this one is now {}",
-                article.origin,
-                article.id,
-                new_id
+                escape_controls(&article.origin),
+                escape_controls(&article.id),
+                escape_controls(&new_id)
             );
             article
                 .warnings

@@ -9,4 +9,5 @@ mod cli;
 mod common;
 mod corpus;
 mod fake_telegram_checks;
+mod reliability;
 mod search;

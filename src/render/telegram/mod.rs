@@ -24,6 +24,16 @@ const SUPPORT_CHARS: usize = 300;
 /// Longest title on an inline result card (a card holds one article, so it may be longer).
 pub const CARD_TITLE_CHARS: usize = 200;
 
+/// Longest key point or figure shown, in characters.
+const POINT_CHARS: usize = 300;
+/// Longest lede shown in a summary, in characters.
+const LEDE_CHARS: usize = SENTENCE_CHARS;
+/// Longest query echoed back or search suggested, in characters.
+const QUERY_CHARS: usize = 100;
+/// Most messages one `/article` sends: a huge article must not occupy a chat for minutes.
+/// The last one says what was left out and where the whole text is.
+pub const ARTICLE_MESSAGES: usize = 4;
+
 /// Telegram's limit on callback data, in bytes.
 pub const CALLBACK_LIMIT: usize = 64;
 /// Characters of a paragraph shown per search hit.
@@ -136,7 +146,7 @@ fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
         } else {
             format!(
                 "没有找到与“{}”相关的文章。换个说法或少用几个词试试。",
-                escape(r.query.trim())
+                escape(&clip(r.query.trim(), QUERY_CHARS))
             )
         };
         return OutMessage::plain(html);
@@ -152,7 +162,7 @@ fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
     };
     let mut blocks = vec![format!(
         "🔎 <b>{}</b> · 共 {total} 篇 · 第 {page} 页",
-        escape(r.query.trim()),
+        escape(&clip(r.query.trim(), QUERY_CHARS)),
     )];
     if r.notices.contains(&SearchNotice::OnlyStopWords) {
         blocks.push("（只有很常见的词，结果可能较泛）".into());
@@ -238,11 +248,14 @@ fn latest(list: &[Article]) -> OutMessage {
 fn summary(s: &Summary) -> Vec<OutMessage> {
     let mut blocks = vec![format!(
         "<b>{}</b>\n{}",
-        escape(&s.article.title),
+        escape(&clip(&s.article.title, CARD_TITLE_CHARS)),
         cite(&s.article)
     )];
     if !s.lede.is_empty() {
-        blocks.push(format!("<b>导语</b>　{}", escape(&s.lede)));
+        blocks.push(format!(
+            "<b>导语</b>　{}",
+            escape(&clip(&s.lede, LEDE_CHARS))
+        ));
     }
     if !s.key_points.is_empty() {
         let heading = if s.key_points_kind == KeyPointsKind::Enumerated {
@@ -254,7 +267,7 @@ fn summary(s: &Summary) -> Vec<OutMessage> {
             .key_points
             .iter()
             .enumerate()
-            .map(|(i, p)| format!("{}. {}", i + 1, escape(p)))
+            .map(|(i, p)| format!("{}. {}", i + 1, escape(&clip(p, POINT_CHARS))))
             .collect();
         blocks.push(format!("<b>{heading}</b>\n{}", items.join("\n")));
     }
@@ -262,7 +275,7 @@ fn summary(s: &Summary) -> Vec<OutMessage> {
         let items: Vec<String> = s
             .figures
             .iter()
-            .map(|f| format!("• {}", escape(f)))
+            .map(|f| format!("• {}", escape(&clip(f, POINT_CHARS))))
             .collect();
         blocks.push(format!("<b>数字</b>\n{}", items.join("\n")));
     }
@@ -282,10 +295,10 @@ fn summary(s: &Summary) -> Vec<OutMessage> {
 
 fn article(a: &Article) -> Vec<OutMessage> {
     let r = ArticleRef::of(a);
-    let mut head = format!("<b>{}</b>", escape(&a.title));
+    let mut head = format!("<b>{}</b>", escape(&clip(&a.title, CARD_TITLE_CHARS)));
     for d in &a.deck {
         head.push('\n');
-        head.push_str(&escape(d));
+        head.push_str(&escape(&clip(d, CARD_TITLE_CHARS)));
     }
     head.push('\n');
     head.push_str(&cite(&r));
@@ -294,17 +307,34 @@ fn article(a: &Article) -> Vec<OutMessage> {
     if let Some(u) = &a.url {
         blocks.push(escape(u));
     }
-    split_message(&blocks, TELEGRAM_LIMIT)
-        .into_iter()
-        .map(OutMessage::plain)
-        .collect()
+    let mut messages = split_message(&blocks, TELEGRAM_LIMIT);
+    if messages.len() > ARTICLE_MESSAGES {
+        let total = messages.len();
+        messages.truncate(ARTICLE_MESSAGES - 1);
+        let mut rest = format!(
+            "（全文较长，共 {total} 条消息，这里只发了前 {} 条。",
+            ARTICLE_MESSAGES - 1
+        );
+        match &a.url {
+            Some(u) => rest.push_str(&format!("原文：{}）", escape(&clip(u, 500)))),
+            None => rest.push_str(&format!(
+                "完整内容见文件 {}。）",
+                escape(&clip(&a.origin, 200))
+            )),
+        }
+        messages.push(rest);
+    }
+    messages.into_iter().map(OutMessage::plain).collect()
 }
 
 fn answer(a: &Answer) -> OutMessage {
     let Some(sentence) = &a.sentence else {
         let mut html = String::from("没有找到能回答这个问题的文章。");
         if let Some(q) = &a.suggested_search {
-            html.push_str(&format!("\n试试搜索：/search {}", escape(q)));
+            html.push_str(&format!(
+                "\n试试搜索：/search {}",
+                escape(&first_words(q, QUERY_CHARS))
+            ));
         }
         return OutMessage::plain(html);
     };
@@ -332,6 +362,26 @@ fn answer(a: &Answer) -> OutMessage {
         .map(|b| vec![vec![b]])
         .unwrap_or_default();
     OutMessage { html, buttons }
+}
+
+/// The words of `text` (space-separated) that fit in `max` characters; at least the
+/// first word, clipped.
+fn first_words(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        let len = out.chars().count() + usize::from(!out.is_empty()) + word.chars().count();
+        if len > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = clip(text.trim(), max);
+    }
+    out
 }
 
 fn note(n: &Note, lang: Lang) -> String {

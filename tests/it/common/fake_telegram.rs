@@ -3,7 +3,9 @@
 //! It queues updates for `getUpdates` long polling, records every call, refuses what
 //! Telegram would refuse (HTML it cannot parse, over-long texts, bad buttons, too many inline
 //! results…) with Telegram's status and error text, and injects faults (429 with
-//! `retry_after`, 5xx) on request.
+//! `retry_after`, 5xx) on request, and fault windows: for a while, every call (or every
+//! call of one method) gets a 5xx, is stalled, or has its connection dropped
+//! ([`FakeTelegram::fault_window`]).
 //!
 //! ```ignore
 //! let fake = FakeTelegram::start("123:TEST").await;
@@ -83,6 +85,25 @@ struct Fault {
     description: Option<String>,
 }
 
+/// What calls get during a fault window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WindowFault {
+    /// This HTTP status (a 5xx page or error; 429 with `retry_after` 1).
+    Status(u16),
+    /// Answered normally, but only after this long (the method is carried out late).
+    Stall(Duration),
+    /// The connection is dropped without an answer; the method is not carried out.
+    Drop,
+}
+
+#[derive(Debug, Clone)]
+struct Window {
+    /// `None`: every method.
+    method: Option<String>,
+    fault: WindowFault,
+    until: Instant,
+}
+
 /// The fake's state, behind one lock (never held across an await).
 struct Inner {
     profile: BotProfile,
@@ -97,6 +118,7 @@ struct Inner {
     calls: Vec<Call>,
     rejections: Vec<(String, String)>,
     faults: HashMap<String, VecDeque<Fault>>,
+    windows: Vec<Window>,
     chats: HashMap<i64, Value>,
     messages: HashMap<(i64, i64), Value>,
     /// Callback and inline query ids the bot may answer, and whether it has.
@@ -248,6 +270,7 @@ impl FakeTelegram {
                 calls: Vec::new(),
                 rejections: Vec::new(),
                 faults: HashMap::new(),
+                windows: Vec::new(),
                 chats: HashMap::new(),
                 messages: HashMap::new(),
                 callback_queries: HashMap::new(),
@@ -521,6 +544,15 @@ impl FakeTelegram {
         );
     }
 
+    /// From now, for `duration`, calls of `method` (every method when `None`) get `fault`.
+    pub fn fault_window(&self, method: Option<&str>, fault: WindowFault, duration: Duration) {
+        self.shared.lock().windows.push(Window {
+            method: method.map(methods::canonical),
+            fault,
+            until: Instant::now() + duration,
+        });
+    }
+
     fn push_fault(&self, method: &str, fault: Fault) {
         self.shared
             .lock()
@@ -640,6 +672,44 @@ async fn handle(
         .and_then(VecDeque::pop_front);
     if let Some(fault) = fault {
         return injected(fault, record);
+    }
+    let window = {
+        let mut inner = shared.lock();
+        let now = Instant::now();
+        inner.windows.retain(|w| w.until > now);
+        inner
+            .windows
+            .iter()
+            .find(|w| w.method.as_ref().is_none_or(|m| *m == method))
+            .map(|w| w.fault)
+    };
+    match window {
+        Some(WindowFault::Status(status)) => {
+            let retry_after = (status == 429).then_some(1);
+            return injected(
+                Fault {
+                    status,
+                    retry_after,
+                    description: None,
+                },
+                record,
+            );
+        }
+        Some(WindowFault::Drop) => {
+            record(0, &Value::String("connection dropped".into()), true);
+            // A body that fails at once: hyper aborts the connection mid-answer.
+            let failing = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other("dropped by the fake"))
+            });
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_LENGTH, "1000")
+                .body(axum::body::Body::from_stream(failing))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+        Some(WindowFault::Stall(d)) => tokio::time::sleep(d).await,
+        None => {}
     }
     let params_value = match &params {
         Ok(p) => p.clone(),
