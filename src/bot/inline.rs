@@ -48,7 +48,7 @@ fn cards(engine: &Engine, query: &str, lang: Lang) -> Vec<Card> {
             .latest(INLINE_RESULTS)
             .into_iter()
             .enumerate()
-            .map(|(i, a)| inline::latest_card(i, &ArticleRef::of(a), &engine.lede(a)))
+            .map(|(i, a)| inline::latest_card(i, &ArticleRef::of(a), &engine.card_lede(a)))
             .collect();
     }
     let mut out: Vec<Card> = inline::answer_card(&engine.ask(query), lang)
@@ -64,7 +64,7 @@ fn cards(engine: &Engine, query: &str, lang: Lang) -> Vec<Card> {
         }
         let lede = engine
             .article(&group.article.article_id)
-            .map(|a| engine.lede(a))
+            .map(|a| engine.card_lede(a).into_owned())
             .unwrap_or_default();
         out.extend(inline::hit_card(i, group, &lede));
     }

@@ -8,8 +8,9 @@ use std::process::{Command, Output, Stdio};
 
 use jianbao::chat::Reply;
 use jianbao::corpus::{self, LoadOptions};
-use jianbao::render::telegram::{TELEGRAM_LIMIT, utf16_len};
-use jianbao::render::telegram_reply;
+use jianbao::render::telegram::html::{TELEGRAM_LIMIT, utf16_len};
+use jianbao::render::telegram::{self as telegram_reply};
+use jianbao::render::words::Lang;
 use serde_json::Value;
 
 use crate::common::*;
@@ -275,13 +276,11 @@ fn absurd_articles_are_refused_at_load_with_a_reason() {
 }
 
 fn engine_over(dir: &Path) -> jianbao::answer::Engine {
-    jianbao::answer::Engine::load_with(
-        dir,
-        &jianbao::config::Config::default(),
-        SEGMENTER.clone(),
-        &|_, _| {},
-    )
-    .expect("engine")
+    let options = jianbao::answer::Options {
+        corpus: dir.to_path_buf(),
+        ..jianbao::config::Config::default().engine_options()
+    };
+    jianbao::answer::Engine::load_with(&options, SEGMENTER.clone(), &|_, _| {}).expect("engine")
 }
 
 #[test]
@@ -298,13 +297,13 @@ fn replies_are_capped_titles_ledes_points_suggestions_and_article_messages() {
     let engine = engine_over(dir.path());
     let a = engine.article("big").expect("loaded");
     let summary = engine.summary("big").expect("summary");
-    let messages = telegram_reply::reply(&Reply::Summary(Box::new(summary)), None);
+    let messages = telegram_reply::reply(&Reply::Summary(Box::new(summary)), None, Lang::Zh);
     assert!(
         messages.len() <= 2,
         "summary in {} messages",
         messages.len()
     );
-    let messages = telegram_reply::reply(&Reply::Article(Box::new(a.clone())), None);
+    let messages = telegram_reply::reply(&Reply::Article(Box::new(a.clone())), None, Lang::Zh);
     assert!(
         messages.len() <= telegram_reply::ARTICLE_MESSAGES,
         "article in {} messages",
@@ -316,7 +315,7 @@ fn replies_are_capped_titles_ledes_points_suggestions_and_article_messages() {
         .collect::<Vec<_>>()
         .join(" ");
     let answer = engine.ask(&question);
-    let messages = telegram_reply::reply(&Reply::Answer(Box::new(answer)), None);
+    let messages = telegram_reply::reply(&Reply::Answer(Box::new(answer)), None, Lang::Zh);
     for m in &messages {
         assert!(
             utf16_len(&m.html) <= TELEGRAM_LIMIT,
