@@ -1,13 +1,16 @@
-//! The engine facade the front ends call: `search`, `latest`, `article`, `summary`, `ask`
-//! (and `lede`, `date_range`, `stats`). It owns the articles, the index and the segmenter,
-//! and returns plain data (hits with highlight ranges, article references) that knows
-//! nothing of Telegram, HTML or terminals.
+//! The engine facade the front ends call: `search`, `latest`, `article`, `summary`, `ask`,
+//! `trend` (and `lede`, `date_range`, `stats`). It owns the articles, the index and the
+//! segmenter, and returns plain data (hits with highlight ranges, article references,
+//! counts) that knows nothing of Telegram, HTML or terminals.
 
 mod ask;
 mod enumeration;
 mod highlight;
+mod matcher;
 mod search;
 mod summary;
+mod topic;
+mod trend;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -24,7 +27,13 @@ pub use ask::{Answer, AnswerType, AskTrace, Candidate, QuestionInfo, analyse, cl
 pub use enumeration::{Enumeration, detect as detect_enumeration};
 pub use highlight::highlight;
 pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
+pub use matcher::TopicMatcher;
 pub use summary::{KeyPointsKind, Summary, lede_of, summarize};
+pub use topic::{Topic, contains_phrase};
+pub use trend::{
+    MAX_TREND_WORDS, PEAK_TITLES, Peak, Period, PeriodCount, Series, Trend, TrendNotice,
+    TrendRequest,
+};
 
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]

@@ -4,7 +4,7 @@
 
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, MessageId,
+    ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, MessageId,
     ParseMode, ReplyParameters,
 };
 
@@ -46,9 +46,47 @@ pub(super) async fn handle_message(
         _ => None,
     };
     let reply = respond(state, origin, request)?;
-    let messages = render::reply(&reply, search_key, lang);
     let reply_to = (!msg.chat.is_private()).then_some(msg.id);
+    if let Reply::Trend(trend) = &reply
+        && crate::render::trend::has_chart(trend)
+    {
+        return send_chart(bot, msg.chat.id, reply_to, trend, state, &reply).await;
+    }
+    let messages = render::reply(&reply, search_key, lang);
     send(bot, msg.chat.id, reply_to, &messages, state, Some(&reply)).await
+}
+
+/// Sends a trend as a photo (PNG uploaded as multipart) with its caption. Drawing is CPU
+/// work, so it runs where blocking is allowed, and a panic in it fails this update only.
+async fn send_chart(
+    bot: &TgBot,
+    chat: ChatId,
+    reply_to: Option<MessageId>,
+    trend: &crate::answer::Trend,
+    state: &State,
+    reply: &Reply,
+) -> anyhow::Result<()> {
+    let png = tokio::task::block_in_place(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::render::chart::trend_png(trend)
+        }))
+    })
+    .map_err(|_| anyhow::anyhow!("drawing the chart panicked"))??;
+    bot.send_chat_action(chat, ChatAction::UploadPhoto)
+        .await
+        .ok();
+    let mut req = bot
+        .send_photo(chat, InputFile::memory(png).file_name("trend.png"))
+        .caption(crate::render::trend::caption_html(trend))
+        .parse_mode(ParseMode::Html);
+    if let Some(id) = reply_to {
+        req = req.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+    }
+    let sent = req.await?;
+    state
+        .memory
+        .remember_list(chat.0, Some(sent.id.0), reply.listed_ids());
+    Ok(())
 }
 
 /// Answers a request. Answering is CPU work, so it runs where blocking is allowed. A panic

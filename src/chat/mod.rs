@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 use teloxide::utils::command::BotCommands;
 
-use crate::answer::{Answer, Engine, MAX_LATEST_LIMIT, SearchResults, Summary};
+use crate::answer::{
+    Answer, Engine, MAX_LATEST_LIMIT, SearchResults, Summary, Trend, TrendRequest,
+};
 use crate::corpus::Article;
 
 // The commands, with their help text (Chinese; English in `english_descriptions`). A plain
@@ -30,6 +32,8 @@ pub enum Command {
     Summary(String),
     #[command(description = "文章全文：/article 文章ID")]
     Article(String),
+    #[command(description = "走势图：/trend 关键词 [年份]，最多三个词")]
+    Trend(String),
 }
 
 /// English descriptions of the commands, in the same order, for users whose language is
@@ -42,6 +46,7 @@ pub fn english_descriptions() -> Vec<(&'static str, &'static str)> {
         ("latest", "Newest articles: /latest [count]"),
         ("summary", "Key points: /summary number or article id"),
         ("article", "Full text: /article article id"),
+        ("trend", "Trend chart: /trend words [year], up to three words"),
     ]
 }
 
@@ -105,6 +110,8 @@ pub enum Reply {
     Summary(Box<Summary>),
     Article(Box<Article>),
     Answer(Box<Answer>),
+    /// Articles per period for up to three topics (a chart where there is something to draw).
+    Trend(Box<Trend>),
     Note(Note),
 }
 
@@ -121,6 +128,12 @@ impl Reply {
             Reply::Summary(s) => vec![s.article.article_id.clone()],
             Reply::Article(a) => vec![a.id.clone()],
             Reply::Answer(a) => a.article.iter().map(|r| r.article_id.clone()).collect(),
+            Reply::Trend(t) => t
+                .series
+                .iter()
+                .filter_map(|s| s.peak.as_ref())
+                .flat_map(|p| p.titles.iter().map(|a| a.article_id.clone()))
+                .collect(),
             Reply::Help(_) | Reply::Note(_) => Vec::new(),
         }
     }
@@ -326,6 +339,9 @@ pub fn respond(
                     }),
                 Err(note) => Reply::Note(note),
             }
+        }
+        Request::Command(Command::Trend(words)) => {
+            Reply::Trend(Box::new(engine.trend(&TrendRequest::parse(&words))))
         }
         Request::Unknown(word) => Reply::Note(Note::UnknownCommand(word)),
         Request::Question(q) => Reply::Answer(Box::new(engine.ask(&q))),

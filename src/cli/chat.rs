@@ -8,6 +8,28 @@ use super::Context;
 use crate::chat::{self, Command, Memory, Request};
 use crate::render;
 
+/// Draws a trend into a PNG in the temporary folder (one file per chart of this session);
+/// `None`, with a warning, if it cannot.
+fn chart_file(trend: &crate::answer::Trend) -> Option<std::path::PathBuf> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CHARTS: AtomicUsize = AtomicUsize::new(1);
+    let path = std::env::temp_dir().join(format!(
+        "jianbao-trend-{}-{}.png",
+        std::process::id(),
+        CHARTS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = render::chart::trend_png(trend)
+        .map_err(anyhow::Error::from)
+        .and_then(|png| std::fs::write(&path, png).map_err(anyhow::Error::from));
+    match written {
+        Ok(()) => Some(path),
+        Err(err) => {
+            tracing::warn!("cannot write the chart to {}: {err:#}", path.display());
+            None
+        }
+    }
+}
+
 pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let engine = ctx.lasting_engine()?;
     let memory = Memory::default();
@@ -48,7 +70,13 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
                 ctx.config.list_sizes(),
             );
             memory.remember_list(0, None, reply.listed_ids());
-            write!(out, "{}", render::text::reply(&reply, ctx.style))?;
+            match &reply {
+                chat::Reply::Trend(trend) if render::trend::has_chart(trend) => {
+                    let png = chart_file(trend);
+                    write!(out, "{}", render::trend::trend_text(trend, png.as_deref()))?;
+                }
+                _ => write!(out, "{}", render::text::reply(&reply, ctx.style))?,
+            }
         }
         prompt(&mut out)?;
     }

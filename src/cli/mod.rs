@@ -11,6 +11,7 @@ mod progress;
 mod search;
 mod serve;
 mod summary;
+mod trend;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -55,6 +56,8 @@ pub enum Command {
     /// An article's key points: lede, enumerated items or central sentences, figures,
     /// keywords.
     Summary(summary::Args),
+    /// Articles per week or month about up to three words, as sparklines, a PNG or JSON.
+    Trend(trend::Args),
     /// Measure retrieval, answers and ledes on the public evaluation data.
     Eval(eval::Args),
     /// Load the corpus and report every article and any problem; exit 1 if a file could
@@ -136,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Article(args)) => article::run(&ctx, args),
         Some(Command::Ask(args)) => ask::run(&ctx, args),
         Some(Command::Summary(args)) => summary::run(&ctx, args),
+        Some(Command::Trend(args)) => trend::run(&ctx, args),
         Some(Command::Check) => check::run(&ctx),
         Some(Command::Eval(args)) => eval::run(&ctx, args),
     }

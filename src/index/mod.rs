@@ -329,6 +329,37 @@ impl SearchIndex {
         hits
     }
 
+    /// Every paragraph that holds all the bigram tokens of `phrases` (normalised content
+    /// runs), as `(article, paragraph)`, in no particular order: a superset of the
+    /// paragraphs that contain the phrases, for callers that then check the text (counting
+    /// articles for a trend).
+    pub fn paragraphs_with_all(&self, phrases: &[String]) -> Vec<(usize, Option<usize>)> {
+        let Some(query) = query::all_tokens_of(phrases, self.fields.text_bigram) else {
+            return Vec::new();
+        };
+        let view = self.view();
+        let docs = match view
+            .searcher
+            .search(query.as_ref(), &tantivy::collector::DocSetCollector)
+        {
+            Ok(docs) => docs,
+            Err(err) => {
+                tracing::error!("search failed: {err}");
+                return Vec::new();
+            }
+        };
+        docs.into_iter()
+            .filter_map(|addr| {
+                let cols = view.columns.get(addr.segment_ord as usize)?;
+                let paragraph = cols.paragraph.get_val(addr.doc_id);
+                Some((
+                    cols.article.get_val(addr.doc_id) as usize,
+                    (paragraph != TITLE_ONLY).then_some(paragraph as usize),
+                ))
+            })
+            .collect()
+    }
+
     fn fields_for_query(&self) -> query::QueryFields {
         query::QueryFields {
             title: self.fields.title,

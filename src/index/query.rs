@@ -160,6 +160,35 @@ impl QueryPlan {
     }
 }
 
+/// A query that every paragraph holding all of `phrases` (normalised content runs) matches:
+/// each phrase's bigram tokens are required. It may match a little more than the phrases
+/// (the bigrams of `黄河流` in another order), never less; callers check the text.
+/// `None` when there is nothing to require.
+pub(super) fn all_tokens_of(phrases: &[String], text_bigram: Field) -> Option<Box<dyn Query>> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for phrase in phrases {
+        let grams = bigrams(phrase);
+        if let [(s, e)] = grams.as_slice()
+            && phrase[*s..*e].chars().count() == 1
+            && phrase[*s..*e].chars().all(is_han)
+        {
+            // A lone character is inside the bigrams around it, or a token by itself.
+            let c = regex::escape(&phrase[*s..*e]);
+            let q = RegexQuery::from_pattern(&format!("{c}.|.{c}|{c}"), text_bigram).ok()?;
+            clauses.push((Occur::Must, Box::new(q)));
+            continue;
+        }
+        for (s, e) in grams {
+            let q = TermQuery::new(
+                Term::from_field_text(text_bigram, &phrase[s..e]),
+                IndexRecordOption::Basic,
+            );
+            clauses.push((Occur::Must, Box::new(q)));
+        }
+    }
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
 fn push_unique(list: &mut Vec<String>, item: &str) {
     if !list.iter().any(|x| x == item) {
         list.push(item.to_string());

@@ -1,10 +1,13 @@
-//! Turning answers into output: terminal text (`text`), JSON (`json`) and Telegram messages
-//! and inline cards (`telegram`, with its HTML primitives in `telegram::html`). Pure
-//! functions over the plain data from `answer` and `chat`.
+//! Turning answers into output: terminal text (`text`), JSON (`json`), Telegram messages
+//! and inline cards (`telegram`, with its HTML primitives in `telegram::html`), trend charts
+//! and their captions (`chart`, `trend`). Pure functions over the plain data from `answer`
+//! and `chat`.
 
+pub mod chart;
 pub mod json;
 pub mod telegram;
 pub mod text;
+pub mod trend;
 pub mod words;
 
 pub use words::Lang;

@@ -226,6 +226,7 @@ pub fn reply(r: &crate::chat::Reply, style: Style) -> String {
         Reply::Summary(s) => summary(s),
         Reply::Article(a) => article(a),
         Reply::Answer(a) => answer(a, style),
+        Reply::Trend(t) => super::trend::trend_text(t, None),
         Reply::Note(n) => format!("{}\n", super::words::note(n, super::Lang::Zh)),
     }
 }

@@ -11,3 +11,4 @@ mod corpus;
 mod fake_telegram_checks;
 mod reliability;
 mod search;
+mod trend;

@@ -123,6 +123,9 @@ pub fn reply(reply: &Reply, search_key: Option<u32>, lang: Lang) -> Vec<OutMessa
         Reply::Summary(s) => summary(s),
         Reply::Article(a) => article(a),
         Reply::Answer(a) => vec![answer(a)],
+        // The bot sends a chart as a photo with this as its caption; when there is nothing
+        // to draw, this is the whole answer.
+        Reply::Trend(t) => vec![OutMessage::plain(crate::render::trend::caption_html(t))],
         Reply::Note(n) => vec![OutMessage::plain(note(n, lang))],
     }
 }

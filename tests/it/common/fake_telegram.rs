@@ -1,11 +1,11 @@
 //! A strict fake Telegram Bot API server on loopback for end-to-end tests: a real
 //! `teloxide::Bot` (or the `jianbao` binary, through `TELOXIDE_API_URL`) talks HTTP to it.
 //! It queues updates for `getUpdates` long polling, records every call, refuses what
-//! Telegram would refuse (HTML it cannot parse, over-long texts, bad buttons, too many inline
-//! results…) with Telegram's status and error text, and injects faults (429 with
-//! `retry_after`, 5xx) on request, and fault windows: for a while, every call (or every
-//! call of one method) gets a 5xx, is stalled, or has its connection dropped
-//! ([`FakeTelegram::fault_window`]).
+//! Telegram would refuse (HTML it cannot parse, over-long texts and captions, bad buttons, too
+//! many inline results, photos that are not pictures…) with Telegram's status and error text,
+//! and injects faults (429 with `retry_after`, 5xx) on request, and fault windows: for a
+//! while, every call (or every call of one method) gets a 5xx, is stalled, or has its
+//! connection dropped ([`FakeTelegram::fault_window`]).
 //!
 //! ```ignore
 //! let fake = FakeTelegram::start("123:TEST").await;
@@ -73,6 +73,8 @@ pub struct Call {
     pub response: Value,
     /// Whether the answer was an injected fault rather than the fake's own verdict.
     pub injected: bool,
+    /// Files sent with it (multipart).
+    pub uploads: Vec<Upload>,
     /// When it was answered, counted from the fake's start.
     pub at: Duration,
 }
@@ -372,6 +374,18 @@ impl FakeTelegram {
             .collect()
     }
 
+    /// Files uploaded with accepted calls to `method`, oldest first, with each call's
+    /// parameters.
+    pub fn uploads(&self, method: &str) -> Vec<(Value, Vec<Upload>)> {
+        self.shared
+            .lock()
+            .calls
+            .iter()
+            .filter(|c| c.method.eq_ignore_ascii_case(method) && c.status == 200)
+            .map(|c| (c.params.clone(), c.uploads.clone()))
+            .collect()
+    }
+
     /// Every call so far, with answers.
     pub fn all_calls(&self) -> Vec<Call> {
         self.shared.lock().calls.clone()
@@ -607,9 +621,25 @@ fn split_path(path: &str) -> Option<(String, &str)> {
     Some((token.replace("%3A", ":").replace("%3a", ":"), method))
 }
 
-/// The request's parameters: query fields, then the JSON or form body over them.
-fn params(headers: &HeaderMap, uri: &Uri, body: &Bytes) -> Result<Value, String> {
+/// A file sent in a multipart request (`InputFile::memory`, a path, …).
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The multipart field that carried it (`photo`).
+    pub field: String,
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// The request's parameters: query fields, then the JSON, form or multipart body over them.
+/// A file part becomes `{"upload": n, "file_name": …, "size": …}` in the parameters, its
+/// bytes the `n`th of the uploads returned.
+async fn params(
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: &Bytes,
+) -> Result<(Value, Vec<Upload>), String> {
     let mut params = Map::new();
+    let mut uploads = Vec::new();
     if let Some(query) = uri.query() {
         let fields: Vec<(String, String)> =
             serde_urlencoded::from_str(query).map_err(|e| format!("can't parse query: {e}"))?;
@@ -619,11 +649,52 @@ fn params(headers: &HeaderMap, uri: &Uri, body: &Bytes) -> Result<Value, String>
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
-        .to_ascii_lowercase();
-    if content_type.starts_with("multipart/form-data") {
-        return Err("the fake Telegram server does not read multipart/form-data".to_string());
+        .to_string();
+    if content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        let boundary = multer::parse_boundary(&content_type)
+            .map_err(|e| format!("can't parse multipart boundary: {e}"))?;
+        let body = body.clone();
+        let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+        let mut multipart = multer::Multipart::new(stream, boundary);
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| format!("can't parse multipart: {e}"))?
+        {
+            let name = field.name().unwrap_or_default().to_string();
+            let file_name = field.file_name().map(str::to_string);
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| format!("can't read multipart field {name}: {e}"))?;
+            match file_name {
+                Some(_) => {
+                    params.insert(
+                        name.clone(),
+                        json!({"upload": uploads.len(), "file_name": file_name, "size": bytes.len()}),
+                    );
+                    uploads.push(Upload {
+                        field: name,
+                        file_name,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+                None => {
+                    let text = String::from_utf8(bytes.to_vec())
+                        .map_err(|_| format!("multipart field {name} is not UTF-8"))?;
+                    params.insert(name, Value::String(text));
+                }
+            }
+        }
+        return Ok((Value::Object(params), uploads));
     }
-    if content_type.starts_with("application/x-www-form-urlencoded") {
+    if content_type
+        .to_ascii_lowercase()
+        .starts_with("application/x-www-form-urlencoded")
+    {
         let fields: Vec<(String, String)> =
             serde_urlencoded::from_bytes(body).map_err(|e| format!("can't parse form: {e}"))?;
         params.extend(fields.into_iter().map(|(k, v)| (k, Value::String(v))));
@@ -633,7 +704,7 @@ fn params(headers: &HeaderMap, uri: &Uri, body: &Bytes) -> Result<Value, String>
             _ => return Err("can't parse JSON object".to_string()),
         }
     }
-    Ok(Value::Object(params))
+    Ok((Value::Object(params), uploads))
 }
 
 async fn handle(
@@ -646,7 +717,10 @@ async fn handle(
         return json_response(error(404, "Not Found", None));
     };
     let method = methods::canonical(raw_method);
-    let params = params(&headers, &uri, &body);
+    let (params, uploads) = match params(&headers, &uri, &body).await {
+        Ok((p, u)) => (Ok(p), u),
+        Err(e) => (Err(e), Vec::new()),
+    };
     let record = |status: u16, response: &Value, injected: bool| {
         let call = Call {
             method: method.clone(),
@@ -654,6 +728,7 @@ async fn handle(
             status,
             response: response.clone(),
             injected,
+            uploads: uploads.clone(),
             at: shared.started.elapsed(),
         };
         shared.lock().record(call);
@@ -722,7 +797,7 @@ async fn handle(
     let answer = if method == "getUpdates" {
         get_updates(&shared, &params_value).await
     } else {
-        let outcome = methods::call(&mut shared.lock(), &method, &params_value);
+        let outcome = methods::call(&mut shared.lock(), &method, &params_value, &uploads);
         match outcome {
             Ok(result) => ok(result),
             Err(refusal) => error(refusal.code, &refusal.description, None),

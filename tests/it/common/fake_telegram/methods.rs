@@ -8,12 +8,14 @@ use serde_json::{Value, json};
 
 use super::html;
 use super::updates::{next_message_id, now};
-use super::{Inner, utf16_len};
+use super::{Inner, Upload, utf16_len};
 
 /// Telegram's limit on message text after entity parsing, in UTF-16 code units.
 pub const MESSAGE_LIMIT: usize = 4096;
 /// Limit on `answerCallbackQuery` text.
 pub const CALLBACK_TEXT_LIMIT: usize = 200;
+/// Telegram's limit on a photo caption after entity parsing, in UTF-16 code units.
+pub const CAPTION_LIMIT: usize = 1024;
 /// Limit on `callback_data`, in bytes.
 pub const CALLBACK_DATA_LIMIT: usize = 64;
 /// Limit on results in one `answerInlineQuery`.
@@ -48,6 +50,7 @@ pub const IMPLEMENTED: &[&str] = &[
     "getMyCommands",
     "deleteMyCommands",
     "sendMessage",
+    "sendPhoto",
     "editMessageText",
     "editMessageReplyMarkup",
     "deleteMessage",
@@ -68,7 +71,7 @@ pub fn canonical(name: &str) -> String {
 }
 
 /// Runs method `method` (canonical spelling; not `getUpdates`).
-pub fn call(inner: &mut Inner, method: &str, p: &Value) -> Outcome {
+pub fn call(inner: &mut Inner, method: &str, p: &Value, uploads: &[Upload]) -> Outcome {
     match method {
         "getMe" => Ok(inner.me()),
         "logOut" | "close" => Ok(json!(true)),
@@ -94,6 +97,7 @@ pub fn call(inner: &mut Inner, method: &str, p: &Value) -> Outcome {
             Ok(json!(true))
         }
         "sendMessage" => send_message(inner, p),
+        "sendPhoto" => send_photo(inner, p, uploads),
         "editMessageText" => edit_message_text(inner, p),
         "editMessageReplyMarkup" => edit_message_reply_markup(inner, p),
         "deleteMessage" => delete_message(inner, p),
@@ -350,6 +354,71 @@ fn send_message(inner: &mut Inner, p: &Value) -> Outcome {
             None if lenient => {}
             None => return Err(bad("message to be replied not found")),
         }
+    }
+    inner.store_message(&msg);
+    Ok(msg)
+}
+
+/// Width and height of a PNG, or Telegram's refusal if it is not one that decodes in full.
+/// (Telegram takes JPEG, WebP and others too; the bot only sends PNG.)
+fn decode_png(bytes: &[u8]) -> Result<(u32, u32), Refusal> {
+    let failed = |_| bad("IMAGE_PROCESS_FAILED");
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .map_err(failed)?;
+    let mut pixels = vec![0; reader.output_buffer_size().ok_or_else(|| bad("PHOTO_INVALID_DIMENSIONS"))?];
+    let frame = reader.next_frame(&mut pixels).map_err(failed)?;
+    if frame.width == 0 || frame.height == 0 || frame.width + frame.height > 10_000 {
+        return Err(bad("PHOTO_INVALID_DIMENSIONS"));
+    }
+    Ok((frame.width, frame.height))
+}
+
+/// `sendPhoto` with an uploaded file: the file must be a picture that decodes, the caption
+/// well-formed HTML and at most 1,024 characters after parsing. A file id or URL string is
+/// refused: the fake keeps no files.
+fn send_photo(inner: &mut Inner, p: &Value, uploads: &[Upload]) -> Outcome {
+    let chat = chat(inner, p)?;
+    let upload = p["photo"]["upload"]
+        .as_u64()
+        .and_then(|i| uploads.get(i as usize))
+        .ok_or_else(|| match p.get("photo") {
+            None => bad("there is no photo in the request"),
+            Some(_) => bad("wrong remote file identifier specified: can't unserialize it"),
+        })?;
+    let (width, height) = decode_png(&upload.bytes)?;
+    let raw = string(p, "caption").unwrap_or_default();
+    let (caption, entities) = formatted(
+        &raw,
+        string(p, "parse_mode").as_deref(),
+        structured(p, "caption_entities")?,
+    )?;
+    if utf16_len(&caption) > CAPTION_LIMIT {
+        return Err(bad("message caption is too long"));
+    }
+    let markup = reply_markup(p)?;
+    let file_id = format!("AgACAgQAAxk{}", next_message_id());
+    let mut msg = json!({
+        "message_id": next_message_id(),
+        "from": inner.bot_user(),
+        "chat": chat,
+        "date": now(),
+        "photo": [{
+            "file_id": file_id,
+            "file_unique_id": format!("u{file_id}"),
+            "width": width,
+            "height": height,
+            "file_size": upload.bytes.len(),
+        }],
+    });
+    if !caption.is_empty() {
+        msg["caption"] = json!(caption);
+    }
+    if !entities.is_empty() {
+        msg["caption_entities"] = Value::Array(entities);
+    }
+    if let Some(markup) = markup {
+        msg["reply_markup"] = markup;
     }
     inner.store_message(&msg);
     Ok(msg)
