@@ -116,8 +116,11 @@ impl TopicMatcher {
                     continue;
                 }
                 let (starts_word, ends_word) = self.phrase_edges[p];
-                let cut_before =
-                    starts_word && norm[..m.start()].chars().next_back().is_some_and(is_word_letter);
+                let cut_before = starts_word
+                    && norm[..m.start()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(is_word_letter);
                 let cut_after =
                     ends_word && norm[m.end()..].chars().next().is_some_and(is_word_letter);
                 if cut_before || cut_after {
@@ -167,7 +170,15 @@ mod tests {
     #[test]
     fn agrees_with_the_topic_rule() {
         let seg = Segmenter::builtin();
-        let queries = ["黄河", "黄河的保护", "防汛", "ai", "171公里", "河流", "？？"];
+        let queries = [
+            "黄河",
+            "黄河的保护",
+            "防汛",
+            "ai",
+            "171公里",
+            "河流",
+            "？？",
+        ];
         let topics: Vec<Topic> = queries.iter().map(|q| Topic::new(&seg, q)).collect();
         let matcher = TopicMatcher::new(topics.iter().enumerate().map(|(i, t)| (i as i64, t)));
         assert_eq!(matcher.len(), 6, "the empty topic is left out");

@@ -26,8 +26,8 @@ use crate::text::{Segmenter, TextError};
 pub use ask::{Answer, AnswerType, AskTrace, Candidate, QuestionInfo, analyse, classify};
 pub use enumeration::{Enumeration, detect as detect_enumeration};
 pub use highlight::highlight;
-pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
 pub use matcher::TopicMatcher;
+pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
 pub use summary::{KeyPointsKind, Summary, lede_of, summarize};
 pub use topic::{Topic, contains_phrase};
 pub use trend::{

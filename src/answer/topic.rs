@@ -41,7 +41,12 @@ impl Topic {
     }
 
     /// True when the title or one paragraph (raw text, normalised here) holds every phrase.
-    pub fn matches_article(&self, segmenter: &Segmenter, title: &str, paragraphs: &[String]) -> bool {
+    pub fn matches_article(
+        &self,
+        segmenter: &Segmenter,
+        title: &str,
+        paragraphs: &[String],
+    ) -> bool {
         std::iter::once(title)
             .chain(paragraphs.iter().map(String::as_str))
             .any(|t| self.matches_normalized(&segmenter.normalize(t)))
@@ -62,8 +67,11 @@ pub fn contains_phrase(hay: &str, phrase: &str) -> bool {
     let ends_word = phrase.chars().next_back().is_some_and(is_word_letter);
     hay.match_indices(phrase).any(|(at, m)| {
         let before_ok = !starts_word || !hay[..at].chars().next_back().is_some_and(is_word_letter);
-        let after_ok =
-            !ends_word || !hay[at + m.len()..].chars().next().is_some_and(is_word_letter);
+        let after_ok = !ends_word
+            || !hay[at + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(is_word_letter);
         before_ok && after_ok
     })
 }
@@ -100,7 +108,10 @@ mod tests {
         assert!(!contains_phrase("he said so", "ai"));
         assert!(contains_phrase("流经171公里", "171公里"));
         assert!(!contains_phrase("流经2171公里", "171公里"));
-        assert!(contains_phrase("黄河流域", "河流"), "Han runs match anywhere");
+        assert!(
+            contains_phrase("黄河流域", "河流"),
+            "Han runs match anywhere"
+        );
     }
 
     #[test]

@@ -118,7 +118,9 @@ impl TrendRequest {
     /// are separated by white space or Chinese list punctuation (`，`, `、`); repeats dropped.
     pub fn parse(text: &str) -> Self {
         let mut words: Vec<String> = Vec::new();
-        for w in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；')) {
+        for w in
+            text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
+        {
             let w = w.trim();
             if !w.is_empty() && !words.iter().any(|x| x == w) {
                 words.push(w.to_string());
@@ -179,9 +181,8 @@ impl Engine {
         let range = self.trend_range(request.year, &mut notices);
         let period = match range {
             Some((from, to)) => {
-                let weeks = (Period::Week.start_of(to) - Period::Week.start_of(from)).num_days()
-                    / 7
-                    + 1;
+                let weeks =
+                    (Period::Week.start_of(to) - Period::Week.start_of(from)).num_days() / 7 + 1;
                 if weeks < WEEKS_BEFORE_MONTHS {
                     Period::Week
                 } else {
@@ -361,8 +362,14 @@ mod tests {
         let r = TrendRequest::parse("黄河 长江 2024");
         assert_eq!(r.words, vec!["黄河", "长江"]);
         assert_eq!(r.year, Some(2024));
-        assert_eq!(TrendRequest::parse("黄河，长江、黄河 ２０２３年").year, Some(2023));
-        assert_eq!(TrendRequest::parse("黄河，长江、黄河").words, vec!["黄河", "长江"]);
+        assert_eq!(
+            TrendRequest::parse("黄河，长江、黄河 ２０２３年").year,
+            Some(2023)
+        );
+        assert_eq!(
+            TrendRequest::parse("黄河，长江、黄河").words,
+            vec!["黄河", "长江"]
+        );
         let only = TrendRequest::parse("2024");
         assert_eq!((only.words, only.year), (vec!["2024".to_string()], None));
         assert_eq!(TrendRequest::parse("黄河 3000").year, None);

@@ -4,8 +4,8 @@
 
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, MessageId,
-    ParseMode, ReplyParameters,
+    ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions,
+    MessageId, ParseMode, ReplyParameters,
 };
 
 use super::addressing::{Action, action_for};

@@ -46,7 +46,10 @@ pub fn english_descriptions() -> Vec<(&'static str, &'static str)> {
         ("latest", "Newest articles: /latest [count]"),
         ("summary", "Key points: /summary number or article id"),
         ("article", "Full text: /article article id"),
-        ("trend", "Trend chart: /trend words [year], up to three words"),
+        (
+            "trend",
+            "Trend chart: /trend words [year], up to three words",
+        ),
     ]
 }
 

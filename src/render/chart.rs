@@ -150,7 +150,9 @@ fn draw(trend: &Trend, rgb: &mut [u8]) -> DrawResult {
         chart
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))?
             .label(name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
+            });
         chart.draw_series(
             points
                 .into_iter()
@@ -178,6 +180,9 @@ mod tests {
     fn the_font_covers_gb2312_and_ascii_only() {
         assert!(font_covers("黄河 Yellow River 2024"));
         assert!(font_covers("长江经济带"));
-        assert!(!font_covers("𠀀"), "a character outside GB2312 is not in the subset");
+        assert!(
+            !font_covers("𠀀"),
+            "a character outside GB2312 is not in the subset"
+        );
     }
 }

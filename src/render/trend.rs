@@ -77,7 +77,11 @@ fn topic_lines(t: &Trend, i: usize, s: &Series) -> (Line, Vec<Line>) {
     let mut head_text = format!("{mark} {} 共 {} 篇", s.word, s.total);
     let mut head_html = format!("{mark} <b>{}</b> 共 {} 篇", escape(&s.word), s.total);
     if let Some(p) = &s.peak {
-        let peak = format!("，最多是 {} {} 篇", period_name(t.period, p.start), p.articles);
+        let peak = format!(
+            "，最多是 {} {} 篇",
+            period_name(t.period, p.start),
+            p.articles
+        );
         head_text.push_str(&peak);
         head_html.push_str(&escape(&peak));
     }
@@ -118,11 +122,19 @@ pub fn caption_html(t: &Trend) -> String {
     if has_chart(t) {
         let words: Vec<String> = t.words.iter().map(|w| clip(w, WORD_CHARS)).collect();
         let (from, to) = t.range.unwrap_or_default();
-        let text = format!("📈 {} {}文章数（{from} 至 {to}）", words.join(" · "), unit(t.period));
+        let text = format!(
+            "📈 {} {}文章数（{from} 至 {to}）",
+            words.join(" · "),
+            unit(t.period)
+        );
         lines.push(Line {
             html: format!(
                 "📈 <b>{}</b> {}文章数（{from} 至 {to}）",
-                words.iter().map(|w| escape(w)).collect::<Vec<_>>().join("</b> · <b>"),
+                words
+                    .iter()
+                    .map(|w| escape(w))
+                    .collect::<Vec<_>>()
+                    .join("</b> · <b>"),
                 unit(t.period)
             ),
             text,
@@ -138,7 +150,11 @@ pub fn caption_html(t: &Trend) -> String {
     let length = |lines: &[Line], topics: &[(Line, Vec<Line>)], notices: &[Line]| {
         let all: Vec<&Line> = lines
             .iter()
-            .chain(topics.iter().flat_map(|(h, ts)| std::iter::once(h).chain(ts)))
+            .chain(
+                topics
+                    .iter()
+                    .flat_map(|(h, ts)| std::iter::once(h).chain(ts)),
+            )
             .chain(notices)
             .collect();
         all.iter().map(|l| utf16_len(&l.text)).sum::<usize>() + all.len().saturating_sub(1)
@@ -153,7 +169,11 @@ pub fn caption_html(t: &Trend) -> String {
     }
     let all = lines
         .iter()
-        .chain(topics.iter().flat_map(|(h, ts)| std::iter::once(h).chain(ts)))
+        .chain(
+            topics
+                .iter()
+                .flat_map(|(h, ts)| std::iter::once(h).chain(ts)),
+        )
         .chain(&notices)
         .map(|l| l.html.as_str())
         .collect::<Vec<_>>();
@@ -210,12 +230,20 @@ pub fn trend_text(t: &Trend, png: Option<&std::path::Path>) -> String {
             s.total
         ));
         if let Some(p) = &s.peak {
-            out.push_str(&format!("，最多是 {} {} 篇", period_name(t.period, p.start), p.articles));
+            out.push_str(&format!(
+                "，最多是 {} {} 篇",
+                period_name(t.period, p.start),
+                p.articles
+            ));
         }
         out.push('\n');
         if let Some(p) = &s.peak {
             for a in &p.titles {
-                out.push_str(&format!("    《{}》 [{}]\n", clip(&a.title, PEAK_TITLE_CHARS), a.article_id));
+                out.push_str(&format!(
+                    "    《{}》 [{}]\n",
+                    clip(&a.title, PEAK_TITLE_CHARS),
+                    a.article_id
+                ));
             }
         }
     }
@@ -281,10 +309,16 @@ mod tests {
     fn caption_fits_and_escapes() {
         let t = trend_with_titles(&"很长的标题&".repeat(30), "<新华社>", 3);
         let html = caption_html(&t);
-        assert!(html.contains("a&lt;b") && html.contains("&lt;新华社&gt;"), "{html}");
+        assert!(
+            html.contains("a&lt;b") && html.contains("&lt;新华社&gt;"),
+            "{html}"
+        );
         assert!(html.contains("淮河"));
         let text = html.replace("<b>", "").replace("</b>", "");
-        let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        let text = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
         assert!(utf16_len(&text) <= CAPTION_LIMIT, "{}", utf16_len(&text));
     }
 
@@ -297,7 +331,11 @@ mod tests {
             html.matches('《').count() < 9,
             "some titles were dropped: {html}"
         );
-        let text = html.replace("<b>", "").replace("</b>", "").replace("&lt;", "<").replace("&gt;", ">");
+        let text = html
+            .replace("<b>", "")
+            .replace("</b>", "")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">");
         assert!(utf16_len(&text) <= CAPTION_LIMIT);
         assert!(
             html.contains(&format!("🟩 <b>{}</b>", "长".repeat(30))),

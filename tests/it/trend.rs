@@ -51,7 +51,10 @@ fn write_corpus(dir: &Path, extra: &[String]) {
         for i in 0..YELLOW[week] {
             let day = monday + Days::new(((i * 6) % 7) as u64); // Mon, Sun, Sat, Fri
             let body = match i {
-                0 => vec!["黄河黄河黄河，黄河流域，保护黄河。".to_string(), "黄河再次出现。".into()],
+                0 => vec![
+                    "黄河黄河黄河，黄河流域，保护黄河。".to_string(),
+                    "黄河再次出现。".into(),
+                ],
                 1 => vec!["今年汛期，黃河水位上涨。".to_string()],
                 2 => vec!["防汛工作部署会召开。".to_string()],
                 _ => vec![format!("第{week}周关于黄河的报道。")],
@@ -98,7 +101,11 @@ fn engine_over(dir: &Path) -> Engine {
 }
 
 fn counts(series: &jianbao::answer::Series) -> Vec<(NaiveDate, usize)> {
-    series.counts.iter().map(|c| (c.start, c.articles)).collect()
+    series
+        .counts
+        .iter()
+        .map(|c| (c.start, c.articles))
+        .collect()
 }
 
 fn weekly(table: &[usize]) -> Vec<(NaiveDate, usize)> {
@@ -120,7 +127,10 @@ fn weekly_counts_are_articles_not_mentions() {
     assert_eq!(counts(&trend.series[0]), weekly(&YELLOW), "黄河 per week");
     assert_eq!(counts(&trend.series[1]), weekly(&YANGTZE), "长江 per week");
     assert_eq!(trend.series[0].total, YELLOW.iter().sum::<usize>());
-    assert_eq!(trend.series[0].undated, 1, "the undated article is counted aside");
+    assert_eq!(
+        trend.series[0].undated, 1,
+        "the undated article is counted aside"
+    );
     let peak = trend.series[0].peak.as_ref().expect("a peak");
     assert_eq!(
         (peak.start, peak.articles),
@@ -140,7 +150,12 @@ fn long_ranges_count_by_month_and_a_year_narrows_them() {
     let old = NaiveDate::from_ymd_opt(2023, 1, 15).expect("date");
     write_corpus(
         dir.path(),
-        &[record("old", "黄河旧闻", Some(old), &["黄河旧事。".to_string()])],
+        &[record(
+            "old",
+            "黄河旧闻",
+            Some(old),
+            &["黄河旧事。".to_string()],
+        )],
     );
     let engine = engine_over(dir.path());
     let all = engine.trend(&TrendRequest::parse("黄河"));
@@ -181,7 +196,11 @@ fn trend_json_has_exactly_the_documented_shape() {
     assert_eq!(v["period"], "week");
     let series = v["series"].as_array().expect("series");
     assert_eq!(series.len(), 1);
-    assert_eq!(series[0].as_object().map(|o| o.len()), Some(2), "word and counts only");
+    assert_eq!(
+        series[0].as_object().map(|o| o.len()),
+        Some(2),
+        "word and counts only"
+    );
     assert_eq!(series[0]["word"], "黄河");
     let want: Vec<Value> = weekly(&YELLOW)
         .into_iter()
@@ -237,6 +256,11 @@ fn terminal_chat_prints_a_sparkline_and_the_png_path() {
 
 const TOKEN: &str = "123456789:TEST-token-for-trend";
 
+/// Multipart requests carry every parameter as a string.
+fn chat_is(params: &Value, chat: i64) -> bool {
+    params["chat_id"] == chat || params["chat_id"].as_str() == Some(chat.to_string().as_str())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trend_is_sent_as_a_photo_telegram_accepts() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -268,24 +292,37 @@ async fn trend_is_sent_as_a_photo_telegram_accepts() {
     let alice = updates::alice();
     fake.push_update(updates::private_text(&alice, "/trend 黄河 长江"));
     let group = updates::supergroup(-100_555, "新闻组");
-    fake.push_update(updates::group_text(&group, &alice, "/trend@jianbao_bot 黄河"));
+    fake.push_update(updates::group_text(
+        &group,
+        &alice,
+        "/trend@jianbao_bot 黄河",
+    ));
     fake.push_update(updates::private_text(&alice, "/trend ？？"));
     let wait = Duration::from_secs(30);
-    let photo = fake
-        .wait_for("sendPhoto", |p| p["chat_id"] == 1001, wait)
-        .await;
+    let photo = fake.wait_for("sendPhoto", |p| chat_is(p, 1001), wait).await;
     let caption = photo["caption"].as_str().expect("a caption");
-    assert!(caption.contains("<b>黄河</b>") && caption.contains("<b>长江</b>"), "{caption}");
+    assert!(
+        caption.contains("<b>黄河</b>") && caption.contains("<b>长江</b>"),
+        "{caption}"
+    );
     assert!(caption.contains("共 16 篇"), "黄河's total: {caption}");
-    assert!(caption.contains("2024-03-25 那周 4 篇"), "the peak week: {caption}");
-    assert!(caption.contains("第3周 黄河报道"), "a peak title: {caption}");
-    fake.wait_for("sendPhoto", |p| p["chat_id"] == -100_555, wait)
+    assert!(
+        caption.contains("2024-03-25 那周 4 篇"),
+        "the peak week: {caption}"
+    );
+    assert!(
+        caption.contains("第3周 黄河报道"),
+        "a peak title: {caption}"
+    );
+    fake.wait_for("sendPhoto", |p| chat_is(p, -100_555), wait)
         .await;
     let note = fake
         .wait_for("sendMessage", |p| p["chat_id"] == 1001, wait)
         .await;
     assert!(
-        note["text"].as_str().is_some_and(|t| t.contains("没有可查的字词")),
+        note["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("没有可查的字词")),
         "{note}"
     );
     for (params, files) in fake.uploads("sendPhoto") {
@@ -300,4 +337,55 @@ async fn trend_is_sent_as_a_photo_telegram_accepts() {
         .expect("dispatcher stops")
         .expect("dispatcher task");
     fake.assert_no_rejections();
+}
+
+/// The fake refuses photos Telegram would: bytes that are not a picture, a caption over
+/// 1,024 characters after parsing, HTML it cannot parse; and accepts a caption of exactly
+/// 1,024 characters whose markup makes it longer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fake_telegram_checks_photos() {
+    use teloxide::prelude::*;
+    use teloxide::types::{InputFile, ParseMode};
+    let fake = FakeTelegram::start(TOKEN).await;
+    let alice = updates::alice();
+    fake.add_chat(&updates::private_chat(&alice));
+    let bot = fake.bot();
+    let chat = ChatId(1001);
+    let png = {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, 2, 2);
+        enc.set_color(png::ColorType::Rgb);
+        let mut w = enc.write_header().expect("header");
+        w.write_image_data(&[0; 12]).expect("pixels");
+        w.finish().expect("finish");
+        out
+    };
+    let photo = |bytes: Vec<u8>| InputFile::memory(bytes).file_name("x.png");
+    let refused =
+        |r: Result<Message, teloxide::RequestError>, what: &str| r.expect_err(what).to_string();
+    let not_png = bot
+        .send_photo(chat, photo(b"GIF89a not a picture".to_vec()))
+        .await;
+    assert!(refused(not_png, "not a PNG").contains("IMAGE_PROCESS_FAILED"));
+    let long = bot
+        .send_photo(chat, photo(png.clone()))
+        .caption("字".repeat(1025))
+        .await;
+    assert!(refused(long, "long caption").contains("caption is too long"));
+    let broken = bot
+        .send_photo(chat, photo(png.clone()))
+        .caption("<b>黄河")
+        .parse_mode(ParseMode::Html)
+        .await;
+    assert!(refused(broken, "unclosed tag").contains("can't parse entities"));
+    let exact = format!("<b>{}</b>", "字".repeat(1024));
+    let sent = bot
+        .send_photo(chat, photo(png))
+        .caption(exact)
+        .parse_mode(ParseMode::Html)
+        .await
+        .expect("1,024 characters after parsing fit");
+    assert_eq!(sent.caption().map(|c| c.chars().count()), Some(1024));
+    assert!(sent.photo().is_some_and(|p| p[0].width == 2));
+    assert_eq!(fake.rejections().len(), 3);
 }

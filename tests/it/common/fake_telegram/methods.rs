@@ -366,7 +366,12 @@ fn decode_png(bytes: &[u8]) -> Result<(u32, u32), Refusal> {
     let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
         .read_info()
         .map_err(failed)?;
-    let mut pixels = vec![0; reader.output_buffer_size().ok_or_else(|| bad("PHOTO_INVALID_DIMENSIONS"))?];
+    let mut pixels = vec![
+        0;
+        reader
+            .output_buffer_size()
+            .ok_or_else(|| bad("PHOTO_INVALID_DIMENSIONS"))?
+    ];
     let frame = reader.next_frame(&mut pixels).map_err(failed)?;
     if frame.width == 0 || frame.height == 0 || frame.width + frame.height > 10_000 {
         return Err(bad("PHOTO_INVALID_DIMENSIONS"));
@@ -379,9 +384,14 @@ fn decode_png(bytes: &[u8]) -> Result<(u32, u32), Refusal> {
 /// refused: the fake keeps no files.
 fn send_photo(inner: &mut Inner, p: &Value, uploads: &[Upload]) -> Outcome {
     let chat = chat(inner, p)?;
+    // The file is the `photo` part itself, or the part `photo` names as `attach://<part>`.
+    let attached = string(p, "photo")
+        .and_then(|v| v.strip_prefix("attach://").map(str::to_string))
+        .and_then(|part| uploads.iter().find(|u| u.field == part));
     let upload = p["photo"]["upload"]
         .as_u64()
         .and_then(|i| uploads.get(i as usize))
+        .or(attached)
         .ok_or_else(|| match p.get("photo") {
             None => bad("there is no photo in the request"),
             Some(_) => bad("wrong remote file identifier specified: can't unserialize it"),
