@@ -28,7 +28,7 @@ pub use enumeration::{Enumeration, detect as detect_enumeration};
 pub use highlight::highlight;
 pub use matcher::TopicMatcher;
 pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
-pub use summary::{KeyPointsKind, Summary, lede_of, summarize};
+pub use summary::{KeyPointsKind, Summary, SummaryNote, lede_of, summarize};
 pub use topic::{Topic, contains_phrase};
 pub use trend::{
     MAX_TREND_WORDS, PEAK_TITLES, Peak, Period, PeriodCount, Series, Trend, TrendNotice,

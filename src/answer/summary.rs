@@ -29,7 +29,33 @@ pub struct Summary {
     pub figures: Vec<String>,
     pub keywords: Vec<String>,
     /// Why something is missing (for example: no body text).
-    pub notes: Vec<String>,
+    pub notes: Vec<SummaryNote>,
+}
+
+/// Why part of a summary is missing. Front ends put it in words (`render::words`); JSON
+/// carries the English sentence the README documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryNote {
+    /// Only the title is known.
+    NoBody,
+    /// The body is too short for key points beyond the lede.
+    TooShort,
+}
+
+impl SummaryNote {
+    /// The sentence `summary --json` has always carried in `notes`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SummaryNote::NoBody => "the article has no body text; only its title is known",
+            SummaryNote::TooShort => "too little text for key points beyond the lede",
+        }
+    }
+}
+
+impl Serialize for SummaryNote {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -111,12 +137,12 @@ pub fn summarize(engine: &Engine, a: &Article) -> Summary {
         .filter(|p| !p.is_empty())
         .collect();
     if body.is_empty() {
-        notes.push("the article has no body text; only its title is known".to_string());
+        notes.push(SummaryNote::NoBody);
     }
     let lede = engine.lede(a);
     let (key_points, key_points_kind) = key_points(seg, &body);
     if key_points_kind == KeyPointsKind::None && !body.is_empty() {
-        notes.push("too little text for key points beyond the lede".to_string());
+        notes.push(SummaryNote::TooShort);
     }
     let figures = figures(&body);
     let keywords = keywords(seg, &a.title, &body);

@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if ctx.json {
         writeln!(out, "{}", render::json::to_pretty(article))?;
     } else {
-        write!(out, "{}", render::text::article(article))?;
+        write!(out, "{}", render::text::article(article, ctx.style))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             render::json::to_pretty(&serde_json::json!({ "articles": list }))
         )?;
     } else {
-        write!(out, "{}", render::text::article_list(&latest))?;
+        write!(out, "{}", render::text::article_list(&latest, ctx.style))?;
     }
     Ok(ExitCode::SUCCESS)
 }

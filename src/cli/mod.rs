@@ -24,6 +24,7 @@ use clap::{Parser, Subcommand};
 use crate::answer::Engine;
 use crate::config::Config;
 use crate::render::text::Style;
+use crate::render::words::{Front, Lang};
 
 /// 简报 jianbao: search, list and read Chinese news articles; answer questions about them.
 #[derive(Debug, Parser)]
@@ -125,6 +126,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let style = Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         snippet_chars: config.snippet_chars,
+        lang: Lang::from_env(),
+        front: Front::CommandLine,
     };
     let ctx = Context {
         config,

@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if ctx.json {
         writeln!(out, "{}", render::json::to_pretty(&summary))?;
     } else {
-        write!(out, "{}", render::text::summary(&summary))?;
+        write!(out, "{}", render::text::summary(&summary, ctx.style))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,31 +14,6 @@ pub use words::Lang;
 
 use std::ops::Range;
 
-use crate::chat::HelpInfo;
-
-/// What `/start` and `/help` say, as plain text; `where_hint` says how to reach the bot in
-/// this front end.
-pub fn help_text(info: &HelpInfo, where_hint: &str) -> String {
-    let mut out = String::from("简报：我读过这些新闻，可以帮你查找、总结和回答问题。\n\n");
-    out.push_str(&format!("共 {} 篇文章", info.articles));
-    if let Some((from, to)) = info.dates {
-        out.push_str(&format!("，{from} 至 {to}"));
-    }
-    if !info.outlets.is_empty() {
-        out.push_str(&format!("，来自{}等", info.outlets.join("、")));
-    }
-    out.push_str("。\n\n");
-    out.push_str(&info.commands);
-    out.push_str("\n\n");
-    if let Some(w) = &info.example_word {
-        out.push_str(&format!(
-            "例如：/search {w}\n或者直接提问：{w}有什么新进展？\n"
-        ));
-    }
-    out.push_str(where_hint);
-    out
-}
-
 /// `text` cut to at most `max_chars` characters, with `…` when cut.
 pub fn clip(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {

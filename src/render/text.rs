@@ -9,12 +9,18 @@ use crate::answer::{Answer, ArticleRef, KeyPointsKind, SearchNotice, SearchResul
 use crate::corpus::Article;
 
 use super::snippet;
+use super::words::{self, Front, Lang};
 
 /// Output options.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
     pub snippet_chars: usize,
+    /// The language of the words (the terminal's locale).
+    pub lang: Lang,
+    /// Where the text is read: the command line (`jianbao search …`) or `jianbao chat`
+    /// (`/search …`), for the commands it suggests.
+    pub front: Front,
 }
 
 const MARK_ON: &str = "\x1b[1;33m";
@@ -60,52 +66,43 @@ pub fn citation(a: &ArticleRef) -> String {
 }
 
 pub fn search_results(r: &SearchResults, style: Style) -> String {
+    let lang = style.lang;
     let mut out = String::new();
     for n in &r.notices {
         let line = match n {
-            SearchNotice::EmptyQuery => {
-                "Nothing to search for: type a word or a phrase, e.g. 黄河."
-            }
-            SearchNotice::OnlyStopWords => {
-                "Only very common words in the query; results may be broad."
-            }
-            SearchNotice::Truncated => "The query is very long; only its start was used.",
+            SearchNotice::EmptyQuery => words::nothing_to_search(lang, style.front),
+            SearchNotice::OnlyStopWords => words::only_stop_words(lang).to_string(),
+            SearchNotice::Truncated => words::query_truncated(lang).to_string(),
         };
         let _ = writeln!(out, "{line}");
     }
     if r.articles.is_empty() {
         if !r.notices.contains(&SearchNotice::EmptyQuery) {
-            if r.total_articles > 0 {
-                let _ = writeln!(out, "No more results: page {} of {}.", r.page, r.pages());
+            let line = if r.total_articles > 0 {
+                words::no_more_results(lang, r.pages())
             } else {
-                let _ = writeln!(
-                    out,
-                    "No articles match “{}”. Try fewer or other words.",
-                    r.query.trim()
-                );
-            }
+                words::no_match(lang, r.query.trim())
+            };
+            let _ = writeln!(out, "{line}");
         }
         return out;
     }
-    let page = if r.total_is_exact {
-        format!("page {} of {}", r.page, r.pages())
-    } else {
-        format!("page {}", r.page)
-    };
+    let pages = r.total_is_exact.then(|| r.pages());
     let _ = writeln!(
         out,
-        "{}{} article(s) match “{}” ({page}):\n",
-        if r.total_is_exact { "" } else { "at least " },
-        r.total_articles,
+        "“{}” · {} · {}\n",
         r.query.trim(),
+        words::articles_found(lang, r.total_articles, r.total_is_exact),
+        words::page_of(lang, r.page, pages),
     );
     for group in &r.articles {
         let _ = writeln!(out, "{}. {}", group.rank, citation(&group.article));
         for hit in &group.hits {
             let (text, ranges) = snippet(&hit.text, &hit.highlights, style.snippet_chars);
-            let label = hit
-                .paragraph
-                .map_or_else(|| "title".to_string(), |p| format!("¶{}", p + 1));
+            let label = hit.paragraph.map_or_else(
+                || words::title_hit(lang).to_string(),
+                |p| format!("¶{}", p + 1),
+            );
             let _ = writeln!(out, "   {label} {}", mark(&text, &ranges, style.color));
         }
         out.push('\n');
@@ -113,9 +110,9 @@ pub fn search_results(r: &SearchResults, style: Style) -> String {
     out
 }
 
-pub fn article_list(articles: &[&Article]) -> String {
+pub fn article_list(articles: &[&Article], style: Style) -> String {
     if articles.is_empty() {
-        return "No articles are loaded.\n".into();
+        return format!("{}\n", words::no_articles(style.lang));
     }
     let mut out = String::new();
     for (i, a) in articles.iter().enumerate() {
@@ -128,7 +125,7 @@ pub fn article_list(articles: &[&Article]) -> String {
     out
 }
 
-pub fn article(a: &Article) -> String {
+pub fn article(a: &Article, style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", a.title);
     for d in &a.deck {
@@ -142,10 +139,10 @@ pub fn article(a: &Article) -> String {
         meta.push(o.clone());
     }
     if let Some(r) = &a.reporter {
-        meta.push(format!("记者 {r}"));
+        meta.push(words::reporter(style.lang, r));
     }
     if let Some(s) = &a.source {
-        meta.push(format!("来源 {s}"));
+        meta.push(words::source(style.lang, s));
     }
     meta.push(format!("id {}", a.id));
     let _ = writeln!(out, "{}\n", meta.join(" · "));
@@ -158,35 +155,45 @@ pub fn article(a: &Article) -> String {
     out
 }
 
-pub fn summary(s: &Summary) -> String {
+pub fn summary(s: &Summary, style: Style) -> String {
+    let lang = style.lang;
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", citation(&s.article));
     if !s.lede.is_empty() {
         let _ = writeln!(out, "{}\n", s.lede);
     }
     if !s.key_points.is_empty() {
-        let heading = match s.key_points_kind {
-            KeyPointsKind::Enumerated => "Key points (as the article lists them):",
-            _ => "Key points:",
-        };
-        let _ = writeln!(out, "{heading}");
+        let heading =
+            words::key_points_heading(lang, s.key_points_kind == KeyPointsKind::Enumerated);
+        let _ = writeln!(out, "{heading}{}", lang.pick("：", ":"));
         for (i, p) in s.key_points.iter().enumerate() {
             let _ = writeln!(out, "  {}. {p}", i + 1);
         }
         out.push('\n');
     }
     if !s.figures.is_empty() {
-        let _ = writeln!(out, "Figures:");
+        let _ = writeln!(
+            out,
+            "{}{}",
+            words::figures_heading(lang),
+            lang.pick("：", ":")
+        );
         for f in &s.figures {
             let _ = writeln!(out, "  • {f}");
         }
         out.push('\n');
     }
     if !s.keywords.is_empty() {
-        let _ = writeln!(out, "Keywords: {}", s.keywords.join("、"));
+        let _ = writeln!(
+            out,
+            "{}{}{}",
+            words::keywords_heading(lang),
+            lang.pick("：", ": "),
+            s.keywords.join("、")
+        );
     }
     for n in &s.notes {
-        let _ = writeln!(out, "({n})");
+        let _ = writeln!(out, "({})", words::summary_note(lang, *n));
     }
     out
 }
@@ -194,9 +201,9 @@ pub fn summary(s: &Summary) -> String {
 pub fn answer(a: &Answer, style: Style) -> String {
     let mut out = String::new();
     let Some(sentence) = &a.sentence else {
-        let _ = writeln!(out, "No article here answers that.");
+        let _ = writeln!(out, "{}", words::no_answer(style.lang));
         if let Some(q) = &a.suggested_search {
-            let _ = writeln!(out, "Try a search: jianbao search {q}");
+            let _ = writeln!(out, "{}", words::try_search(style.lang, style.front, q));
         }
         return out;
     };
@@ -210,23 +217,25 @@ pub fn answer(a: &Answer, style: Style) -> String {
     out
 }
 
-/// Any conversation reply, for `jianbao chat`.
+/// Any conversation reply, for `jianbao chat`: the same words as in Telegram, and the
+/// commands it suggests are the conversation's (`/search …`).
 pub fn reply(r: &crate::chat::Reply, style: Style) -> String {
     use crate::chat::Reply;
+    let style = Style {
+        front: Front::Chat,
+        ..style
+    };
     match r {
         Reply::Help(info) => format!(
             "{}\n",
-            super::help_text(
-                info,
-                "在这里直接输入命令或问题；输入 /quit 或按 Ctrl-D 退出。"
-            )
+            words::help(info, style.lang, words::terminal_hint(style.lang))
         ),
         Reply::Search(results) => search_results(results, style),
-        Reply::Latest(list) => article_list(&list.iter().collect::<Vec<_>>()),
-        Reply::Summary(s) => summary(s),
-        Reply::Article(a) => article(a),
+        Reply::Latest(list) => article_list(&list.iter().collect::<Vec<_>>(), style),
+        Reply::Summary(s) => summary(s, style),
+        Reply::Article(a) => article(a, style),
         Reply::Answer(a) => answer(a, style),
         Reply::Trend(t) => super::trend::trend_text(t, None),
-        Reply::Note(n) => format!("{}\n", super::words::note(n, super::Lang::Zh)),
+        Reply::Note(n) => format!("{}\n", words::note(n, style.lang)),
     }
 }

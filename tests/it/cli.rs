@@ -102,6 +102,42 @@ fn search_text_output_and_no_match() {
     );
 }
 
+/// Regression: `jianbao chat` answered in a mix of English and Chinese, and suggested
+/// `jianbao search …` inside the conversation. The words follow the locale, all of them.
+#[test]
+fn chat_speaks_one_language_and_suggests_chat_commands() {
+    let input = "美国总统是谁？\n/search 量子计算机\n/summary 1\n/latest\n";
+    let o = jianbao_with(&["chat"], &[("LANG", "C.UTF-8")], Some(input));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("没有找到能回答这个问题的文章"), "{out}");
+    assert!(out.contains("试试搜索：/search "), "{out}");
+    assert!(!out.contains("jianbao search"), "{out}");
+    assert!(out.contains("要点"), "{out}");
+    let english = out.lines().find(|l| {
+        l.split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() > 2)
+            .count()
+            >= 3
+    });
+    assert_eq!(
+        english, None,
+        "no English sentence in Chinese output:\n{out}"
+    );
+
+    let o = jianbao_with(&["chat"], &[("LANG", "en_GB.UTF-8")], Some(input));
+    let out = stdout(&o);
+    assert!(out.contains("No article here answers that."), "{out}");
+    assert!(out.contains("Try a search: /search "), "{out}");
+    assert!(out.contains("Key points"), "{out}");
+    let o = jianbao_with(&["ask", "美国总统是谁？"], &[("LANG", "C.UTF-8")], None);
+    assert!(
+        stdout(&o).contains("试试搜索：jianbao search "),
+        "{}",
+        stdout(&o)
+    );
+}
+
 /// Regression: `jianbao search -黄河` was taken for an unknown flag.
 #[test]
 fn queries_may_start_with_a_hyphen() {

@@ -11,7 +11,7 @@ use crate::chat::{HelpInfo, Note, Reply};
 
 use crate::corpus::Article;
 use crate::render::json::opening;
-use crate::render::words::{self, Lang};
+use crate::render::words::{self, Front, Lang};
 use crate::render::{clip, snippet};
 
 use html::{TELEGRAM_LIMIT, escape, marked, split_message};
@@ -117,12 +117,12 @@ pub(crate) fn cite_line(a: &ArticleRef, title_chars: usize) -> String {
 /// Renders a reply in `lang`. `search_key` is the remembered search, for paging buttons.
 pub fn reply(reply: &Reply, search_key: Option<u32>, lang: Lang) -> Vec<OutMessage> {
     match reply {
-        Reply::Help(info) => vec![OutMessage::plain(help(info))],
-        Reply::Search(r) => vec![search(r, search_key)],
-        Reply::Latest(list) => vec![latest(list)],
-        Reply::Summary(s) => summary(s),
-        Reply::Article(a) => article(a),
-        Reply::Answer(a) => vec![answer(a)],
+        Reply::Help(info) => vec![OutMessage::plain(help(info, lang))],
+        Reply::Search(r) => vec![search(r, search_key, lang)],
+        Reply::Latest(list) => vec![latest(list, lang)],
+        Reply::Summary(s) => summary(s, lang),
+        Reply::Article(a) => article(a, lang),
+        Reply::Answer(a) => vec![answer(a, lang)],
         // The bot sends a chart as a photo with this as its caption; when there is nothing
         // to draw, this is the whole answer.
         Reply::Trend(t) => vec![OutMessage::plain(crate::render::trend::caption_html(t))],
@@ -130,45 +130,32 @@ pub fn reply(reply: &Reply, search_key: Option<u32>, lang: Lang) -> Vec<OutMessa
     }
 }
 
-fn help(info: &HelpInfo) -> String {
-    escape(&super::help_text(
-        info,
-        "在群里请用 /search@机器人名 或回复我的消息提问；在任何聊天里输入 @机器人名 加关键词也能搜索。",
-    ))
+fn help(info: &HelpInfo, lang: Lang) -> String {
+    escape(&words::help(info, lang, words::telegram_hint(lang)))
 }
 
-fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
+fn search(r: &SearchResults, key: Option<u32>, lang: Lang) -> OutMessage {
     if r.notices.contains(&SearchNotice::EmptyQuery) {
-        return OutMessage::plain(
-            "这个搜索里没有可查的字词。请输入关键词，例如 /search 黄河".into(),
-        );
+        return OutMessage::plain(escape(&words::nothing_to_search(lang, Front::Chat)));
     }
     if r.articles.is_empty() {
-        let html = if r.total_articles > 0 {
-            format!("没有更多结果了（共 {} 页）。", r.pages())
+        let text = if r.total_articles > 0 {
+            words::no_more_results(lang, r.pages())
         } else {
-            format!(
-                "没有找到与“{}”相关的文章。换个说法或少用几个词试试。",
-                escape(&clip(r.query.trim(), QUERY_CHARS))
-            )
+            words::no_match(lang, &clip(r.query.trim(), QUERY_CHARS))
         };
-        return OutMessage::plain(html);
+        return OutMessage::plain(escape(&text));
     }
     // A count that is a lower bound says so, and then the page count is not shown.
-    let (total, page) = if r.total_is_exact {
-        (
-            format!("{}", r.total_articles),
-            format!("{}/{}", r.page, r.pages()),
-        )
-    } else {
-        (format!("{}+", r.total_articles), r.page.to_string())
-    };
+    let pages = r.total_is_exact.then(|| r.pages());
     let mut blocks = vec![format!(
-        "🔎 <b>{}</b> · 共 {total} 篇 · 第 {page} 页",
+        "🔎 <b>{}</b> · {} · {}",
         escape(&clip(r.query.trim(), QUERY_CHARS)),
+        words::articles_found(lang, r.total_articles, r.total_is_exact),
+        words::page_of(lang, r.page, pages),
     )];
     if r.notices.contains(&SearchNotice::OnlyStopWords) {
-        blocks.push("（只有很常见的词，结果可能较泛）".into());
+        blocks.push(words::only_stop_words(lang).into());
     }
     let mut summary_row = Vec::new();
     for g in &r.articles {
@@ -185,7 +172,7 @@ fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
         }
         blocks.push(block);
         summary_row.extend(summary_button(
-            format!("要点 {}", g.rank),
+            words::key_points_button(lang, Some(g.rank)),
             &g.article.article_id,
         ));
     }
@@ -199,13 +186,13 @@ fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
         let mut paging = Vec::new();
         if r.page > 1 {
             paging.push(Button {
-                label: "‹ 上一页".into(),
+                label: words::previous_page(lang).into(),
                 data: format!("p:{key}:{}", r.page - 1),
             });
         }
         if r.page < r.pages() {
             paging.push(Button {
-                label: "下一页 ›".into(),
+                label: words::next_page(lang).into(),
                 data: format!("p:{key}:{}", r.page + 1),
             });
         }
@@ -216,11 +203,11 @@ fn search(r: &SearchResults, key: Option<u32>) -> OutMessage {
     OutMessage { html, buttons }
 }
 
-fn latest(list: &[Article]) -> OutMessage {
+fn latest(list: &[Article], lang: Lang) -> OutMessage {
     if list.is_empty() {
-        return OutMessage::plain("还没有加载任何文章。".into());
+        return OutMessage::plain(words::no_articles(lang).into());
     }
-    let mut blocks = vec!["🗞 <b>最新文章</b>".to_string()];
+    let mut blocks = vec![format!("🗞 <b>{}</b>", words::latest_heading(lang))];
     let mut row = Vec::new();
     for (i, a) in list.iter().enumerate() {
         let r = ArticleRef::of(a);
@@ -248,7 +235,7 @@ fn latest(list: &[Article]) -> OutMessage {
     }
 }
 
-fn summary(s: &Summary) -> Vec<OutMessage> {
+fn summary(s: &Summary, lang: Lang) -> Vec<OutMessage> {
     let mut blocks = vec![format!(
         "<b>{}</b>\n{}",
         escape(&clip(&s.article.title, CARD_TITLE_CHARS)),
@@ -256,16 +243,14 @@ fn summary(s: &Summary) -> Vec<OutMessage> {
     )];
     if !s.lede.is_empty() {
         blocks.push(format!(
-            "<b>导语</b>　{}",
+            "<b>{}</b>　{}",
+            words::lede_heading(lang),
             escape(&clip(&s.lede, LEDE_CHARS))
         ));
     }
     if !s.key_points.is_empty() {
-        let heading = if s.key_points_kind == KeyPointsKind::Enumerated {
-            "要点（原文列举）"
-        } else {
-            "要点"
-        };
+        let heading =
+            words::key_points_heading(lang, s.key_points_kind == KeyPointsKind::Enumerated);
         let items: Vec<String> = s
             .key_points
             .iter()
@@ -280,23 +265,35 @@ fn summary(s: &Summary) -> Vec<OutMessage> {
             .iter()
             .map(|f| format!("• {}", escape(&clip(f, POINT_CHARS))))
             .collect();
-        blocks.push(format!("<b>数字</b>\n{}", items.join("\n")));
+        blocks.push(format!(
+            "<b>{}</b>\n{}",
+            words::figures_heading(lang),
+            items.join("\n")
+        ));
     }
     if !s.keywords.is_empty() {
-        let words: Vec<String> = s.keywords.iter().map(|k| escape(k)).collect();
-        blocks.push(format!("<b>关键词</b>　{}", words.join("、")));
+        let keywords: Vec<String> = s.keywords.iter().map(|k| escape(k)).collect();
+        blocks.push(format!(
+            "<b>{}</b>　{}",
+            words::keywords_heading(lang),
+            keywords.join("、")
+        ));
     }
     for n in &s.notes {
-        blocks.push(format!("（{}）", escape(n)));
+        blocks.push(format!("（{}）", escape(words::summary_note(lang, *n))));
     }
-    blocks.push(format!("全文：/article {}", escape(&s.article.article_id)));
+    blocks.push(escape(&words::full_text(
+        lang,
+        Front::Chat,
+        &s.article.article_id,
+    )));
     split_message(&blocks, TELEGRAM_LIMIT)
         .into_iter()
         .map(OutMessage::plain)
         .collect()
 }
 
-fn article(a: &Article) -> Vec<OutMessage> {
+fn article(a: &Article, lang: Lang) -> Vec<OutMessage> {
     let r = ArticleRef::of(a);
     let mut head = format!("<b>{}</b>", escape(&clip(&a.title, CARD_TITLE_CHARS)));
     for d in &a.deck {
@@ -314,32 +311,29 @@ fn article(a: &Article) -> Vec<OutMessage> {
     if messages.len() > ARTICLE_MESSAGES {
         let total = messages.len();
         messages.truncate(ARTICLE_MESSAGES - 1);
-        let mut rest = format!(
-            "（全文较长，共 {total} 条消息，这里只发了前 {} 条。",
-            ARTICLE_MESSAGES - 1
-        );
-        match &a.url {
-            Some(u) => rest.push_str(&format!("原文：{}）", escape(&clip(u, 500)))),
-            None => rest.push_str(&format!(
-                "完整内容见文件 {}。）",
-                escape(&clip(&a.origin, 200))
-            )),
-        }
-        messages.push(rest);
+        let (url, file) = (a.url.as_deref().map(|u| clip(u, 500)), clip(&a.origin, 200));
+        let whole = match &url {
+            Some(u) => words::WholeText::Url(u),
+            None => words::WholeText::File(&file),
+        };
+        let rest = words::article_cut(lang, total, ARTICLE_MESSAGES - 1, whole);
+        messages.push(escape(&rest));
     }
     messages.into_iter().map(OutMessage::plain).collect()
 }
 
-fn answer(a: &Answer) -> OutMessage {
+fn answer(a: &Answer, lang: Lang) -> OutMessage {
     let Some(sentence) = &a.sentence else {
-        let mut html = String::from("没有找到能回答这个问题的文章。");
+        let mut text = words::no_answer(lang).to_string();
         if let Some(q) = &a.suggested_search {
-            html.push_str(&format!(
-                "\n试试搜索：/search {}",
-                escape(&first_words(q, QUERY_CHARS))
+            text.push('\n');
+            text.push_str(&words::try_search(
+                lang,
+                Front::Chat,
+                &first_words(q, QUERY_CHARS),
             ));
         }
-        return OutMessage::plain(html);
+        return OutMessage::plain(escape(&text));
     };
     let (shown, _) = snippet(sentence, &a.highlight_bytes, SENTENCE_CHARS);
     let mut blocks = vec![format!("<b>{}</b>", escape(&shown))];
@@ -361,7 +355,7 @@ fn answer(a: &Answer) -> OutMessage {
     let buttons = a
         .article
         .as_ref()
-        .and_then(|r| summary_button("要点".into(), &r.article_id))
+        .and_then(|r| summary_button(words::key_points_button(lang, None), &r.article_id))
         .map(|b| vec![vec![b]])
         .unwrap_or_default();
     OutMessage { html, buttons }

@@ -80,6 +80,11 @@ pub fn jianbao_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) ->
         }
     }
     cmd.env("NO_COLOR", "1");
+    // The terminal's words follow the locale: English here unless a test says otherwise,
+    // whatever the machine running the tests uses.
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "en_US.UTF-8");
     for (k, v) in env {
         cmd.env(k, v);
     }
