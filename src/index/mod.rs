@@ -1,7 +1,8 @@
 //! The search index: a tantivy index in RAM with one document per paragraph, jieba-word
-//! fields for body and title, a character-bigram field for the body, and queries built from segmented terms (user
-//! text never reaches tantivy's query parser, so no query string can fail). tantivy types
-//! stay inside this module; callers get plain [`ParagraphHit`]s.
+//! fields for body and title, a character-bigram field for the body, and queries built from
+//! segmented terms (user text never reaches tantivy's query parser, so no query string can
+//! fail). tantivy types stay inside this module (the tokenizers too); callers get plain
+//! [`ParagraphHit`]s.
 
 mod query;
 mod tokenize;
@@ -21,7 +22,7 @@ use crate::corpus::Article;
 use crate::text::Segmenter;
 
 pub use query::QueryPlan;
-pub use tokenize::{BIGRAM_TOKENIZER, BigramTokenizer, WORD_TOKENIZER, WordTokenizer, bigrams};
+use tokenize::{BIGRAM_TOKENIZER, BigramTokenizer, WORD_TOKENIZER, WordTokenizer};
 
 /// Paragraph number used for an article that has a title and no body.
 pub const TITLE_ONLY: u64 = u32::MAX as u64;

@@ -8,15 +8,10 @@ use std::ops::Range;
 pub const TELEGRAM_LIMIT: usize = 4096;
 
 /// `text` made safe as HTML text content: `<`, `>` and `&` become entities. Quotes are kept,
-/// as Telegram shows text content verbatim; use [`escape_attr`] inside an attribute value.
+/// as Telegram shows text content verbatim (an attribute value would also need `"` escaped;
+/// nothing renders attributes from user or article text).
 pub fn escape(text: &str) -> String {
     teloxide::utils::html::escape(text)
-}
-
-/// `text` made safe inside a double-quoted attribute value (`<a href="…">`): as [`escape`],
-/// and `"` becomes `&quot;`.
-pub fn escape_attr(text: &str) -> String {
-    escape(text).replace('"', "&quot;")
 }
 
 /// `text` escaped, with the byte `highlights` wrapped in `<b>…</b>`. Ranges that are empty,
@@ -429,14 +424,6 @@ mod tests {
         assert_eq!(escape("<b>&</b>"), "&lt;b&gt;&amp;&lt;/b&gt;");
         assert_eq!(escape("黄河 \"长江\" 'x'"), "黄河 \"长江\" 'x'");
         assert_eq!(escape("&amp;"), "&amp;amp;");
-    }
-
-    #[test]
-    fn escape_attr_quotes() {
-        assert_eq!(
-            escape_attr("https://a.cn/?q=1&r=\"2\"<"),
-            "https://a.cn/?q=1&amp;r=&quot;2&quot;&lt;"
-        );
     }
 
     #[test]
