@@ -12,6 +12,7 @@
 
 mod addressing;
 mod callbacks;
+pub mod flood;
 mod inline;
 mod messages;
 mod serve;

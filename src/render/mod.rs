@@ -3,6 +3,7 @@
 //! and their captions (`chart`, `trend`). Pure functions over the plain data from `answer`
 //! and `chat`.
 
+pub mod alert;
 pub mod chart;
 pub mod json;
 pub mod telegram;

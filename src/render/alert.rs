@@ -1,0 +1,129 @@
+//! Pushed alerts as Telegram messages: one new article for a followed topic (title, date,
+//! outlet, its best paragraph with the topic's words in bold, a 要点 button), or a digest
+//! when a burst of articles reaches one chat at once. Pure: the alert sender sends them.
+
+use crate::answer::ArticleRef;
+use crate::render::clip;
+use crate::render::telegram::html::{TELEGRAM_LIMIT, escape, marked, split_message};
+use crate::render::telegram::{Button, CALLBACK_LIMIT, OutMessage};
+
+/// Characters of the best paragraph shown in an alert.
+const ALERT_SNIPPET_CHARS: usize = 300;
+/// Longest title in an alert or digest line.
+const ALERT_TITLE_CHARS: usize = 100;
+/// Longest topic echoed in an alert.
+const TOPIC_CHARS: usize = 40;
+
+/// `2024-06-20 · 新华社`
+fn meta(a: &ArticleRef) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = a.date {
+        parts.push(d.to_string());
+    }
+    if let Some(o) = a.outlet_or_source() {
+        parts.push(escape(o));
+    }
+    parts.join(" · ")
+}
+
+fn summary_button(label: String, id: &str) -> Option<Button> {
+    let data = format!("s:{id}");
+    (data.len() <= CALLBACK_LIMIT).then_some(Button { label, data })
+}
+
+/// One article for one topic. `paragraph` is the best matching paragraph as written and
+/// `highlights` the byte ranges of the topic's words in it.
+pub fn alert_message(
+    topic: &str,
+    article: &ArticleRef,
+    paragraph: &str,
+    highlights: &[std::ops::Range<usize>],
+) -> OutMessage {
+    let mut html = format!(
+        "🔔 关注：<b>{}</b>\n<b>{}</b>\n{}",
+        escape(&clip(topic, TOPIC_CHARS)),
+        escape(&clip(&article.title, ALERT_TITLE_CHARS)),
+        meta(article)
+    );
+    if !paragraph.trim().is_empty() {
+        let (text, ranges) = crate::render::snippet(paragraph, highlights, ALERT_SNIPPET_CHARS);
+        html.push_str("\n\n");
+        html.push_str(&marked(&text, &ranges));
+    }
+    OutMessage {
+        html,
+        buttons: summary_button("要点".into(), &article.article_id)
+            .into_iter()
+            .map(|b| vec![b])
+            .collect(),
+    }
+}
+
+/// Several new articles for one chat in one message: each with its topic, title and
+/// citation, numbered, with numbered 要点 buttons.
+pub fn digest_message(items: &[(String, ArticleRef)]) -> OutMessage {
+    let mut blocks = vec![format!("🔔 你关注的话题有 {} 篇新文章：", items.len())];
+    let mut row = Vec::new();
+    for (i, (topic, a)) in items.iter().enumerate() {
+        blocks.push(format!(
+            "{}. <b>{}</b>\n{} · 关注：{}",
+            i + 1,
+            escape(&clip(&a.title, ALERT_TITLE_CHARS)),
+            meta(a),
+            escape(&clip(topic, TOPIC_CHARS))
+        ));
+        row.extend(summary_button(format!("要点 {}", i + 1), &a.article_id));
+    }
+    // A digest is short by construction (the sender caps its items); cut if not.
+    let html = split_message(&blocks, TELEGRAM_LIMIT)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    OutMessage {
+        html,
+        buttons: row.chunks(5).map(<[Button]>::to_vec).collect(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
+mod tests {
+    use super::*;
+
+    fn reference(title: &str) -> ArticleRef {
+        ArticleRef {
+            article_id: "feed-1".into(),
+            title: title.into(),
+            date: chrono::NaiveDate::from_ymd_opt(2024, 6, 20),
+            source: None,
+            outlet: Some("新华社".into()),
+            reporter: None,
+            url: None,
+        }
+    }
+
+    #[test]
+    fn alerts_bold_the_words_and_escape_the_rest() {
+        let text = "<b>防汛</b> 防汛工作";
+        let at = text.rfind("防汛").unwrap();
+        let m = alert_message("防汛", &reference("a<b"), text, &[at..at + 6]);
+        assert!(m.html.contains("a&lt;b"), "{}", m.html);
+        assert!(
+            m.html.contains("&lt;b&gt;防汛&lt;/b&gt; <b>防汛</b>工作"),
+            "{}",
+            m.html
+        );
+        assert!(m.html.contains("2024-06-20 · 新华社"));
+        assert_eq!(m.buttons[0][0].data, "s:feed-1");
+    }
+
+    #[test]
+    fn digests_list_every_item() {
+        let items: Vec<(String, ArticleRef)> = (0..6)
+            .map(|i| ("防汛".to_string(), reference(&format!("标题{i}"))))
+            .collect();
+        let m = digest_message(&items);
+        assert!(m.html.contains("6 篇新文章") && m.html.contains("6. <b>标题5</b>"));
+        assert_eq!(m.buttons.iter().map(Vec::len).sum::<usize>(), 6);
+    }
+}
