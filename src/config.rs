@@ -27,6 +27,9 @@ pub struct Config {
     pub paragraphs_per_article: usize,
     pub latest_limit: usize,
     pub snippet_chars: usize,
+    pub chat_queue: usize,
+    pub stop_grace_secs: u64,
+    pub update_spool: String,
 }
 
 /// Why the settings could not be loaded.
@@ -140,6 +143,7 @@ impl Config {
             ("latest_limit", self.latest_limit),
             ("snippet_chars", self.snippet_chars),
             ("max_file_mb", self.max_file_mb as usize),
+            ("chat_queue", self.chat_queue),
         ];
         for (key, value) in positive {
             if value == 0 {
@@ -162,6 +166,17 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// How the bot receives and queues updates and how long it takes to stop.
+    pub fn delivery(&self) -> crate::bot::Settings {
+        crate::bot::Settings {
+            chat_queue: self.chat_queue,
+            grace: std::time::Duration::from_secs(self.stop_grace_secs),
+            spool: (!self.update_spool.trim().is_empty())
+                .then(|| PathBuf::from(self.update_spool.trim())),
+            ..crate::bot::Settings::default()
+        }
     }
 
     /// How many articles a conversation lists when the user does not say.

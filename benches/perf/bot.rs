@@ -1,24 +1,24 @@
-//! The bot, end to end: the real dispatcher (`jianbao::bot::dispatcher`, with its `Throttle`
-//! adaptor at Telegram's default limits) long-polls the strict fake Bot API server from the
+//! The bot, end to end: the real delivery (`jianbao::bot::delivery`, with its sender at
+//! Telegram's default limits) long-polls the strict fake Bot API server from the
 //! tests, over loopback HTTP. For each request an update is queued at the fake and the clock
 //! runs until the reply's `sendMessage` has been answered by the fake. Every request comes
 //! from a new private chat, so the per-chat limits (1 message a second) never apply.
 //!
-//! Throttle's worker sleeps 250 ms after each pass that lets a message through, so a message
-//! that arrives during that sleep waits for it. The "spaced" series leaves `gap` after each
-//! reply, so nothing ever waits: it is the bot's own update-to-reply time. The
-//! "back-to-back" series sends the next update as soon as the reply is in, so each reply
-//! waits for the worker: the difference is the Throttle wait, reported apart.
+//! The "spaced" series leaves `gap` after each reply, so nothing ever waits: it is the bot's
+//! own update-to-reply time. The "back-to-back" series sends the next update as soon as the
+//! reply is in. (With teloxide's `Throttle`, each back-to-back reply waited for its 250 ms
+//! worker pass; the sender's limiter waits only for a chat's own window, so the two series
+//! should now agree.)
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jianbao::answer::Engine;
-use jianbao::bot::{State, dispatcher};
+use jianbao::bot::sender::{Limits, RetryPolicy, Telegram};
+use jianbao::bot::{Handlers, State, delivery};
 use jianbao::chat::Memory;
 use jianbao::config::Config;
 use serde::{Deserialize, Serialize};
-use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
 
 use crate::common::fake_telegram::{BotProfile, FakeTelegram, updates};
@@ -154,8 +154,8 @@ pub fn measure(dir: &std::path::Path, requests: &Requests) -> anyhow::Result<Bot
 /// A fake Bot API server with the bot's dispatcher polling it.
 struct TestBot {
     fake: FakeTelegram,
-    stop: teloxide::dispatching::ShutdownToken,
-    running: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    running: tokio::task::JoinHandle<std::io::Result<delivery::Outcome>>,
 }
 
 impl TestBot {
@@ -169,9 +169,25 @@ impl TestBot {
             sizes: config.list_sizes(),
         });
         let fake = FakeTelegram::start_with(TOKEN, profile).await;
-        let mut dispatcher = dispatcher(fake.bot().throttle(Limits::default()), state);
-        let stop = dispatcher.shutdown_token();
-        let running = tokio::spawn(async move { dispatcher.dispatch().await });
+        let tg = Arc::new(Telegram::new(
+            TOKEN,
+            fake.api_url().parse()?,
+            Limits::default(),
+            RetryPolicy::default(),
+        )?);
+        let handlers = Arc::new(Handlers {
+            tg: Arc::clone(&tg),
+            state,
+        });
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(delivery::run(
+            tg,
+            handlers,
+            delivery::Settings::default(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         if !fake.wait_for_poll(WAIT).await {
             anyhow::bail!("the bot did not start polling the fake Bot API server");
         }
@@ -197,11 +213,7 @@ impl TestBot {
     }
 
     async fn stop(self) {
-        // Wait for the dispatcher's task, not for the future `shutdown()` returns: that one
-        // can miss a dispatcher that ends before it is first polled.
-        while self.stop.shutdown().is_err() {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let _ = self.stop.send(());
         let _ = tokio::time::timeout(WAIT, self.running).await;
         let rejections = self.fake.rejections();
         if !rejections.is_empty() {

@@ -2,6 +2,7 @@
 //! query, else the answer when there is one and the best matches) and hands `render`'s
 //! cards to Telegram.
 
+use teloxide::payloads::AnswerInlineQuery;
 use teloxide::prelude::*;
 use teloxide::types::{
     InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText,
@@ -35,8 +36,7 @@ pub(super) async fn handle_inline(
     })
     .map_err(|_| anyhow::anyhow!("inline results panicked"))?;
     let results: Vec<InlineQueryResult> = cards.into_iter().map(result).collect();
-    bot.answer_inline_query(q.id.clone(), results)
-        .cache_time(CACHE_SECONDS)
+    bot.call(&AnswerInlineQuery::new(q.id.clone(), results).cache_time(CACHE_SECONDS))
         .await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! workers, send what `render` makes of the reply (HTML, no link previews, buttons), and
 //! remember what the reply listed so `/summary 2` and replies work.
 
+use teloxide::payloads::{SendChatAction, SendMessage};
 use teloxide::prelude::*;
 use teloxide::types::{
     ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions,
@@ -10,6 +11,7 @@ use teloxide::types::{
 
 use super::addressing::{Action, action_for};
 use super::{State, TgBot};
+use crate::bot::sender::Priority;
 use crate::chat::{self, Command, Note, Origin, Reply, Request};
 use crate::render::Lang;
 use crate::render::telegram::{self as render, OutMessage};
@@ -32,9 +34,13 @@ pub(super) async fn handle_message(
         }
         Some(Action::Answer(r)) => r,
     };
-    bot.send_chat_action(msg.chat.id, ChatAction::Typing)
-        .await
-        .ok();
+    // Best effort, and never retried for long: it only says an answer is coming.
+    let _ = bot
+        .call_within(
+            &SendChatAction::new(msg.chat.id, ChatAction::Typing),
+            std::time::Duration::ZERO,
+        )
+        .await;
     let origin = Origin {
         chat: msg.chat.id.0,
         reply_to: msg.reply_to_message().map(|m| m.id.0),
@@ -122,8 +128,7 @@ pub(super) async fn send(
     reply: Option<&Reply>,
 ) -> anyhow::Result<()> {
     for (i, m) in messages.iter().enumerate() {
-        let mut req = bot
-            .send_message(chat, m.html.clone())
+        let mut req = SendMessage::new(chat, m.html.clone())
             .parse_mode(ParseMode::Html)
             .link_preview_options(no_preview());
         if i == 0
@@ -134,7 +139,7 @@ pub(super) async fn send(
         if let Some(k) = keyboard(m) {
             req = req.reply_markup(k);
         }
-        let sent = req.await?;
+        let sent = bot.send(chat.0, Priority::Reply, &req).await?;
         if i == 0
             && let Some(reply) = reply
         {

@@ -1,40 +1,49 @@
-//! The Telegram bot: teloxide wiring only. Everything a user reads comes from `render`;
-//! everything the bot answers comes from `chat`. Here:
-//! - [`schema`] and [`dispatcher`]: the handler tree, every handler guarded so one bad
-//!   update is logged, gets a short apology and never stops the bot;
+//! The Telegram bot: teloxide types, our own delivery. Everything a user reads comes from
+//! `render`; everything the bot answers comes from `chat`. Here:
+//! - [`Handlers`]: routes each update ([`delivery::Handler`]) and handles it, every handler
+//!   guarded so one bad update is logged, gets a short apology (only when its answer will
+//!   not come) and never stops the bot;
+//! - `sender`: the one client for the Bot API: retries, rate limits per chat and overall,
+//!   replies before alerts (reusable by anything that sends);
+//! - `flood` (the alerts helper's schedule for alert messages);
+//! - `delivery`: long polling with explicit offsets, a spool so no update is lost across a
+//!   stop or crash, per-chat queues with a bound, a stop within a grace period;
 //! - `addressing`: which messages are for the bot (groups: commands, replies, mentions);
 //! - `messages`: a message in, the rendered reply out (and what it listed remembered);
 //! - `callbacks`: paging and key-points buttons;
 //! - `inline`: inline-mode queries, answered with `render`'s cards;
 //! - `token`: the `getMe` check and redaction of the token from logs;
-//! - `serve` and `signals`: command registration, long polling, clean stop on Ctrl-C or
-//!   SIGTERM.
+//! - `serve` and `signals`: command registration, delivery, clean stop on Ctrl-C or SIGTERM.
 
 mod addressing;
 mod callbacks;
+pub mod delivery;
 pub mod flood;
 mod inline;
 mod messages;
+pub mod sender;
 mod serve;
 mod signals;
 mod token;
 
 use std::sync::Arc;
 
-use teloxide::adaptors::Throttle;
-use teloxide::dispatching::{DefaultKey, UpdateHandler};
+use teloxide::payloads::SendMessage;
 use teloxide::prelude::*;
+use teloxide::types::UpdateKind;
 
 use crate::answer::Engine;
 use crate::chat::{ListSizes, Memory};
 use crate::render::Lang;
 use crate::render::words::{BotNotice, bot_notice};
 
+pub use delivery::{Route, Settings};
+pub use sender::{CallError, Priority, Telegram};
 pub use serve::serve;
 pub use token::{Connected, ServeError, connect, redact};
 
-/// The bot type every handler gets: rate limits honoured, 429 `retry_after` waited out.
-pub type TgBot = Throttle<Bot>;
+/// The client every handler sends through.
+pub type TgBot = Telegram;
 
 /// What the handlers share.
 pub struct State {
@@ -48,62 +57,92 @@ pub struct State {
     pub sizes: ListSizes,
 }
 
-/// The whole handler tree: messages, button presses, inline queries. Edited messages and
-/// other updates are not asked for, so they are silently ignored.
-pub fn schema() -> UpdateHandler<anyhow::Error> {
-    dptree::entry()
-        .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_callback_query().endpoint(on_callback))
-        .branch(Update::filter_inline_query().endpoint(on_inline_query))
+/// The bot's update handlers, for [`delivery::run`].
+pub struct Handlers {
+    pub tg: Arc<Telegram>,
+    pub state: Arc<State>,
 }
 
-/// A dispatcher over [`schema`]; the caller runs it. No error handler of its own: every
-/// endpoint is [`guarded`], so none returns an error.
-pub fn dispatcher(bot: TgBot, state: Arc<State>) -> Dispatcher<TgBot, anyhow::Error, DefaultKey> {
-    Dispatcher::builder(bot, schema())
-        .dependencies(dptree::deps![state])
-        .default_handler(|_| async {})
-        .build()
+impl delivery::Handler for Handlers {
+    fn route(&self, update: &Update) -> Route {
+        match &update.kind {
+            UpdateKind::Message(msg) => {
+                // Silence (group chatter) costs nothing and waits in no queue.
+                let addressed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    addressing::action_for(msg, &self.state).is_some()
+                }))
+                .unwrap_or(true);
+                if addressed {
+                    Route::Chat {
+                        chat: msg.chat.id.0,
+                    }
+                } else {
+                    Route::Ignore
+                }
+            }
+            UpdateKind::CallbackQuery(_) | UpdateKind::InlineQuery(_) => Route::Now,
+            _ => Route::Ignore,
+        }
+    }
+
+    async fn handle(&self, update: Update) {
+        let (bot, state) = (&*self.tg, &*self.state);
+        match update.kind {
+            UpdateKind::Message(msg) => {
+                let lang = lang_of(msg.from.as_ref());
+                let body = messages::handle_message(bot, &msg, state, lang);
+                guarded(bot, Some((msg.chat.id, lang)), "message", body).await;
+            }
+            UpdateKind::CallbackQuery(q) => {
+                let lang = lang_of(Some(&q.from));
+                let chat = q.message.as_ref().map(|m| (m.chat().id, lang));
+                let body = callbacks::handle_callback(bot, &q, state, lang);
+                guarded(bot, chat, "button", body).await;
+            }
+            UpdateKind::InlineQuery(q) => {
+                let body = inline::handle_inline(bot, &q, state, lang_of(Some(&q.from)));
+                guarded(bot, None, "inline query", body).await;
+            }
+            _ => {}
+        }
+    }
+
+    async fn too_busy(&self, chat: i64) {
+        let text = bot_notice(BotNotice::TooBusy, Lang::Zh);
+        let payload = SendMessage::new(ChatId(chat), text);
+        if let Err(e) = self.tg.send(chat, Priority::Reply, &payload).await {
+            tracing::warn!("chat {chat}: cannot send the too-busy notice: {e}");
+        }
+    }
 }
 
-/// Runs a handler body; if it fails, logs the error and tells the user briefly, so one bad
-/// update never goes unanswered and never stops the bot.
+/// Runs a handler body; if it fails, logs the error and, unless its answer may still
+/// arrive (a `sendMessage` that timed out), tells the user briefly, so one bad update never
+/// goes unanswered, is never answered twice over, and never stops the bot.
 async fn guarded(
     bot: &TgBot,
     chat: Option<(ChatId, Lang)>,
     what: &str,
     body: impl Future<Output = anyhow::Result<()>>,
-) -> anyhow::Result<()> {
+) {
     if let Err(err) = body.await {
-        tracing::error!("{what} failed: {err:#}");
-        if let Some((chat, lang)) = chat {
-            let _ = bot
-                .send_message(chat, bot_notice(BotNotice::Apology, lang))
-                .await;
+        let may_arrive = err
+            .downcast_ref::<CallError>()
+            .is_some_and(CallError::may_have_arrived);
+        tracing::error!(
+            "{what} failed: {}",
+            redact(&format!("{err:#}"), bot.token())
+        );
+        if let Some((chat, lang)) = chat
+            && !may_arrive
+        {
+            let apology = SendMessage::new(chat, bot_notice(BotNotice::Apology, lang));
+            let _ = bot.send(chat.0, Priority::Reply, &apology).await;
         }
     }
-    Ok(())
 }
 
 /// The language to answer a user in.
 fn lang_of(user: Option<&teloxide::types::User>) -> Lang {
     Lang::from_code(user.and_then(|u| u.language_code.as_deref()))
-}
-
-async fn on_message(bot: TgBot, msg: Message, state: Arc<State>) -> anyhow::Result<()> {
-    let lang = lang_of(msg.from.as_ref());
-    let body = messages::handle_message(&bot, &msg, &state, lang);
-    guarded(&bot, Some((msg.chat.id, lang)), "message", body).await
-}
-
-async fn on_callback(bot: TgBot, q: CallbackQuery, state: Arc<State>) -> anyhow::Result<()> {
-    let lang = lang_of(Some(&q.from));
-    let chat = q.message.as_ref().map(|m| (m.chat().id, lang));
-    let body = callbacks::handle_callback(&bot, &q, &state, lang);
-    guarded(&bot, chat, "button", body).await
-}
-
-async fn on_inline_query(bot: TgBot, q: InlineQuery, state: Arc<State>) -> anyhow::Result<()> {
-    let body = inline::handle_inline(&bot, &q, &state, lang_of(Some(&q.from)));
-    guarded(&bot, None, "inline query", body).await
 }

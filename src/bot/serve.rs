@@ -4,22 +4,25 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
+use super::delivery::{self, Settings};
+use super::sender::{Limits, RetryPolicy, Telegram};
 use super::signals::wait_for_signal;
 use super::token::{Connected, ServeError, redact};
-use super::{State, dispatcher};
+use super::{Handlers, State};
 use crate::answer::Engine;
 use crate::chat::{self, Command, ListSizes, Memory};
 
-/// Registers the commands and polls until Ctrl-C or SIGTERM.
+/// Registers the commands and polls until Ctrl-C or SIGTERM, then stops within
+/// `settings.grace` (what is left waits in the spool for the next start).
 pub async fn serve(
     connected: Connected,
     engine: Arc<Engine>,
     sizes: ListSizes,
+    settings: Settings,
 ) -> Result<ExitCode, ServeError> {
     let Connected { bot, me, token } = connected;
     let username = me.username.clone().unwrap_or_default();
@@ -49,19 +52,38 @@ pub async fn serve(
         bot_id: me.id,
         sizes,
     });
-    let mut dispatcher = dispatcher(bot.throttle(Limits::default()), state);
-    let shutdown = dispatcher.shutdown_token();
-    tokio::spawn(async move {
+    let tg = Telegram::new(
+        &token,
+        bot.api_url(),
+        Limits::default(),
+        RetryPolicy::default(),
+    )
+    .map_err(|e| ServeError::Other(anyhow::anyhow!("cannot build the HTTP client: {e}")))?;
+    let tg = Arc::new(tg);
+    let handlers = Arc::new(Handlers {
+        tg: Arc::clone(&tg),
+        state,
+    });
+    if let Some(spool) = &settings.spool {
+        delivery::prepare_spool(spool).map_err(|e| {
+            ServeError::Other(anyhow::anyhow!(
+                "cannot create the folder of update_spool {}: {e}",
+                spool.display()
+            ))
+        })?;
+    }
+    let stop = async {
         wait_for_signal().await;
         tracing::info!("stopping");
-        // The dispatcher may still be starting; retry until it takes the request. Its end
-        // is awaited below, through `dispatch()`: the future `shutdown()` returns can miss
-        // a dispatcher that finishes before that future is first polled.
-        while shutdown.shutdown().is_err() {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-    });
-    dispatcher.dispatch().await;
+    };
+    let outcome = delivery::run(tg, handlers, settings, stop)
+        .await
+        .map_err(|e| ServeError::Other(anyhow::anyhow!("update spool: {e}")))?;
+    tracing::info!(
+        "stopped: {} updates handled, {} left for the next start",
+        outcome.handled,
+        outcome.left
+    );
     Ok(ExitCode::SUCCESS)
 }
 

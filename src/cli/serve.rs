@@ -32,7 +32,13 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let served = runtime.block_on(async {
         let connected = bot::connect(token, api_url).await?;
         let engine = ctx.lasting_engine().map_err(ServeError::Other)?;
-        bot::serve(connected, engine, ctx.config.list_sizes()).await
+        bot::serve(
+            connected,
+            engine,
+            ctx.config.list_sizes(),
+            ctx.config.delivery(),
+        )
+        .await
     });
     match served {
         Ok(code) => Ok(code),

@@ -366,6 +366,8 @@ pub enum BotNotice {
     ButtonGone,
     /// Something went wrong inside while answering.
     Apology,
+    /// A chat sent more requests than may wait; the rest are refused for now.
+    TooBusy,
 }
 
 /// The plain text of a [`BotNotice`].
@@ -380,6 +382,10 @@ pub fn bot_notice(n: BotNotice, lang: Lang) -> &'static str {
         BotNotice::Apology => lang.pick(
             "抱歉，处理这条消息时出了点问题，请稍后再试。",
             "Sorry, something went wrong with this message. Please try again later.",
+        ),
+        BotNotice::TooBusy => lang.pick(
+            "这里的请求太多，请稍后再试。前面的请求会照常回答。",
+            "Too many requests here; please try again later. The earlier ones will be answered.",
         ),
     }
 }

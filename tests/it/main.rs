@@ -5,6 +5,7 @@
 
 mod answers;
 mod bot;
+mod bot_reliability;
 mod cli;
 mod common;
 mod corpus;

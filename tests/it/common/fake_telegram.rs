@@ -323,6 +323,11 @@ impl FakeTelegram {
         &self.shared.token
     }
 
+    /// When the fake started: [`Call::at`] counts from here.
+    pub fn started(&self) -> Instant {
+        self.shared.started
+    }
+
     /// The bot as a `User` (the `from` of its messages).
     pub fn bot_user(&self) -> Value {
         self.shared.lock().bot_user()
