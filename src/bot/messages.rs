@@ -78,17 +78,21 @@ async fn send_chart(
         }))
     })
     .map_err(|_| anyhow::anyhow!("drawing the chart panicked"))??;
-    bot.send_chat_action(chat, ChatAction::UploadPhoto)
-        .await
-        .ok();
+    let _ = bot
+        .call_within(
+            &SendChatAction::new(chat, ChatAction::UploadPhoto),
+            std::time::Duration::ZERO,
+        )
+        .await;
     let mut req = bot
+        .teloxide()
         .send_photo(chat, InputFile::memory(png).file_name("trend.png"))
         .caption(crate::render::trend::caption_html(trend))
         .parse_mode(ParseMode::Html);
     if let Some(id) = reply_to {
         req = req.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
     }
-    let sent = req.await?;
+    let sent = bot.upload(chat.0, Priority::Reply, req).await?;
     state
         .memory
         .remember_list(chat.0, Some(sent.id.0), reply.listed_ids());

@@ -225,6 +225,9 @@ struct Answer<T> {
 
 /// The Bot API client: one HTTP connection pool, the rate limiter, the retry policy.
 pub struct Telegram {
+    /// teloxide's client on the same pool, for uploads (multipart), which [`Telegram::call`]
+    /// does not send; see [`Telegram::upload`].
+    teloxide: teloxide::Bot,
     client: reqwest::Client,
     api_url: reqwest::Url,
     token: String,
@@ -269,6 +272,8 @@ impl Telegram {
         policy: RetryPolicy,
     ) -> Self {
         Self {
+            teloxide: teloxide::Bot::with_client(token, client.clone())
+                .set_api_url(api_url.clone()),
             client,
             api_url,
             token: token.to_string(),
@@ -280,6 +285,49 @@ impl Telegram {
     /// The token, for redacting errors before they are logged.
     pub fn token(&self) -> &str {
         &self.token
+    }
+
+    /// Sends an upload (a photo: multipart, which only teloxide's client builds) to `chat`
+    /// after the rate limiter lets it go; a 429 waits out its `retry_after` and a failed
+    /// connection is tried again, a few times. (teloxide itself pauses 10 s after a 5xx.)
+    pub async fn upload<R>(
+        &self,
+        chat: i64,
+        priority: Priority,
+        request: R,
+    ) -> Result<<R::Payload as Payload>::Output, CallError>
+    where
+        R: teloxide::requests::Request<Err = RequestError>,
+    {
+        self.limiter.acquire(chat, priority).await;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let error = match request.send_ref().await {
+                Ok(out) => return Ok(out),
+                Err(e) => e,
+            };
+            let wait = match &error {
+                RequestError::RetryAfter(s) => Some(s.duration()),
+                RequestError::Network(e) if e.is_connect() => Some(Duration::from_secs(1)),
+                _ => None,
+            };
+            match wait {
+                Some(wait) if attempts < 4 => tokio::time::sleep(wait).await,
+                _ => {
+                    return Err(CallError {
+                        method: <R::Payload as Payload>::NAME,
+                        error,
+                        maybe_done: false,
+                    });
+                }
+            }
+        }
+    }
+
+    /// teloxide's client on this pool (for methods this client does not wrap).
+    pub fn teloxide(&self) -> &teloxide::Bot {
+        &self.teloxide
     }
 
     /// The rate limiter, for callers that send in bulk.

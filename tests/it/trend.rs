@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use chrono::{Datelike, Days, NaiveDate};
 use jianbao::answer::{Engine, Options, Period, TrendRequest};
-use jianbao::bot::{State, TgBot};
+use jianbao::bot::delivery::{self, Settings};
+use jianbao::bot::sender::Limits;
+use jianbao::bot::{Handlers, State};
 use jianbao::chat::{ListSizes, Memory};
 use jianbao::config::Config;
 use serde_json::{Value, json};
-use teloxide::adaptors::throttle::Limits;
-use teloxide::requests::RequesterExt;
 use teloxide::types::UserId;
 
 use crate::common::fake_telegram::{FakeTelegram, updates};
@@ -278,16 +278,20 @@ async fn trend_is_sent_as_a_photo_telegram_accepts() {
             latest: 5,
         },
     });
-    let limits = Limits {
-        messages_per_sec_chat: 100,
-        messages_per_min_chat: 1000,
-        messages_per_min_channel_or_supergroup: 1000,
-        messages_per_sec_overall: 100,
-    };
-    let bot: TgBot = fake.bot().throttle(limits);
-    let mut dispatcher = jianbao::bot::dispatcher(bot, state);
-    let stop = dispatcher.shutdown_token();
-    let task = tokio::spawn(async move { dispatcher.dispatch().await });
+    let tg = crate::bot::client(&fake, Limits::unlimited());
+    let handlers = Arc::new(Handlers {
+        tg: Arc::clone(&tg),
+        state,
+    });
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(delivery::run(
+        tg,
+        handlers,
+        Settings::default(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
 
     let alice = updates::alice();
     fake.push_update(updates::private_text(&alice, "/trend 黄河 长江"));
@@ -329,13 +333,12 @@ async fn trend_is_sent_as_a_photo_telegram_accepts() {
         assert_eq!(files.len(), 1, "{params}");
         assert_eq!(png_size(&files[0].bytes), (960, 540));
     }
-    while stop.shutdown().is_err() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let _ = stop.send(());
     tokio::time::timeout(Duration::from_secs(60), task)
         .await
-        .expect("dispatcher stops")
-        .expect("dispatcher task");
+        .expect("delivery stops")
+        .expect("delivery task")
+        .expect("delivery ended cleanly");
     fake.assert_no_rejections();
 }
 
