@@ -30,6 +30,12 @@ pub struct Config {
     pub chat_queue: usize,
     pub stop_grace_secs: u64,
     pub update_spool: String,
+    pub feeds: PathBuf,
+    pub database: PathBuf,
+    pub watch: bool,
+    pub poll: bool,
+    pub allow_private_addresses: bool,
+    pub admins: Vec<i64>,
 }
 
 /// Why the settings could not be loaded.
@@ -119,6 +125,33 @@ impl Config {
                         });
                     }
                 },
+                toml::Value::Boolean(_) => match value.trim().to_ascii_lowercase().as_str() {
+                    "true" | "1" | "yes" | "on" => toml::Value::Boolean(true),
+                    "false" | "0" | "no" | "off" => toml::Value::Boolean(false),
+                    _ => {
+                        return Err(ConfigError::BadValue {
+                            key: var.clone(),
+                            message: format!("expected true or false, got {value:?}"),
+                        });
+                    }
+                },
+                toml::Value::Array(_) => {
+                    let mut items = Vec::new();
+                    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                        match part.parse::<i64>() {
+                            Ok(n) => items.push(toml::Value::Integer(n)),
+                            Err(_) => {
+                                return Err(ConfigError::BadValue {
+                                    key: var.clone(),
+                                    message: format!(
+                                        "expected comma-separated whole numbers, got {part:?}"
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                    toml::Value::Array(items)
+                }
                 _ => toml::Value::String(value.clone()),
             };
             table.insert(key, parsed);
@@ -301,6 +334,29 @@ mod tests {
                 "{var}={value}: {msg}"
             );
         }
+    }
+
+    #[test]
+    fn live_corpus_settings_from_the_environment() {
+        let c = Config::load_from(None, &[]).unwrap();
+        assert!(c.watch && c.poll && !c.allow_private_addresses && c.admins.is_empty());
+        assert_eq!(c.database, PathBuf::from("data/jianbao.db"));
+        let c = Config::load_from(
+            None,
+            &vars(&[
+                ("JIANBAO_WATCH", "false"),
+                ("JIANBAO_ALLOW_PRIVATE_ADDRESSES", "1"),
+                ("JIANBAO_ADMINS", "12345, 678"),
+                ("JIANBAO_DATABASE", "/tmp/j.db"),
+            ]),
+        )
+        .unwrap();
+        assert!(!c.watch && c.allow_private_addresses);
+        assert_eq!(c.admins, [12345, 678]);
+        let err = Config::load_from(None, &vars(&[("JIANBAO_POLL", "maybe")])).unwrap_err();
+        assert!(err.to_string().contains("JIANBAO_POLL"), "{err}");
+        let err = Config::load_from(None, &vars(&[("JIANBAO_ADMINS", "12,bob")])).unwrap_err();
+        assert!(err.to_string().contains("JIANBAO_ADMINS"), "{err}");
     }
 
     #[test]

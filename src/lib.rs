@@ -27,5 +27,7 @@ pub mod config;
 pub mod corpus;
 pub(crate) mod eval;
 pub mod index;
+pub mod ingest;
 pub mod render;
+pub mod store;
 pub mod text;

@@ -162,7 +162,7 @@ impl TestBot {
     async fn start(engine: &Arc<Engine>, config: &Config) -> anyhow::Result<TestBot> {
         let profile = BotProfile::default();
         let state = Arc::new(State {
-            engine: Arc::clone(engine),
+            engine: Arc::new(jianbao::answer::LiveEngine::new(Arc::clone(engine))),
             memory: Memory::default(),
             username: profile.username.clone(),
             bot_id: UserId(profile.id as u64),

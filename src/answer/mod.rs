@@ -1,11 +1,13 @@
 //! The engine facade the front ends call: `search`, `latest`, `article`, `summary`, `ask`,
-//! `trend` (and `lede`, `date_range`, `stats`). It owns the articles, the index and the
-//! segmenter, and returns plain data (hits with highlight ranges, article references,
-//! counts) that knows nothing of Telegram, HTML or terminals.
+//! `trend` (and `lede`, `date_range`, `stats`), and adding and removing articles while they run
+//! ([`LiveEngine`]). An [`Engine`] is one consistent snapshot of the articles and the
+//! index; it returns plain data (hits with highlight ranges, article references) that knows
+//! nothing of Telegram, HTML or terminals.
 
 mod ask;
 mod enumeration;
 mod highlight;
+mod live;
 mod matcher;
 mod search;
 mod summary;
@@ -14,18 +16,20 @@ mod trend;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::corpus::{self, Article, Corpus, LoadOptions};
-use crate::index::{IndexError, SearchIndex};
+use crate::index::{ArticleKey, IndexError, IndexSnapshot, QueryPlan, SearchIndex};
 use crate::text::{Segmenter, TextError};
 
 pub use ask::{Answer, AnswerType, AskTrace, Candidate, QuestionInfo, analyse, classify};
 pub use enumeration::{Enumeration, detect as detect_enumeration};
 pub use highlight::highlight;
+pub use live::{Change, Indexed, Listener, LiveEngine, Outcome, normalize_url, text_hash};
 pub use matcher::TopicMatcher;
 pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
 pub use summary::{KeyPointsKind, Summary, SummaryNote, lede_of, summarize};
@@ -113,27 +117,120 @@ impl ArticleRef {
     }
 }
 
-/// The loaded corpus and its index.
+/// A paragraph hit by position in one engine snapshot's article list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PositionHit {
+    pub article: usize,
+    pub paragraph: Option<usize>,
+    pub score: f32,
+}
+
+/// The index as one snapshot sees it: the committed view that matches its article list,
+/// and the key of each article by position (ascending, as articles are listed in key order).
+struct SnapshotIndex {
+    core: Arc<SearchIndex>,
+    /// Replaced only by a view of the same commit with merged segments.
+    view: std::sync::RwLock<Arc<IndexSnapshot>>,
+    keys: Vec<ArticleKey>,
+}
+
+impl SnapshotIndex {
+    fn plan(&self, query: &str) -> QueryPlan {
+        self.core.plan(query)
+    }
+
+    fn view(&self) -> Arc<IndexSnapshot> {
+        Arc::clone(
+            &self
+                .view
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<PositionHit> {
+        self.view()
+            .search(plan, limit)
+            .into_iter()
+            .filter_map(|h| {
+                let article = self.keys.binary_search(&h.key).ok()?;
+                Some(PositionHit {
+                    article,
+                    paragraph: h.paragraph,
+                    score: h.score,
+                })
+            })
+            .collect()
+    }
+
+    /// Paragraphs holding every bigram of `phrases`, by position (see
+    /// [`IndexSnapshot::paragraphs_with_all`]).
+    fn paragraphs_with_all(&self, phrases: &[String]) -> Vec<(usize, Option<usize>)> {
+        self.view()
+            .paragraphs_with_all(phrases)
+            .into_iter()
+            .filter_map(|(key, p)| Some((self.keys.binary_search(&key).ok()?, p)))
+            .collect()
+    }
+
+    fn word_idf(&self, word: &str) -> f32 {
+        self.view().word_idf(word)
+    }
+
+    fn bigram_idf(&self, gram: &str) -> f32 {
+        self.view().bigram_idf(gram)
+    }
+}
+
+/// One consistent snapshot of the corpus and its index: what every search, list and answer
+/// reads. A long-running front end holds a [`LiveEngine`] and takes a snapshot per request;
+/// one-shot commands load one and use it.
 pub struct Engine {
-    articles: Vec<Article>,
+    /// In key order (the order articles were added).
+    articles: Vec<Arc<Article>>,
     by_id: HashMap<String, usize>,
     /// Article indices newest first (undated last; ties by id).
     newest_first: Vec<usize>,
-    index: SearchIndex,
+    index: SnapshotIndex,
     segmenter: Segmenter,
     paragraphs_per_article: usize,
     stats: LoadStats,
-    /// Each article's card lede, computed on first use and kept: an inline query shows
-    /// up to ten cards per keystroke.
-    card_ledes: Vec<std::sync::OnceLock<String>>,
+    /// Each article's card lede, computed on first use and kept (shared by the snapshots
+    /// that hold the article): an inline query shows up to ten cards per keystroke.
+    card_ledes: Vec<Arc<OnceLock<String>>>,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("articles", &self.articles.len())
-            .field("index", &self.index)
+            .field("index", &self.index.view())
             .finish()
+    }
+}
+
+/// What a snapshot shares with the next one (everything but the articles and the view).
+#[derive(Clone)]
+struct Shared {
+    core: Arc<SearchIndex>,
+    segmenter: Segmenter,
+    paragraphs_per_article: usize,
+    stats: LoadStats,
+}
+
+/// An article as snapshots share it: the article and its card lede cache.
+#[derive(Clone)]
+struct Entry {
+    article: Arc<Article>,
+    card_lede: Arc<OnceLock<String>>,
+}
+
+impl Entry {
+    fn new(article: Arc<Article>) -> Self {
+        Self {
+            article,
+            card_lede: Arc::default(),
+        }
     }
 }
 
@@ -167,7 +264,7 @@ impl Engine {
     }
 
     /// Indexes an already loaded corpus (`options.corpus` is not read); `read` is how long
-    /// reading it took, for the stats.
+    /// reading it took, for the stats. The article at position `i` gets key `i`.
     pub fn from_corpus(
         corpus: Corpus,
         options: &Options,
@@ -181,7 +278,39 @@ impl Engine {
             articles, bytes, ..
         } = corpus;
         let total = articles.len();
-        let index = SearchIndex::build(&articles, &segmenter, &|done| progress(done, total))?;
+        let core = SearchIndex::build(&articles, &segmenter, &|done| progress(done, total))?;
+        let view = core.snapshot()?;
+        let stats = LoadStats {
+            articles: articles.len(),
+            paragraphs: view.documents(),
+            bytes,
+            read,
+            index: started.elapsed(),
+        };
+        let shared = Shared {
+            core: Arc::new(core),
+            segmenter,
+            paragraphs_per_article: options.paragraphs_per_article,
+            stats,
+        };
+        let keyed = articles
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| (i as ArticleKey, Entry::new(Arc::new(a))))
+            .collect();
+        Ok(Self::assemble(&shared, keyed, view))
+    }
+
+    /// A snapshot from articles in key order and the index view that holds exactly them.
+    fn assemble(shared: &Shared, keyed: Vec<(ArticleKey, Entry)>, view: IndexSnapshot) -> Self {
+        let mut keys = Vec::with_capacity(keyed.len());
+        let mut articles = Vec::with_capacity(keyed.len());
+        let mut card_ledes = Vec::with_capacity(keyed.len());
+        for (key, entry) in keyed {
+            keys.push(key);
+            articles.push(entry.article);
+            card_ledes.push(entry.card_lede);
+        }
         let by_id = articles
             .iter()
             .enumerate()
@@ -192,49 +321,84 @@ impl Engine {
             let (a, b) = (&articles[a], &articles[b]);
             b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id))
         });
-        let stats = LoadStats {
-            articles: articles.len(),
-            paragraphs: index.documents(),
-            bytes,
-            read,
-            index: started.elapsed(),
-        };
-        Ok(Self {
-            card_ledes: (0..articles.len())
-                .map(|_| std::sync::OnceLock::new())
-                .collect(),
+        Self {
             articles,
             by_id,
             newest_first,
-            index,
-            segmenter,
-            paragraphs_per_article: options.paragraphs_per_article,
-            stats,
-        })
+            index: SnapshotIndex {
+                core: Arc::clone(&shared.core),
+                view: std::sync::RwLock::new(Arc::new(view)),
+                keys,
+            },
+            segmenter: shared.segmenter.clone(),
+            paragraphs_per_article: shared.paragraphs_per_article,
+            stats: shared.stats,
+            card_ledes,
+        }
+    }
+
+    fn shared(&self) -> Shared {
+        Shared {
+            core: Arc::clone(&self.index.core),
+            segmenter: self.segmenter.clone(),
+            paragraphs_per_article: self.paragraphs_per_article,
+            stats: self.stats,
+        }
+    }
+
+    /// The articles with their caches, in key order, for the live side.
+    fn entries(&self) -> impl Iterator<Item = (ArticleKey, Entry)> + '_ {
+        self.index
+            .keys
+            .iter()
+            .zip(&self.articles)
+            .zip(&self.card_ledes)
+            .map(|((k, a), c)| {
+                (
+                    *k,
+                    Entry {
+                        article: Arc::clone(a),
+                        card_lede: Arc::clone(c),
+                    },
+                )
+            })
     }
 
     /// Merges the index into one segment so searches get faster (see
     /// [`SearchIndex::compact`]), logging how long it took. Other threads may search
-    /// meanwhile. A failure leaves the index as it was, searchable, and is logged.
+    /// meanwhile. This snapshot reads the merged segments afterwards if nothing was
+    /// committed since it was taken (else a [`LiveEngine`] publishes a newer one). A failure
+    /// leaves the index as it was, searchable, and is logged.
     pub fn compact_index(&self) {
         let started = Instant::now();
-        let before = self.index.segments();
-        match self.index.compact() {
+        let before = self.index.view().segments();
+        match self.index.core.compact() {
             Ok(()) => tracing::info!(
-                "index merged from {before} segments into {} in {:.2} s",
-                self.index.segments(),
+                "index merged from {before} segments in {:.2} s",
                 started.elapsed().as_secs_f64()
             ),
             Err(err) => tracing::warn!("index not merged, still {before} segments: {err}"),
         }
+        match self.index.core.snapshot() {
+            Ok(merged) if merged.commit_number() == self.index.view().commit_number() => {
+                *self
+                    .index
+                    .view
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(merged);
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!("index view after merging: {err}"),
+        }
     }
 
-    /// How many segments the index is in (see [`Engine::compact_index`]).
+    /// How many segments this snapshot's index is in (see [`Engine::compact_index`]).
     pub fn index_segments(&self) -> usize {
-        self.index.segments()
+        self.index.view().segments()
     }
 
-    pub fn articles(&self) -> &[Article] {
+    /// The articles, in the order they were added.
+    pub fn articles(&self) -> &[Arc<Article>] {
         &self.articles
     }
 
@@ -244,7 +408,7 @@ impl Engine {
 
     /// The article with this id.
     pub fn article(&self, id: &str) -> Option<&Article> {
-        self.by_id.get(id.trim()).map(|&i| &self.articles[i])
+        self.by_id.get(id.trim()).map(|&i| &*self.articles[i])
     }
 
     /// The newest `limit` articles, newest first; undated ones last, ties by id.
@@ -252,7 +416,7 @@ impl Engine {
         self.newest_first
             .iter()
             .take(limit)
-            .map(|&i| &self.articles[i])
+            .map(|&i| &*self.articles[i])
             .collect()
     }
 

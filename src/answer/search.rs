@@ -121,7 +121,7 @@ type Group = (usize, f32, Vec<(Option<usize>, f32)>);
 
 /// Paragraph hits (best first) grouped by article, in order of each article's best
 /// paragraph, keeping at most `per_article` paragraphs of each.
-fn group_by_article(hits: Vec<crate::index::ParagraphHit>, per_article: usize) -> Vec<Group> {
+fn group_by_article(hits: Vec<super::PositionHit>, per_article: usize) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for h in hits {

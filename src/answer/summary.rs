@@ -100,7 +100,7 @@ impl Engine {
             })
         };
         match self.by_id.get(&a.id) {
-            Some(&i) if std::ptr::eq(&self.articles[i], a) => {
+            Some(&i) if std::ptr::eq(&*self.articles[i], a) => {
                 std::borrow::Cow::Borrowed(self.card_ledes[i].get_or_init(compute))
             }
             // Not one of this engine's articles (a caller's copy): computed, not kept.

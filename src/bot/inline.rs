@@ -31,7 +31,7 @@ pub(super) async fn handle_inline(
     // CPU work, like answering a message, and a panic stays with this query.
     let cards = tokio::task::block_in_place(|| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            cards(&state.engine, query, lang)
+            cards(&state.engine.snapshot(), query, lang)
         }))
     })
     .map_err(|_| anyhow::anyhow!("inline results panicked"))?;

@@ -105,7 +105,13 @@ async fn send_chart(
 pub(super) fn respond(state: &State, origin: Origin, request: Request) -> anyhow::Result<Reply> {
     tokio::task::block_in_place(|| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            chat::respond(&state.engine, &state.memory, origin, request, state.sizes)
+            chat::respond(
+                &state.engine.snapshot(),
+                &state.memory,
+                origin,
+                request,
+                state.sizes,
+            )
         }))
         .map_err(|_| anyhow::anyhow!("answering panicked"))
     })

@@ -32,7 +32,7 @@ use teloxide::payloads::SendMessage;
 use teloxide::prelude::*;
 use teloxide::types::UpdateKind;
 
-use crate::answer::Engine;
+use crate::answer::LiveEngine;
 use crate::chat::{ListSizes, Memory};
 use crate::render::Lang;
 use crate::render::words::{BotNotice, bot_notice};
@@ -47,7 +47,8 @@ pub type TgBot = Telegram;
 
 /// What the handlers share.
 pub struct State {
-    pub engine: Arc<Engine>,
+    /// The live corpus; each update reads one snapshot of it.
+    pub engine: Arc<LiveEngine>,
     pub memory: Memory,
     /// The bot's username, without `@`.
     pub username: String,

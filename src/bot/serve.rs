@@ -13,14 +13,14 @@ use super::sender::{Limits, RetryPolicy, Telegram};
 use super::signals::wait_for_signal;
 use super::token::{Connected, ServeError, redact};
 use super::{Handlers, State};
-use crate::answer::Engine;
+use crate::answer::LiveEngine;
 use crate::chat::{self, Command, ListSizes, Memory};
 
 /// Registers the commands and polls until Ctrl-C or SIGTERM, then stops within
 /// `settings.grace` (what is left waits in the spool for the next start).
 pub async fn serve(
     connected: Connected,
-    engine: Arc<Engine>,
+    engine: Arc<LiveEngine>,
     sizes: ListSizes,
     settings: Settings,
 ) -> Result<ExitCode, ServeError> {
@@ -39,7 +39,7 @@ pub async fn serve(
             redact(&e.to_string(), &token)
         );
     }
-    let s = engine.stats();
+    let s = engine.snapshot().stats();
     tracing::info!(
         "@{username} serving {} articles ({} paragraphs); polling",
         s.articles,

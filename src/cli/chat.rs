@@ -31,12 +31,18 @@ fn chart_file(trend: &crate::answer::Trend) -> Option<std::path::PathBuf> {
 }
 
 pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
-    let engine = ctx.lasting_engine()?;
+    // The feed poller runs on its own threads while this one reads the terminal.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let live = ctx.live(runtime.handle())?;
+    let engine = &live.engine;
     let memory = Memory::default();
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::stdout().lock();
     let first = chat::respond(
-        &engine,
+        &engine.snapshot(),
         &memory,
         chat::Origin::default(),
         Request::Command(Command::Start),
@@ -63,7 +69,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
             && let Some(request) = chat::parse(line, "jianbao")
         {
             let reply = chat::respond(
-                &engine,
+                &engine.snapshot(),
                 &memory,
                 chat::Origin::default(),
                 request,

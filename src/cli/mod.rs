@@ -6,6 +6,7 @@ mod ask;
 mod chat;
 mod check;
 mod eval;
+mod feeds;
 mod latest;
 mod progress;
 mod search;
@@ -21,10 +22,14 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::answer::Engine;
+use crate::answer::{Engine, LiveEngine};
 use crate::config::Config;
+use crate::corpus;
+use crate::ingest::{self, FetchOptions, Ingest};
 use crate::render::text::Style;
 use crate::render::words::{Front, Lang};
+use crate::store::Store;
+use crate::text::Segmenter;
 
 /// 简报 jianbao: search, list and read Chinese news articles; answer questions about them.
 #[derive(Debug, Parser)]
@@ -64,6 +69,9 @@ pub enum Command {
     /// Load the corpus and report every article and any problem; exit 1 if a file could
     /// not be read.
     Check,
+    /// The news feeds: list them, poll them once, import an OPML file.
+    #[command(subcommand)]
+    Feeds(feeds::FeedsCommand),
 }
 
 /// What a command needs from the outside world.
@@ -74,25 +82,113 @@ pub struct Context {
 }
 
 impl Context {
-    /// Loads the corpus and builds the index, logging how long it took.
+    /// Loads the corpus folder and the articles saved from feeds (when the database
+    /// exists; a one-shot command never creates it) and builds the index, logging how long
+    /// it took.
     pub fn engine(&self) -> anyhow::Result<Engine> {
+        let store = if self.config.database.exists() {
+            Some(self.store()?)
+        } else {
+            None
+        };
+        self.engine_with(store.as_ref())
+    }
+
+    /// Opens (creating if needed) the configured database.
+    pub fn store(&self) -> anyhow::Result<Store> {
+        Store::open(&self.config.database).context("cannot open the database (setting `database`)")
+    }
+
+    fn engine_with(&self, store: Option<&Store>) -> anyhow::Result<Engine> {
         let progress = progress::LoadProgress::new();
         let options = self.config.engine_options();
-        let engine = Engine::load(&options, &|done, total| progress.update(done, total))
+        let started = std::time::Instant::now();
+        let segmenter = Segmenter::load(Some(&options.user_dict), Some(&options.stop_words))?;
+        let mut corpus = corpus::load_dir(&options.corpus, &options.load)
             .with_context(|| format!("cannot load the corpus {}", self.config.corpus.display()))?;
+        if let Some(store) = store {
+            corpus.articles.extend(ingest::stored_articles(store)?);
+        }
+        let engine = Engine::from_corpus(
+            corpus,
+            &options,
+            segmenter,
+            started.elapsed(),
+            &|done, total| progress.update(done, total),
+        )?;
         progress.finish(&engine.stats());
         Ok(engine)
     }
 
-    /// The engine for a front end that stays up (`serve`, `chat`): it answers at once, and a
-    /// background thread merges the index segments, after which searches are faster.
-    pub fn lasting_engine(&self) -> anyhow::Result<Arc<Engine>> {
-        let engine = Arc::new(self.engine()?);
+    /// The live corpus for a front end that stays up (`serve`, `chat`): it answers at once;
+    /// a background thread merges the index segments, after which searches are faster; the
+    /// feed poller and the folder watcher run as the settings say, on `runtime`.
+    pub fn live(&self, runtime: &tokio::runtime::Handle) -> anyhow::Result<Live> {
+        let store = Arc::new(self.store()?);
+        let engine = Arc::new(LiveEngine::new(Arc::new(self.engine_with(Some(&store))?)));
         std::thread::spawn({
             let engine = Arc::clone(&engine);
             move || engine.compact_index()
         });
-        Ok(engine)
+        let ingest = Arc::new(Ingest::new(
+            Arc::clone(&engine),
+            Arc::clone(&store),
+            self.fetch_options(),
+        )?);
+        if let Err(e) = ingest.sync_feeds_file(&self.config.feeds) {
+            tracing::warn!("feeds not updated from the feeds file: {e}");
+        }
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        if self.config.poll {
+            runtime.spawn(Arc::clone(&ingest).run_poller(stopped));
+        }
+        let watching = if self.config.watch && self.config.corpus.is_dir() {
+            match ingest::watch::watch(
+                Arc::clone(&engine),
+                &self.config.corpus,
+                self.config.load_options(),
+                false,
+            ) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    tracing::warn!(
+                        "the corpus folder {} is not watched: {e}",
+                        self.config.corpus.display()
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Ok(Live {
+            engine,
+            ingest,
+            stop,
+            _watching: watching,
+        })
+    }
+
+    /// HTTP limits for feeds and article pages.
+    pub fn fetch_options(&self) -> FetchOptions {
+        FetchOptions {
+            allow_private: self.config.allow_private_addresses,
+            ..FetchOptions::default()
+        }
+    }
+}
+
+/// What `serve` and `chat` run: the live engine, the ingest tasks, and the watcher.
+pub struct Live {
+    pub engine: Arc<LiveEngine>,
+    pub ingest: Arc<Ingest>,
+    stop: tokio::sync::watch::Sender<bool>,
+    _watching: Option<ingest::watch::Watching>,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
     }
 }
 
@@ -145,6 +241,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Trend(args)) => trend::run(&ctx, args),
         Some(Command::Check) => check::run(&ctx),
         Some(Command::Eval(args)) => eval::run(&ctx, args),
+        Some(Command::Feeds(cmd)) => feeds::run(&ctx, cmd),
     }
 }
 

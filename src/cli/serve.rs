@@ -2,6 +2,7 @@
 //! token it says what to do and how to try `jianbao chat` instead, and exits 2.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use super::Context;
 use crate::bot::{self, ServeError};
@@ -31,10 +32,12 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
         .build()?;
     let served = runtime.block_on(async {
         let connected = bot::connect(token, api_url).await?;
-        let engine = ctx.lasting_engine().map_err(ServeError::Other)?;
+        let live = ctx
+            .live(&tokio::runtime::Handle::current())
+            .map_err(ServeError::Other)?;
         bot::serve(
             connected,
-            engine,
+            Arc::clone(&live.engine),
             ctx.config.list_sizes(),
             ctx.config.delivery(),
         )

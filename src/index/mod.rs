@@ -1,22 +1,23 @@
-//! The search index: a tantivy index in RAM with one document per paragraph, jieba-word
+//! The search index: a live tantivy index in RAM with one document per paragraph, jieba-word
 //! fields for body and title, a character-bigram field for the body, and queries built from
 //! segmented terms (user text never reaches tantivy's query parser, so no query string can
-//! fail). tantivy types stay inside this module (the tokenizers too); callers get plain
+//! fail). Articles are added and removed by stable keys while searches run, each search on
+//! one committed [`IndexSnapshot`]. tantivy types stay inside this module (the tokenizers too); callers get plain
 //! [`ParagraphHit`]s.
 
 mod query;
 mod tokenize;
 
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::ColumnValues;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::corpus::Article;
 use crate::text::Segmenter;
@@ -33,8 +34,6 @@ pub const TITLE_ONLY: u64 = u32::MAX as u64;
 /// 24 segments (32 MB: 8) and a peak ~25 MB lower, at the same start-up time
 /// (docs/PERFORMANCE.md).
 const WRITER_BUDGET_PER_THREAD: usize = 20_000_000;
-/// tantivy's smallest writer budget; a merge-only writer never fills it.
-const MERGE_WRITER_BUDGET: usize = 15_000_000;
 
 /// What can fail while building the index (searching cannot fail).
 #[derive(Debug, thiserror::Error)]
@@ -48,10 +47,6 @@ pub enum IndexError {
 struct Fields {
     article: Field,
     paragraph: Field,
-    /// The article's id, indexed as one term: the stable key to replace or remove an
-    /// article's documents by (`IndexWriter::delete_term`) once the index is live. No query
-    /// reads it.
-    article_id: Field,
     title: Field,
     text: Field,
     text_bigram: Field,
@@ -70,9 +65,11 @@ impl Fields {
             b.add_text_field(name, TextOptions::default().set_indexing_options(indexing))
         };
         let fields = Fields {
-            article: b.add_u64_field(ARTICLE, FAST),
+            // The stable key (see `ArticleKey`), indexed too: replacing or removing an
+            // article deletes its documents by this term. (Not the article's id string: a
+            // changed article gets a new key, so a hit never names text it no longer has.)
+            article: b.add_u64_field(ARTICLE, INDEXED | FAST),
             paragraph: b.add_u64_field(PARAGRAPH, FAST),
-            article_id: b.add_text_field("article_id", STRING),
             title: words(&mut b, "title", WORD_TOKENIZER),
             text: words(&mut b, "text", WORD_TOKENIZER),
             text_bigram: words(&mut b, "text_bigram", BIGRAM_TOKENIZER),
@@ -81,11 +78,15 @@ impl Fields {
     }
 }
 
-/// A paragraph that matched, by position in the corpus.
+/// The stable key of an article in the index: given once, never reused, so a hit names
+/// the same article whatever was added or removed since. A changed article gets a new key.
+pub type ArticleKey = u64;
+
+/// A paragraph that matched.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParagraphHit {
-    /// Index into the article list the index was built from.
-    pub article: usize,
+    /// The article's key (see [`ArticleKey`]).
+    pub key: ArticleKey,
     /// Paragraph number, or `None` for a title-only article.
     pub paragraph: Option<usize>,
     pub score: f32,
@@ -97,15 +98,27 @@ struct SegmentColumns {
     paragraph: Arc<dyn ColumnValues<u64>>,
 }
 
-/// What a search reads: the segments, and their columns. Replaced whole when
-/// [`SearchIndex::compact`] merges the segments; a search in flight keeps the old one.
-struct View {
+/// A consistent read view of the index: the segments of one commit and their columns. A
+/// search keeps the view it started with, whatever is committed or merged meanwhile.
+pub struct IndexSnapshot {
     searcher: Searcher,
     columns: Vec<SegmentColumns>,
+    fields: Fields,
+    /// How many commits the index had when this view was taken.
+    commit: u64,
 }
 
-impl View {
-    fn new(searcher: Searcher) -> Result<Self, IndexError> {
+impl std::fmt::Debug for IndexSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexSnapshot")
+            .field("documents", &self.documents())
+            .field("segments", &self.segments())
+            .finish()
+    }
+}
+
+impl IndexSnapshot {
+    fn new(searcher: Searcher, fields: Fields, commit: u64) -> Result<Self, IndexError> {
         let mut columns = Vec::with_capacity(searcher.segment_readers().len());
         for segment in searcher.segment_readers() {
             let ff = segment.fast_fields();
@@ -114,40 +127,168 @@ impl View {
                 paragraph: ff.u64(PARAGRAPH)?.first_or_default_col(0),
             });
         }
-        Ok(Self { searcher, columns })
+        Ok(Self {
+            searcher,
+            columns,
+            fields,
+            commit,
+        })
+    }
+
+    /// How many segments this view reads: one per indexing thread and memory budget after
+    /// [`SearchIndex::build`], one after [`SearchIndex::compact`], a few more while articles
+    /// are added.
+    pub fn segments(&self) -> usize {
+        self.searcher.segment_readers().len()
+    }
+
+    /// Number of indexed documents (paragraphs, plus one per title-only article).
+    pub fn documents(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// The commit this view shows (two views with the same number hold the same documents,
+    /// however their segments are merged).
+    pub fn commit_number(&self) -> u64 {
+        self.commit
+    }
+
+    /// Inverse document frequency of a normalised word in the body field (BM25's formula):
+    /// rare words weigh more when matching a question against sentences.
+    pub fn word_idf(&self, word: &str) -> f32 {
+        self.idf(self.fields.text, word)
+    }
+
+    /// Inverse document frequency of a normalised character bigram (or lone character).
+    pub fn bigram_idf(&self, gram: &str) -> f32 {
+        self.idf(self.fields.text_bigram, gram)
+    }
+
+    fn idf(&self, field: Field, text: &str) -> f32 {
+        let term = tantivy::Term::from_field_text(field, text);
+        let n = self.documents().max(1) as f32;
+        // Document frequencies still count removed documents until their segment is
+        // merged; never more than the live count, so the formula stays positive.
+        let df = (self.searcher.doc_freq(&term).unwrap_or(0) as f32).min(n);
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// Every paragraph that holds all the bigram tokens of `phrases` (normalised content
+    /// runs), as `(key, paragraph)`, in no particular order: a superset of the paragraphs
+    /// that contain the phrases, for callers that then check the text (counting articles
+    /// for a trend).
+    pub fn paragraphs_with_all(&self, phrases: &[String]) -> Vec<(ArticleKey, Option<usize>)> {
+        let Some(query) = query::all_tokens_of(phrases, self.fields.text_bigram) else {
+            return Vec::new();
+        };
+        let docs = match self
+            .searcher
+            .search(query.as_ref(), &tantivy::collector::DocSetCollector)
+        {
+            Ok(docs) => docs,
+            Err(err) => {
+                tracing::error!("search failed: {err}");
+                return Vec::new();
+            }
+        };
+        docs.into_iter()
+            .filter_map(|addr| {
+                let cols = self.columns.get(addr.segment_ord as usize)?;
+                let paragraph = cols.paragraph.get_val(addr.doc_id);
+                Some((
+                    cols.article.get_val(addr.doc_id),
+                    (paragraph != TITLE_ONLY).then_some(paragraph as usize),
+                ))
+            })
+            .collect()
+    }
+
+    /// The best `limit` paragraphs for `plan`, best first; equal scores by key (the order
+    /// articles were added). Empty if the plan has no terms.
+    pub fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<ParagraphHit> {
+        let fields = query::QueryFields {
+            title: self.fields.title,
+            text: self.fields.text,
+            text_bigram: self.fields.text_bigram,
+        };
+        let Some(query) = plan.to_query(&fields) else {
+            return Vec::new();
+        };
+        let collector = TopDocs::with_limit(limit.max(1)).order_by_score();
+        let top = match self.searcher.search(query.as_ref(), &collector) {
+            Ok(top) => top,
+            Err(err) => {
+                // An in-RAM index has no I/O to fail; log rather than fail the request.
+                tracing::error!("search failed: {err}");
+                return Vec::new();
+            }
+        };
+        let mut hits: Vec<ParagraphHit> = top
+            .into_iter()
+            .filter_map(|(score, addr)| {
+                let cols = self.columns.get(addr.segment_ord as usize)?;
+                let key = cols.article.get_val(addr.doc_id);
+                let paragraph = cols.paragraph.get_val(addr.doc_id);
+                Some(ParagraphHit {
+                    key,
+                    paragraph: (paragraph != TITLE_ONLY).then_some(paragraph as usize),
+                    score,
+                })
+            })
+            .collect();
+        // Equal scores in corpus order, so pages do not depend on how indexing threads
+        // happened to lay out segments. Scores are compared to four decimals: summing the
+        // same BM25 terms in another segment layout can differ in the last bit.
+        hits.sort_unstable_by_key(|h| (std::cmp::Reverse(score_key(h.score)), h.key, h.paragraph));
+        hits
     }
 }
 
-/// The in-memory index over a fixed list of articles.
+/// The live in-memory index: one writer for the life of the index, readers that reload
+/// after each commit. Articles are added and removed by key; [`SearchIndex::commit`] makes
+/// the changes visible all at once and returns the new view.
 pub struct SearchIndex {
     fields: Fields,
     index: Index,
     reader: IndexReader,
-    view: RwLock<Arc<View>>,
-    /// Held while merging, so two merges never race for the writer's lock.
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// Held while merging, so two merges never race.
     compacting: Mutex<()>,
+    /// Commits so far (see [`IndexSnapshot::commit_number`]).
+    commits: std::sync::atomic::AtomicU64,
     segmenter: Segmenter,
-    documents: u64,
 }
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex")
-            .field("documents", &self.documents)
-            .field("segments", &self.segments())
-            .finish()
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
     }
 }
 
 /// Normalised text of one article, ready to index.
-struct Prepared {
+pub struct Prepared {
     title: String,
     paragraphs: Vec<String>,
 }
 
+impl Prepared {
+    /// Normalises an article's text (the costly part of indexing; needs no lock).
+    pub fn new(article: &Article, segmenter: &Segmenter) -> Self {
+        Prepared {
+            title: segmenter.normalize(&article.title),
+            paragraphs: article
+                .paragraphs
+                .iter()
+                .map(|p| segmenter.normalize(p))
+                .collect(),
+        }
+    }
+}
+
 impl SearchIndex {
-    /// Indexes `articles` (normalised, segmented, on all cores). `progress` is called with
-    /// the number of articles handed to the indexer so far.
+    /// Indexes `articles` (normalised, segmented, on all cores), the article at position
+    /// `i` under key `i`. `progress` is called with the number of articles handed to the
+    /// indexer so far.
     pub fn build(
         articles: &[Article],
         segmenter: &Segmenter,
@@ -170,76 +311,86 @@ impl SearchIndex {
         )?;
         // Segments are merged once, on request (`compact`), not while loading.
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        let mut documents = 0u64;
         const CHUNK: usize = 512;
         for (chunk_no, chunk) in articles.chunks(CHUNK).enumerate() {
             let prepared: Vec<Prepared> = chunk
                 .par_iter()
-                .map(|a| Prepared {
-                    title: segmenter.normalize(&a.title),
-                    paragraphs: a
-                        .paragraphs
-                        .iter()
-                        .map(|p| segmenter.normalize(p))
-                        .collect(),
-                })
+                .map(|a| Prepared::new(a, segmenter))
                 .collect();
-            for (offset, (article, prep)) in chunk.iter().zip(&prepared).enumerate() {
-                let ordinal = (chunk_no * CHUNK + offset) as u64;
-                let make = |paragraph: u64, text: &str| {
-                    let mut doc = TantivyDocument::default();
-                    doc.add_u64(fields.article, ordinal);
-                    doc.add_u64(fields.paragraph, paragraph);
-                    doc.add_text(fields.article_id, &article.id);
-                    doc.add_text(fields.title, &prep.title);
-                    doc.add_text(fields.text, text);
-                    doc.add_text(fields.text_bigram, text);
-                    doc
-                };
-                if prep.paragraphs.is_empty() {
-                    writer.add_document(make(TITLE_ONLY, ""))?;
-                    documents += 1;
-                }
-                for (p, text) in prep.paragraphs.iter().enumerate() {
-                    writer.add_document(make(p as u64, text))?;
-                    documents += 1;
-                }
+            for (offset, prep) in prepared.iter().enumerate() {
+                let key = (chunk_no * CHUNK + offset) as ArticleKey;
+                add_prepared(&writer, &fields, key, prep)?;
             }
             progress((chunk_no * CHUNK + chunk.len()).min(articles.len()));
         }
         writer.commit()?;
-        drop(writer);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let view = View::new(reader.searcher())?;
         Ok(Self {
             fields,
             index,
             reader,
-            view: RwLock::new(Arc::new(view)),
+            writer: Mutex::new(writer),
             compacting: Mutex::new(()),
+            commits: std::sync::atomic::AtomicU64::new(0),
             segmenter: segmenter.clone(),
-            documents,
         })
     }
 
-    fn view(&self) -> Arc<View> {
-        Arc::clone(&self.view.read().unwrap_or_else(PoisonError::into_inner))
+    /// The view of the last commit.
+    pub fn snapshot(&self) -> Result<IndexSnapshot, IndexError> {
+        IndexSnapshot::new(
+            self.reader.searcher(),
+            self.fields,
+            self.commits.load(std::sync::atomic::Ordering::SeqCst),
+        )
     }
 
-    /// How many segments the index is in: one per indexing thread and memory budget after
-    /// [`build`](Self::build), one after [`compact`](Self::compact).
-    pub fn segments(&self) -> usize {
-        self.view().searcher.segment_readers().len()
+    /// Queues an article under `key` (visible after [`commit`](Self::commit)).
+    pub fn add(&self, key: ArticleKey, article: &Prepared) -> Result<(), IndexError> {
+        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        add_prepared(&writer, &self.fields, key, article)
+    }
+
+    /// Queues the removal of the article under `key` (visible after the next commit).
+    pub fn remove(&self, key: ArticleKey) {
+        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        writer.delete_term(tantivy::Term::from_field_u64(self.fields.article, key));
+    }
+
+    /// Makes every queued change visible at once; returns the view that shows them.
+    /// Changes left by a failed commit are dropped with it (the caller keeps its own list).
+    pub fn commit(&self) -> Result<IndexSnapshot, IndexError> {
+        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Err(err) = writer.commit() {
+            let _ = writer.rollback();
+            return Err(err.into());
+        }
+        self.reader.reload()?;
+        // Counted under the writer lock, so a view's number always matches its documents.
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let view = self.snapshot();
+        drop(writer);
+        view
+    }
+
+    /// After loading: small commits from now on are merged in the background by tantivy's
+    /// usual log-size policy, so a live index does not grow a segment per commit.
+    pub fn merge_as_it_grows(&self) {
+        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
     }
 
     /// Merges the index into one segment. Every segment is searched on its own, so one
     /// segment makes each search faster (on the 新闻联播 corpus, p99 roughly halves); the
     /// results stay the same (BM25 statistics are corpus-wide either way). It takes about a
     /// second per 30 MB of text on one core: front ends that stay up run it in the
-    /// background once they answer, and searches meanwhile read the old segments.
+    /// background once they answer, and searches meanwhile read the old segments. Call
+    /// [`commit`](Self::commit) or [`snapshot`](Self::snapshot) afterwards for a view of
+    /// the merged index.
     pub fn compact(&self) -> Result<(), IndexError> {
         let _one_at_a_time = self
             .compacting
@@ -249,125 +400,46 @@ impl SearchIndex {
         if segments.len() <= 1 {
             return Ok(());
         }
-        let mut writer = self
-            .index
-            .writer_with_num_threads::<TantivyDocument>(1, MERGE_WRITER_BUDGET)?;
-        writer.set_merge_policy(Box::new(NoMergePolicy));
-        writer.merge(&segments).wait()?;
-        writer.wait_merging_threads()?;
+        // The writer lock is held only to start the merge: adding and committing go on
+        // while it runs.
+        let merging = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .merge(&segments);
+        merging.wait()?;
         self.reader.reload()?;
-        let view = View::new(self.reader.searcher())?;
-        *self.view.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(view);
         Ok(())
-    }
-
-    /// Number of indexed documents (paragraphs, plus one per title-only article).
-    pub fn documents(&self) -> u64 {
-        self.documents
-    }
-
-    /// Inverse document frequency of a normalised word in the body field (BM25's formula):
-    /// rare words weigh more when matching a question against sentences.
-    pub fn word_idf(&self, word: &str) -> f32 {
-        self.idf(self.fields.text, word)
-    }
-
-    /// Inverse document frequency of a normalised character bigram (or lone character).
-    pub fn bigram_idf(&self, gram: &str) -> f32 {
-        self.idf(self.fields.text_bigram, gram)
-    }
-
-    fn idf(&self, field: Field, text: &str) -> f32 {
-        let term = tantivy::Term::from_field_text(field, text);
-        let df = self.view().searcher.doc_freq(&term).unwrap_or(0) as f32;
-        let n = self.documents.max(1) as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
     /// Turns user text into query terms; never fails (see [`QueryPlan`]).
     pub fn plan(&self, query: &str) -> QueryPlan {
         QueryPlan::new(&self.segmenter, query)
     }
+}
 
-    /// The best `limit` paragraphs for `plan`, best first. Empty if the plan has no terms.
-    pub fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<ParagraphHit> {
-        let Some(query) = plan.to_query(&self.fields_for_query()) else {
-            return Vec::new();
-        };
-        let collector = TopDocs::with_limit(limit.max(1)).order_by_score();
-        let view = self.view();
-        let top = match view.searcher.search(query.as_ref(), &collector) {
-            Ok(top) => top,
-            Err(err) => {
-                // An in-RAM index has no I/O to fail; log rather than fail the request.
-                tracing::error!("search failed: {err}");
-                return Vec::new();
-            }
-        };
-        let mut hits: Vec<ParagraphHit> = top
-            .into_iter()
-            .filter_map(|(score, addr)| {
-                let cols = view.columns.get(addr.segment_ord as usize)?;
-                let article = cols.article.get_val(addr.doc_id) as usize;
-                let paragraph = cols.paragraph.get_val(addr.doc_id);
-                Some(ParagraphHit {
-                    article,
-                    paragraph: (paragraph != TITLE_ONLY).then_some(paragraph as usize),
-                    score,
-                })
-            })
-            .collect();
-        // Equal scores in corpus order, so pages do not depend on how indexing threads
-        // happened to lay out segments. Scores are compared to four decimals: summing the
-        // same BM25 terms in another segment layout can differ in the last bit.
-        hits.sort_unstable_by_key(|h| {
-            (
-                std::cmp::Reverse(score_key(h.score)),
-                h.article,
-                h.paragraph,
-            )
-        });
-        hits
+fn add_prepared(
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    key: ArticleKey,
+    prep: &Prepared,
+) -> Result<(), IndexError> {
+    let make = |paragraph: u64, text: &str| {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(fields.article, key);
+        doc.add_u64(fields.paragraph, paragraph);
+        doc.add_text(fields.title, &prep.title);
+        doc.add_text(fields.text, text);
+        doc.add_text(fields.text_bigram, text);
+        doc
+    };
+    if prep.paragraphs.is_empty() {
+        writer.add_document(make(TITLE_ONLY, ""))?;
     }
-
-    /// Every paragraph that holds all the bigram tokens of `phrases` (normalised content
-    /// runs), as `(article, paragraph)`, in no particular order: a superset of the
-    /// paragraphs that contain the phrases, for callers that then check the text (counting
-    /// articles for a trend).
-    pub fn paragraphs_with_all(&self, phrases: &[String]) -> Vec<(usize, Option<usize>)> {
-        let Some(query) = query::all_tokens_of(phrases, self.fields.text_bigram) else {
-            return Vec::new();
-        };
-        let view = self.view();
-        let docs = match view
-            .searcher
-            .search(query.as_ref(), &tantivy::collector::DocSetCollector)
-        {
-            Ok(docs) => docs,
-            Err(err) => {
-                tracing::error!("search failed: {err}");
-                return Vec::new();
-            }
-        };
-        docs.into_iter()
-            .filter_map(|addr| {
-                let cols = view.columns.get(addr.segment_ord as usize)?;
-                let paragraph = cols.paragraph.get_val(addr.doc_id);
-                Some((
-                    cols.article.get_val(addr.doc_id) as usize,
-                    (paragraph != TITLE_ONLY).then_some(paragraph as usize),
-                ))
-            })
-            .collect()
+    for (p, text) in prep.paragraphs.iter().enumerate() {
+        writer.add_document(make(p as u64, text))?;
     }
-
-    fn fields_for_query(&self) -> query::QueryFields {
-        query::QueryFields {
-            title: self.fields.title,
-            text: self.fields.text,
-            text_bigram: self.fields.text_bigram,
-        }
-    }
+    Ok(())
 }
 
 /// A score as an integer of ten-thousandths, for ordering: equal when two scores differ only

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use jianbao::answer::Engine;
+use jianbao::answer::{Engine, LiveEngine};
 use jianbao::bot::delivery::{self, Settings};
 use jianbao::bot::sender::{Limits, RetryPolicy, Telegram};
 use jianbao::bot::{Handlers, State};
@@ -43,6 +43,11 @@ pub fn client(fake: &FakeTelegram, limits: Limits) -> Arc<Telegram> {
 
 /// The shared state of a bot over `engine` that `fake` knows.
 pub fn state_for(fake: &FakeTelegram, engine: Arc<Engine>) -> Arc<State> {
+    state_live(fake, Arc::new(LiveEngine::new(engine)))
+}
+
+/// The shared state of a bot over a live corpus (the caller may add to it meanwhile).
+pub fn state_live(fake: &FakeTelegram, engine: Arc<LiveEngine>) -> Arc<State> {
     let me = fake.bot_user();
     Arc::new(State {
         engine,
@@ -80,6 +85,13 @@ pub fn run_on(
     }
 }
 
+/// A running bot over a live corpus.
+pub(crate) async fn start_live(engine: Arc<LiveEngine>, limits: Limits) -> Running {
+    let fake = FakeTelegram::start(TOKEN).await;
+    let state = state_live(&fake, engine);
+    run_on(fake, state, limits, Settings::default())
+}
+
 async fn start_with(engine: Arc<Engine>, limits: Limits) -> Running {
     let fake = FakeTelegram::start(TOKEN).await;
     let state = state_for(&fake, engine);
@@ -87,7 +99,7 @@ async fn start_with(engine: Arc<Engine>, limits: Limits) -> Running {
 }
 
 /// Rate limits high enough not to slow tests down (the product uses the defaults).
-fn fast() -> Limits {
+pub(crate) fn fast() -> Limits {
     Limits::unlimited()
 }
 
@@ -126,13 +138,13 @@ impl Running {
     }
 
     /// Stops delivery and checks that Telegram would have accepted every request.
-    async fn finish(mut self) {
+    pub(crate) async fn finish(mut self) {
         self.stop().await;
         self.fake.assert_no_rejections();
     }
 
     /// The next message the bot sends to `chat` (as sent: HTML text, markup).
-    async fn next_message(&self, chat: i64, after: usize) -> Value {
+    pub(crate) async fn next_message(&self, chat: i64, after: usize) -> Value {
         let calls = self
             .fake
             .wait_for_calls("sendMessage", after + 1, WAIT)
@@ -181,7 +193,7 @@ fn buttons(msg: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn text(msg: &Value) -> String {
+pub(crate) fn text(msg: &Value) -> String {
     msg["text"].as_str().unwrap_or_default().to_string()
 }
 

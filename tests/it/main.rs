@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod corpus;
 mod fake_telegram_checks;
+mod live;
 mod reliability;
 mod search;
 mod trend;

@@ -265,7 +265,9 @@ fn chat_is(params: &Value, chat: i64) -> bool {
 async fn trend_is_sent_as_a_photo_telegram_accepts() {
     let dir = tempfile::tempdir().expect("temp dir");
     write_corpus(dir.path(), &[]);
-    let engine = Arc::new(engine_over(dir.path()));
+    let engine = Arc::new(jianbao::answer::LiveEngine::new(Arc::new(engine_over(
+        dir.path(),
+    ))));
     let fake = FakeTelegram::start(TOKEN).await;
     let me = fake.bot_user();
     let state = Arc::new(State {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_telegram;
+pub mod feed_server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -85,6 +86,10 @@ pub fn jianbao_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) ->
     cmd.env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env("LANG", "en_US.UTF-8");
+    // A database of its own, so neither a developer's data/jianbao.db nor another test's
+    // feeds reach this run (a test that wants one sets JIANBAO_DATABASE itself).
+    let db_dir = tempfile::tempdir().expect("temp dir");
+    cmd.env("JIANBAO_DATABASE", db_dir.path().join("jianbao.db"));
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -1,0 +1,313 @@
+//! Fetched bytes to text: the charset from the byte-order mark, strict UTF-8, the HTTP
+//! header's label, the XML declaration or `<meta charset>`, then detection (GBK is common in
+//! Chinese feeds, and often mislabelled); and the text of an HTML fragment (a feed item's
+//! content) as paragraphs, block elements ending paragraphs, scripts and styles dropped,
+//! entities decoded.
+
+use std::sync::LazyLock;
+
+use encoding_rs::Encoding;
+use regex::Regex;
+
+static DECLARED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']|<meta[^>]*charset\s*=\s*["']?([A-Za-z0-9._:-]+))"#)
+        .expect("valid regex")
+});
+
+/// The `charset` of a `Content-Type` header value.
+pub fn charset_of(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"'))
+    })
+}
+
+/// Decodes fetched bytes. Valid UTF-8 wins over any label (labels are often wrong, and
+/// real GBK text is practically never valid UTF-8); then the header's label, then the
+/// document's own declaration, each only if it decodes without errors; then detection.
+pub fn decode(
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Result<String, crate::corpus::DecodeError> {
+    if Encoding::for_bom(bytes).is_none()
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        return crate::corpus::decode(text.as_bytes());
+    }
+    if Encoding::for_bom(bytes).is_none() {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).into_owned();
+        let declared = DECLARED
+            .captures(&head)
+            .and_then(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str().to_string());
+        let labels = content_type
+            .and_then(charset_of)
+            .map(str::to_string)
+            .into_iter()
+            .chain(declared);
+        for label in labels {
+            if let Some(enc) = Encoding::for_label(label.trim().as_bytes()) {
+                // GB2312 and GBK labels: GB18030 is their superset and decodes them all.
+                let enc = if enc == encoding_rs::GBK {
+                    encoding_rs::GB18030
+                } else {
+                    enc
+                };
+                let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+                if !had_errors {
+                    return crate::corpus::decode(text.as_bytes());
+                }
+                tracing::debug!("charset label {label} does not fit the bytes; detecting");
+            }
+        }
+    }
+    crate::corpus::decode(bytes)
+}
+
+/// Replaces the encoding named in an XML declaration with UTF-8, for text already decoded,
+/// so the XML parser does not decode it a second time.
+pub fn declare_utf8(text: &str) -> std::borrow::Cow<'_, str> {
+    static XML_ENCODING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)^(\s*<\?xml[^>]*\bencoding\s*=\s*)["'][^"']*["']"#).expect("valid regex")
+    });
+    XML_ENCODING.replace(text, r#"${1}"utf-8""#)
+}
+
+/// Elements whose start or end ends a paragraph.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
+    "td",
+    "th",
+];
+
+/// Elements whose content is not text.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "head",
+];
+
+/// The text of HTML as paragraphs: one per block element, white space collapsed, empty
+/// ones dropped.
+pub fn paragraphs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut rest = html;
+    let flush = |current: &mut String, out: &mut Vec<String>| {
+        let text = decode_entities(current);
+        let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let line = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        if !line.is_empty() {
+            out.push(line.to_string());
+        }
+        current.clear();
+    };
+    while let Some(lt) = rest.find('<') {
+        current.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |e| &after[e + 3..]);
+            continue;
+        }
+        let Some(gt) = rest.find('>') else {
+            // A lone `<`: text.
+            current.push_str(rest);
+            rest = "";
+            break;
+        };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            // `< ` or `<3`: not a tag, keep the text.
+            if !tag.starts_with('/') && !tag.starts_with('!') && !tag.starts_with('?') {
+                current.push('<');
+                current.push_str(tag);
+                current.push('>');
+            }
+            continue;
+        }
+        if SKIPPED.contains(&name.as_str()) && !tag.starts_with('/') && !tag.ends_with('/') {
+            let close = format!("</{name}");
+            let lower = rest.to_ascii_lowercase();
+            rest = match lower.find(&close) {
+                Some(i) => rest[i..].find('>').map_or("", |e| &rest[i + e + 1..]),
+                None => "",
+            };
+            continue;
+        }
+        if BLOCKS.contains(&name.as_str()) {
+            flush(&mut current, &mut out);
+        }
+    }
+    current.push_str(rest);
+    flush(&mut current, &mut out);
+    out
+}
+
+/// The body text of a whole article page: the `<article>` element when there is one, else
+/// the `<body>`, keeping the paragraphs that read as prose (a sentence end, or long enough
+/// to be one) so that menus, bylines of other stories and footers fall away.
+pub fn page_paragraphs(page: &str) -> Vec<String> {
+    let lower = page.to_ascii_lowercase();
+    let region = |open: &str, close: &str| {
+        let start = lower.find(open)?;
+        let end = lower.rfind(close).filter(|&e| e > start)?;
+        Some(&page[start..end])
+    };
+    let region = region("<article", "</article>")
+        .or_else(|| region("<body", "</body>"))
+        .unwrap_or(page);
+    paragraphs(region)
+        .into_iter()
+        .filter(|p| {
+            let n = p.chars().count();
+            n >= 40 || (n >= 8 && p.ends_with(['。', '！', '？', '”', '.', '!', '?']))
+        })
+        .collect()
+}
+
+/// The text of HTML on one line (titles, summaries).
+pub fn inline_text(html: &str) -> String {
+    paragraphs(html).join(" ")
+}
+
+/// Decodes the character references of HTML text: numeric ones and the named ones news
+/// pages use.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..].find(|c: char| c == ';' || c == '&' || c.is_whitespace());
+        let decoded = end
+            .filter(|&e| rest.as_bytes().get(e + 1) == Some(&b';') && e <= 10)
+            .and_then(|e| {
+                let name = &rest[1..e + 1];
+                let c = if let Some(num) = name.strip_prefix('#') {
+                    let n = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => num.parse().ok(),
+                    };
+                    n.and_then(char::from_u32)
+                } else {
+                    match name {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        "nbsp" => Some(' '),
+                        "ensp" | "emsp" | "thinsp" => Some(' '),
+                        "mdash" => Some('—'),
+                        "ndash" => Some('–'),
+                        "hellip" => Some('…'),
+                        "middot" => Some('·'),
+                        "ldquo" => Some('“'),
+                        "rdquo" => Some('”'),
+                        "lsquo" => Some('‘'),
+                        "rsquo" => Some('’'),
+                        "copy" => Some('©'),
+                        "reg" => Some('®'),
+                        "times" => Some('×'),
+                        "yen" => Some('¥'),
+                        _ => None,
+                    }
+                };
+                c.map(|c| (c, e + 2))
+            });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_body_without_menus() {
+        let page = "<html><head><title>t</title></head><body><ul><li>首页</li><li>新闻</li></ul>\
+                    <article><h1>标题</h1><p>忻州日报6月20日电，市委召开会议研究黄河流域生态保护。</p>\
+                    <p>会议强调，要坚持生态优先、绿色发展，推动黄河流域高质量发展取得新成效。</p></article>\
+                    <footer>版权所有</footer></body></html>";
+        let paras = page_paragraphs(page);
+        assert_eq!(paras.len(), 2, "{paras:?}");
+        assert!(paras[0].starts_with("忻州日报"));
+    }
+
+    #[test]
+    fn paragraphs_follow_blocks_and_drop_scripts() {
+        let html = "<p>第一段，<b>加粗</b>文字。</p><script>var x = '<p>';</script>\
+                    <div>第二段&amp;更多&#x4E2D;&#25991;</div>a<br/>b<!-- c -->";
+        assert_eq!(
+            paragraphs(html),
+            ["第一段，加粗文字。", "第二段&更多中文", "a", "b"]
+        );
+        assert_eq!(paragraphs("1 < 2 &nope; x"), ["1 < 2 &nope; x"]);
+        assert_eq!(paragraphs("<p>unclosed"), ["unclosed"]);
+    }
+
+    #[test]
+    fn charset_from_header_declaration_or_detection() {
+        let text = "<?xml version=\"1.0\" encoding=\"gb2312\"?><rss>黄河流域生态保护</rss>";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode(&gbk, None).unwrap(), text);
+        // A wrong label (UTF-8 for GBK bytes) does not garble the text.
+        assert_eq!(decode(&gbk, Some("text/xml; charset=utf-8")).unwrap(), text);
+        // UTF-8 bytes labelled GBK stay UTF-8.
+        assert_eq!(
+            decode(text.as_bytes(), Some("text/xml; charset=gbk")).unwrap(),
+            text
+        );
+        assert_eq!(charset_of("text/html; charset=\"GBK\""), Some("GBK"));
+        assert_eq!(
+            declare_utf8("<?xml version='1.0' encoding='GBK'?><rss/>"),
+            "<?xml version='1.0' encoding=\"utf-8\"?><rss/>"
+        );
+    }
+}

@@ -1,0 +1,520 @@
+//! The only layer that waits on the outside world: polls feeds on their schedules (with
+//! jitter, conditional GET, backoff), fetches article pages, watches the corpus folder, and
+//! hands what it reads to the engine ([`LiveEngine`]) and the feed state to the store. A
+//! failing feed is recorded with its error and backs off; it never stops the others.
+
+pub mod feed;
+pub mod fetch;
+pub mod html;
+pub mod sources;
+pub mod watch;
+
+use std::collections::HashSet;
+use std::hash::Hasher;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde::Serialize;
+
+use crate::answer::{Change, LiveEngine, text_hash};
+use crate::corpus::{Article, DateOrigin};
+use crate::store::{
+    Feed, FeedOrigin, FeedState, NewFeed, SeenItem, Store, StoreError, StoredArticle, now,
+};
+
+pub use fetch::{FetchError, FetchOptions, Fetched, Fetcher};
+
+/// An item's own content is the article when it holds at least this many characters of
+/// text; otherwise the linked page is fetched.
+pub const FULL_TEXT_CHARS: usize = 200;
+/// Items indexed and saved together: a killed process loses at most one batch, which the
+/// next poll fetches again.
+const BATCH: usize = 32;
+/// Article pages fetched at once for one feed.
+const PAGE_FETCHES: usize = 8;
+/// Feeds polled at once.
+const FEED_POLLS: usize = 4;
+/// Longest wait between polls of a failing feed.
+const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
+
+/// What went wrong outside one feed.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Engine(#[from] crate::answer::EngineError),
+    #[error(transparent)]
+    Sources(#[from] sources::SourceError),
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("{0}")]
+    BadFeed(String),
+}
+
+/// What one poll of one feed did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct PollReport {
+    pub feed_id: i64,
+    pub name: String,
+    pub url: String,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Items whose text another article already has.
+    pub duplicates: usize,
+    /// The server said nothing changed (304).
+    pub not_modified: bool,
+    /// Why the poll failed; `None` when it worked.
+    pub failed: Option<String>,
+    /// Problems that did not fail the poll (an article page that could not be fetched).
+    pub warnings: Vec<String>,
+}
+
+/// A feed with its article count, for `feeds list` and `/feeds`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedStatus {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub outlet: Option<String>,
+    pub interval_secs: u64,
+    pub origin: FeedOrigin,
+    /// RFC 3339 times (UTC).
+    pub last_success: Option<String>,
+    pub last_error: Option<String>,
+    pub failures: u32,
+    pub next_poll: Option<String>,
+    pub articles: u64,
+}
+
+fn time_text(secs: Option<i64>) -> Option<String> {
+    secs.and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// The feed poller and page fetcher, sharing the engine and the store.
+pub struct Ingest {
+    engine: Arc<LiveEngine>,
+    store: Arc<Store>,
+    fetcher: Fetcher,
+}
+
+impl Ingest {
+    pub fn new(
+        engine: Arc<LiveEngine>,
+        store: Arc<Store>,
+        options: FetchOptions,
+    ) -> Result<Self, IngestError> {
+        Ok(Self {
+            engine,
+            store,
+            fetcher: Fetcher::new(options)?,
+        })
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    pub fn engine(&self) -> &Arc<LiveEngine> {
+        &self.engine
+    }
+
+    /// Makes the stored feeds of the feeds file match the file: new ones added, changed
+    /// names and intervals updated, ones no longer listed removed (feeds added by OPML or by
+    /// an admin are left alone).
+    pub fn sync_feeds_file(&self, path: &Path) -> Result<(), IngestError> {
+        let listed = sources::read_feeds_file(path)?;
+        for feed in &listed {
+            self.store.upsert_feed(feed)?;
+        }
+        for feed in self.store.feeds()? {
+            if feed.origin == FeedOrigin::File && !listed.iter().any(|l| l.url == feed.url) {
+                tracing::info!(
+                    "feed {} ({}) is no longer in {}; removed",
+                    feed.name,
+                    feed.url,
+                    path.display()
+                );
+                self.store.remove_feed(feed.id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds feeds (from OPML or an admin); returns how many were new.
+    pub fn add_feeds(&self, feeds: &[NewFeed]) -> Result<usize, IngestError> {
+        let before: HashSet<String> = self.store.feeds()?.into_iter().map(|f| f.url).collect();
+        let mut new = 0;
+        for f in feeds {
+            if !before.contains(&f.url) {
+                self.store.upsert_feed(f)?;
+                new += 1;
+            }
+        }
+        Ok(new)
+    }
+
+    /// Every feed with its state and article count.
+    pub fn status(&self) -> Result<Vec<FeedStatus>, IngestError> {
+        let counts = self.store.article_counts()?;
+        Ok(self
+            .store
+            .feeds()?
+            .into_iter()
+            .map(|f| FeedStatus {
+                articles: counts.get(&f.id).copied().unwrap_or(0),
+                id: f.id,
+                name: f.name,
+                url: f.url,
+                outlet: f.outlet,
+                interval_secs: f.interval_secs,
+                origin: f.origin,
+                last_success: time_text(f.last_success),
+                last_error: f.last_error,
+                failures: f.failures,
+                next_poll: time_text(f.next_poll),
+            })
+            .collect())
+    }
+
+    /// Polls every feed once, a few at a time; one report per feed, in feed order.
+    pub async fn poll_all(&self) -> Result<Vec<PollReport>, IngestError> {
+        let feeds = self.store.feeds()?;
+        Ok(
+            futures::stream::iter(feeds.iter().map(|f| self.poll_feed(f)))
+                .buffered(FEED_POLLS)
+                .collect()
+                .await,
+        )
+    }
+
+    /// Polls feeds as they fall due until `stop` turns true. A feed never polled is due at
+    /// once; after a poll its next time is stored, so a restart keeps the schedule.
+    pub async fn run_poller(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut running: tokio::task::JoinSet<i64> = tokio::task::JoinSet::new();
+        let mut in_flight: HashSet<i64> = HashSet::new();
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            match self.store.feeds() {
+                Ok(feeds) => {
+                    let t = now();
+                    for f in feeds {
+                        if in_flight.len() >= FEED_POLLS {
+                            break;
+                        }
+                        if f.next_poll.is_none_or(|n| n <= t) && in_flight.insert(f.id) {
+                            let me = Arc::clone(&self);
+                            running.spawn(async move {
+                                let report = me.poll_feed(&f).await;
+                                log_report(&report);
+                                f.id
+                            });
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!("feeds: {e}"),
+            }
+            tokio::select! {
+                _ = stop.changed() => {}
+                Some(done) = running.join_next() => {
+                    if let Ok(id) = done {
+                        in_flight.remove(&id);
+                    }
+                }
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            }
+        }
+        running.abort_all();
+    }
+
+    /// Polls one feed: fetch (conditional), parse, build articles (fetching pages when the
+    /// item holds no full text), index and save them in batches, and record the outcome.
+    pub async fn poll_feed(&self, feed: &Feed) -> PollReport {
+        let mut report = PollReport {
+            feed_id: feed.id,
+            name: feed.name.clone(),
+            url: feed.url.clone(),
+            ..PollReport::default()
+        };
+        let result = self.poll_inner(feed, &mut report).await;
+        let interval = Duration::from_secs(feed.interval_secs.max(1));
+        let state = match result {
+            Ok(validators) => FeedState {
+                result: Ok(validators),
+                next_poll: now() + jittered(interval).as_secs() as i64,
+            },
+            Err(err) => {
+                let reason = err.to_string();
+                let retry = match &err {
+                    IngestError::Fetch(f) => f.retry_after,
+                    _ => None,
+                };
+                let backoff = interval
+                    .saturating_mul(2u32.saturating_pow(feed.failures.min(16)))
+                    .min(MAX_BACKOFF)
+                    .max(retry.unwrap_or_default());
+                report.failed = Some(reason.clone());
+                FeedState {
+                    result: Err(reason),
+                    next_poll: now() + jittered(backoff).as_secs().max(1) as i64,
+                }
+            }
+        };
+        if let Err(e) = self.store.record_poll(feed.id, &state) {
+            tracing::warn!("feed {}: cannot record the poll: {e}", feed.url);
+        }
+        report
+    }
+
+    async fn poll_inner(
+        &self,
+        feed: &Feed,
+        report: &mut PollReport,
+    ) -> Result<(Option<String>, Option<String>), IngestError> {
+        let body = match self
+            .fetcher
+            .get(
+                &feed.url,
+                feed.etag.as_deref(),
+                feed.last_modified.as_deref(),
+            )
+            .await?
+        {
+            Fetched::NotModified => {
+                report.not_modified = true;
+                return Ok((None, None));
+            }
+            Fetched::Body(b) => b,
+        };
+        let text = html::decode(&body.bytes, body.content_type.as_deref())
+            .map_err(|e| IngestError::BadFeed(format!("not a feed: {e}")))?;
+        let parsed = feed::parse(&text, &body.url).map_err(IngestError::BadFeed)?;
+        let feed_title = parsed.title.clone();
+        // Items already seen with the same content are not fetched again.
+        let mut fresh = Vec::new();
+        let mut keys = HashSet::new();
+        for item in parsed.items {
+            if !keys.insert(item.key.clone()) {
+                // The same guid twice in one document: the first one counts.
+                continue;
+            }
+            match self.store.seen_item(feed.id, &item.key)? {
+                Some(seen) if seen.content_hash == item.hash => report.unchanged += 1,
+                _ => fresh.push(item),
+            }
+        }
+        for batch in fresh.chunks(BATCH) {
+            let built: Vec<(feed::Item, Article, Option<String>)> =
+                futures::stream::iter(batch.iter().cloned())
+                    .map(|item| async {
+                        let (article, warning) =
+                            self.article_of(feed, feed_title.as_deref(), &item).await;
+                        (item, article, warning)
+                    })
+                    .buffered(PAGE_FETCHES)
+                    .collect()
+                    .await;
+            let engine = Arc::clone(&self.engine);
+            let store = Arc::clone(&self.store);
+            let feed_id = feed.id;
+            let (counts, warnings) =
+                tokio::task::spawn_blocking(move || save_batch(&engine, &store, feed_id, built))
+                    .await
+                    .map_err(|e| IngestError::BadFeed(format!("indexing stopped: {e}")))??;
+            report.added += counts[0];
+            report.updated += counts[1];
+            report.unchanged += counts[2];
+            report.duplicates += counts[3];
+            report.warnings.extend(warnings);
+        }
+        Ok((body.etag, body.last_modified))
+    }
+
+    /// The article for an item: its own content when long enough, else the linked page's
+    /// text, else (the page failing) its own text with a warning.
+    async fn article_of(
+        &self,
+        feed: &Feed,
+        feed_title: Option<&str>,
+        item: &feed::Item,
+    ) -> (Article, Option<String>) {
+        let own = if chars(&item.content) >= chars(&item.summary) {
+            &item.content
+        } else {
+            &item.summary
+        };
+        let mut warning = None;
+        let mut paragraphs = own.clone();
+        if chars(&item.content) < FULL_TEXT_CHARS
+            && let Some(link) = &item.link
+        {
+            match self.page_text(link).await {
+                Ok(page) if chars(&page) > chars(own) => paragraphs = page,
+                Ok(_) => {}
+                Err(e) => {
+                    let w = format!(
+                        "{}: article page {link}: {e}; the item's own text is kept",
+                        feed.url
+                    );
+                    tracing::warn!("{w}");
+                    warning = Some(w);
+                }
+            }
+        }
+        let mut h = fnv::FnvHasher::default();
+        h.write(item.key.as_bytes());
+        let mut article = Article::new(
+            format!("feed_{:016x}", h.finish()),
+            item.title.clone(),
+            paragraphs,
+        );
+        if article.title.is_empty() {
+            article.title = article
+                .paragraphs
+                .first()
+                .map(|p| p.chars().take(40).collect())
+                .unwrap_or_default();
+        }
+        article.url = item.link.clone();
+        article.date = item.date;
+        article.date_origin = if item.date.is_some() {
+            DateOrigin::Stated
+        } else {
+            DateOrigin::Unknown
+        };
+        article.outlet = feed
+            .outlet
+            .clone()
+            .or_else(|| feed_title.map(str::to_string));
+        article.source = feed_title.map(str::to_string);
+        article.reporter = item.author.clone();
+        article.origin = format!("feed {}", feed.url);
+        (article, warning)
+    }
+
+    /// The paragraphs of an article page.
+    async fn page_text(&self, link: &str) -> Result<Vec<String>, FetchError> {
+        match self.fetcher.get(link, None, None).await? {
+            Fetched::NotModified => Ok(Vec::new()),
+            Fetched::Body(b) => {
+                let text =
+                    html::decode(&b.bytes, b.content_type.as_deref()).map_err(|e| FetchError {
+                        reason: e.to_string(),
+                        retry_after: None,
+                    })?;
+                Ok(html::page_paragraphs(&text))
+            }
+        }
+    }
+}
+
+fn chars(paragraphs: &[String]) -> usize {
+    paragraphs.iter().map(|p| p.chars().count()).sum()
+}
+
+/// Indexes a batch and saves it with its seen items in one transaction. Counts: added,
+/// updated, unchanged, duplicates.
+fn save_batch(
+    engine: &LiveEngine,
+    store: &Store,
+    feed_id: i64,
+    built: Vec<(feed::Item, Article, Option<String>)>,
+) -> Result<([usize; 4], Vec<String>), IngestError> {
+    let mut warnings = Vec::new();
+    let mut items = Vec::with_capacity(built.len());
+    let mut articles = Vec::with_capacity(built.len());
+    for (item, article, warning) in built {
+        warnings.extend(warning);
+        items.push(item);
+        articles.push(article);
+    }
+    let outcomes = engine.upsert(articles.clone())?;
+    let mut counts = [0; 4];
+    let mut stored = Vec::new();
+    let mut seen = Vec::new();
+    for ((item, mut article), outcome) in items.into_iter().zip(articles).zip(outcomes) {
+        match &outcome.change {
+            Change::Added | Change::Replaced => {
+                counts[if outcome.change == Change::Added {
+                    0
+                } else {
+                    1
+                }] += 1;
+                article.id = outcome.id.clone();
+                stored.push(StoredArticle {
+                    feed_id: Some(feed_id),
+                    content_hash: format!("{:016x}", text_hash(&article)),
+                    article,
+                });
+            }
+            Change::Unchanged => counts[2] += 1,
+            Change::Duplicate { .. } => counts[3] += 1,
+            Change::Removed => {}
+        }
+        let article_id = match outcome.change {
+            Change::Duplicate { of } => of,
+            _ => outcome.id,
+        };
+        seen.push((
+            feed_id,
+            SeenItem {
+                item_key: item.key,
+                content_hash: item.hash,
+                article_id: Some(article_id),
+            },
+        ));
+    }
+    store.save_batch(&stored, &seen)?;
+    Ok((counts, warnings))
+}
+
+/// `interval` ± 10%, so feeds added together do not poll in lockstep.
+fn jittered(interval: Duration) -> Duration {
+    let spread = interval.as_secs_f64() * 0.1;
+    let offset = (fastrand::f64() * 2.0 - 1.0) * spread;
+    Duration::from_secs_f64((interval.as_secs_f64() + offset).max(1.0))
+}
+
+fn log_report(r: &PollReport) {
+    match &r.failed {
+        Some(reason) => tracing::warn!("feed {} ({}): {reason}", r.name, r.url),
+        None => tracing::info!(
+            "feed {}: {} added, {} updated, {} unchanged{}",
+            r.name,
+            r.added,
+            r.updated,
+            r.unchanged,
+            if r.not_modified {
+                " (not modified)"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+/// Loads the articles saved from feeds, for start-up. Unreadable rows are skipped with a
+/// warning (see [`Store::articles`]).
+pub fn stored_articles(store: &Store) -> Result<Vec<Article>, StoreError> {
+    Ok(store.articles()?.into_iter().map(|s| s.article).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_a_tenth() {
+        for _ in 0..100 {
+            let j = jittered(Duration::from_secs(600)).as_secs_f64();
+            assert!((540.0..=660.0).contains(&j), "{j}");
+        }
+        assert!(jittered(Duration::from_secs(1)) >= Duration::from_secs(1));
+    }
+}

@@ -1,0 +1,280 @@
+//! The embedded database (SQLite through rusqlite, one file, WAL): feeds and their HTTP
+//! state, the feed items already seen, and the articles that came from feeds, so a restart
+//! loses nothing and fetches nothing twice. Plain structs in and out; SQL stays here, and is
+//! kept portable (no SQLite-only syntax beyond what rusqlite itself needs), so another
+//! database could take the same schema later.
+//!
+//! Adding a table or column: append one entry to [`MIGRATIONS`] (next number, what it is
+//! for, the SQL). Applied migrations are recorded in `schema_migrations`; each runs once, in
+//! its own transaction, at [`Store::open`].
+
+mod articles;
+mod feeds;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rusqlite::Connection;
+
+pub use articles::StoredArticle;
+pub use feeds::{Feed, FeedOrigin, FeedState, NewFeed, SeenItem};
+
+/// The schema, in order. Never edit an applied entry: add a new one.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    what: "feeds, items seen, articles from feeds",
+    sql: "
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            url TEXT NOT NULL UNIQUE,
+            outlet TEXT,
+            interval_secs INTEGER NOT NULL,
+            origin TEXT NOT NULL,
+            added_at BIGINT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            last_attempt BIGINT,
+            last_success BIGINT,
+            last_error TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_poll BIGINT
+        );
+        CREATE TABLE items_seen (
+            feed_id INTEGER NOT NULL,
+            item_key TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            article_id TEXT,
+            seen_at BIGINT NOT NULL,
+            PRIMARY KEY (feed_id, item_key)
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            feed_id INTEGER,
+            url TEXT,
+            title TEXT NOT NULL,
+            published TEXT,
+            outlet TEXT,
+            source TEXT,
+            reporter TEXT,
+            paragraphs TEXT NOT NULL,
+            byline_len INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            fetched_at BIGINT NOT NULL
+        );
+        CREATE INDEX articles_url ON articles (url);
+        ",
+}];
+
+/// One numbered step of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: u32,
+    pub what: &'static str,
+    pub sql: &'static str,
+}
+
+/// What can go wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("cannot create the folder for the database {}: {source}", path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database migration {version} ({what}): {source}")]
+    Migration {
+        version: u32,
+        what: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {} has schema version {found}, newer than this program knows ({known}); use a newer jianbao", path.display())]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("database: bad stored value: {0}")]
+    Value(String),
+}
+
+/// The database. One connection behind a mutex: every statement is short, and SQLite
+/// serialises writers anyway.
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed, with its folder) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let open = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open)?;
+        // WAL: readers never wait for the ingest writer, and a killed process loses at most
+        // the transaction in flight. NORMAL sync is durable across process crashes in WAL.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(open)?;
+        let store = Self {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        };
+        store.migrate(MIGRATIONS)?;
+        Ok(store)
+    }
+
+    /// An in-memory database (tests, one-shot tools).
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: PathBuf::from(":memory:"),
+            source,
+        })?;
+        let store = Self {
+            conn: Mutex::new(conn),
+            path: PathBuf::from(":memory:"),
+        };
+        store.migrate(MIGRATIONS)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The highest migration applied.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        let conn = self.conn();
+        Ok(conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn migrate(&self, migrations: &[Migration]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY,
+                what TEXT NOT NULL,
+                applied_at BIGINT NOT NULL
+            )",
+        )?;
+        let current: u32 = conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
+        let known = migrations.iter().map(|m| m.version).max().unwrap_or(0);
+        if current > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: current,
+                known,
+            });
+        }
+        for m in migrations.iter().filter(|m| m.version > current) {
+            let failed = |source| StoreError::Migration {
+                version: m.version,
+                what: m.what,
+                source,
+            };
+            let tx = conn.transaction().map_err(failed)?;
+            tx.execute_batch(m.sql).map_err(failed)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, what, applied_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![m.version, m.what, now()],
+            )
+            .map_err(failed)?;
+            tx.commit().map_err(failed)?;
+            tracing::info!("database: applied migration {} ({})", m.version, m.what);
+        }
+        Ok(())
+    }
+}
+
+/// Seconds since the Unix epoch, the unit of every time stored.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order_from_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "migration {:?}", m.what);
+        }
+    }
+
+    #[test]
+    fn opening_twice_applies_each_migration_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/j.db");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode.to_ascii_lowercase(), "wal");
+    }
+
+    #[test]
+    fn a_later_migration_is_applied_to_an_existing_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        drop(Store::open(&path).unwrap());
+        let store = Store::open(&path).unwrap();
+        let mut more = MIGRATIONS.to_vec();
+        more.push(Migration {
+            version: MIGRATIONS.len() as u32 + 1,
+            what: "test table",
+            sql: "CREATE TABLE extra (x INTEGER);",
+        });
+        store.migrate(&more).unwrap();
+        assert_eq!(store.schema_version().unwrap(), more.len() as u32);
+        // Reopened by a program that knows fewer migrations: refused, not corrupted.
+        drop(store);
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+    }
+}
