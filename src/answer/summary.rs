@@ -109,11 +109,7 @@ impl Engine {
     }
 
     pub fn lede(&self, a: &Article) -> String {
-        let first = a
-            .paragraphs
-            .first()
-            .map_or("", |p| p.get(a.byline_len..).unwrap_or(p).trim_start());
-        lede_of(first, &|gram| {
+        lede_of(a.first_paragraph_without_byline(), &|gram| {
             self.index.bigram_idf(&self.segmenter.normalize(gram))
         })
     }
@@ -124,16 +120,7 @@ pub fn summarize(engine: &Engine, a: &Article) -> Summary {
     let seg = &engine.segmenter;
     let mut notes = Vec::new();
     let body: Vec<&str> = a
-        .paragraphs
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            if i == 0 {
-                p.get(a.byline_len..).unwrap_or(p).trim_start()
-            } else {
-                p.as_str()
-            }
-        })
+        .paragraphs_without_byline()
         .filter(|p| !p.is_empty())
         .collect();
     if body.is_empty() {

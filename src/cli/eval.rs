@@ -1,21 +1,22 @@
-//! `jianbao eval [--data DIR] [--only cmrc,drcd,lcsts] [--limit N]`: retrieval, answer and
-//! lede quality on the public data; see `docs/EVAL.md` for the recorded results.
+//! `jianbao eval [--data DIR] [--only cmrc,drcd,lcsts,pages] [--limit N]`: retrieval,
+//! answer, lede and page-reading quality on the public data; see `docs/EVAL.md` for the
+//! recorded results.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use crate::eval::{self, Options};
+use crate::eval::{self, Options, PagesReport, Rate};
 use crate::render;
 use crate::text::Segmenter;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The public data folder (with cmrc2018/, drcd/, lcsts_part3/, xinwenlianbo/).
+    /// The public data folder (with cmrc2018/, drcd/, lcsts_part3/, xinwenlianbo/, news_pages/).
     #[arg(long, default_value = "../shared/data", env = "JIANBAO_EVAL_DATA")]
     data: PathBuf,
-    /// Only these datasets (comma-separated: cmrc, drcd, lcsts).
+    /// Only these datasets (comma-separated: cmrc, drcd, lcsts, pages).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// At most this many questions (LCSTS records) per dataset, for a quick run.
@@ -27,6 +28,9 @@ pub struct Args {
     /// Index the dataset paragraphs without their titles, as the Python baseline does.
     #[arg(long)]
     no_titles: bool,
+    /// With `pages`: also list each page that missed something, and what was read.
+    #[arg(long)]
+    verbose: bool,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -91,5 +95,75 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             l.lead1.rouge_1, l.lead1.rouge_2, l.lead1.rouge_l
         )?;
     }
+    if let Some(p) = &report.pages {
+        write_pages(&mut out, p, args.verbose)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The page-reading table: one column per kind of copy, the rows of `score.py`.
+fn write_pages(out: &mut impl Write, p: &PagesReport, verbose: bool) -> std::io::Result<()> {
+    let rate = |r: &Rate| format!("{}/{} ({:.0}%)", r.hits, r.of, 100.0 * r.share());
+    writeln!(
+        out,
+        "\nNews pages ({} pages): title, date, source and body as read\n",
+        p.html.pages
+    )?;
+    writeln!(out, "| figure | HTML | text copy |\n|---|---|---|")?;
+    let (h, t) = (&p.html, &p.txt);
+    let rows: [(&str, &Rate, &Rate); 9] = [
+        (
+            "title exact (NFKC, no spaces)",
+            &h.title_exact,
+            &t.title_exact,
+        ),
+        (
+            "title contains (lenient)",
+            &h.title_contains,
+            &t.title_contains,
+        ),
+        ("date", &h.date, &t.date),
+        ("source/outlet exact", &h.source, &t.source),
+        (
+            "source/outlet contains",
+            &h.source_contains,
+            &t.source_contains,
+        ),
+        ("body start found", &h.body_start, &t.body_start),
+        ("body end found", &h.body_end, &t.body_end),
+        ("no furniture leak", &h.no_leak, &t.no_leak),
+        ("**start+end+no leak**", &h.body, &t.body),
+    ];
+    writeln!(
+        out,
+        "| loaded | {}/{} | {}/{} |",
+        h.loaded, h.pages, t.loaded, t.pages
+    )?;
+    for (label, a, b) in rows {
+        writeln!(out, "| {label} | {} | {} |", rate(a), rate(b))?;
+    }
+    writeln!(
+        out,
+        "| mean true-line recall | {:.3} | {:.3} |",
+        h.mean_line_recall, t.mean_line_recall
+    )?;
+    writeln!(
+        out,
+        "| mean paragraph precision | {:.3} | {:.3} |",
+        h.mean_precision, t.mean_precision
+    )?;
+    writeln!(
+        out,
+        "\nHTML reading time per page: median {:.2} ms, slowest {:.2} ms",
+        p.html_ms_median, p.html_ms_max
+    )?;
+    if verbose {
+        for f in [h, t] {
+            writeln!(out, "\n{} misses:", f.mode)?;
+            for m in &f.misses {
+                writeln!(out, "  {}: {}", m.name, m.notes.join("; "))?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -6,7 +6,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::dates::parse_date;
-use super::{Article, DateOrigin, byline, clean_line};
+use super::genre::take_byline;
+use super::{Article, DateOrigin, clean_line};
 
 /// What a JSON Lines file produced.
 #[derive(Debug, Default)]
@@ -128,16 +129,7 @@ fn to_article(record: Record, file_id: &str, line_no: usize) -> Result<Option<Ar
     if let Some(category) = record.category.filter(|c| !c.is_empty()) {
         article.tags.push(category);
     }
-    if let Some(b) = article.paragraphs.first().and_then(|p| byline::parse(p)) {
-        article.outlet = article.outlet.take().or(b.outlet);
-        article.reporter = article.reporter.take().or(b.reporter);
-        article.byline_len = b.len;
-        if b.len >= article.paragraphs[0].len() && article.paragraphs.len() > 1 {
-            // A byline on its own line: metadata, not a paragraph.
-            article.paragraphs.remove(0);
-            article.byline_len = 0;
-        }
-    }
+    take_byline(&mut article);
     match record.date.as_deref() {
         Some(raw) => match parse_date(raw) {
             Some(date) => {

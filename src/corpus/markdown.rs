@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 
 use super::dates::parse_date;
+use super::genre::take_byline;
 use super::page::set_date;
-use super::{Article, DateOrigin, byline};
+use super::{Article, DateOrigin};
 
 /// Front matter fields, as strings.
 #[derive(Default)]
@@ -132,21 +133,8 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
     article.outlet = front.outlet;
     article.reporter = front.reporter;
     article.warnings = warnings;
-    // The byline opens the first paragraph, or the second after a repeated heading.
-    let byline = article
-        .paragraphs
-        .iter()
-        .take(2)
-        .enumerate()
-        .find_map(|(i, p)| byline::parse(p).map(|b| (i, b)));
-    if let Some((i, b)) = &byline {
-        article.outlet = article.outlet.take().or_else(|| b.outlet.clone());
-        article.reporter = article.reporter.take().or_else(|| b.reporter.clone());
-        if *i == 0 {
-            article.byline_len = b.len;
-        }
-    }
-    let byline = byline.map(|(_, b)| b);
+    // The byline opens the first paragraph, or the second after a heading.
+    let byline = take_byline(&mut article);
     match front.date.as_deref().map(|d| (d, parse_date(d))) {
         Some((_, Some(date))) => {
             article.date = Some(date);

@@ -5,6 +5,8 @@
 mod byline;
 mod dates;
 mod decode;
+mod genre;
+mod html;
 mod jsonl;
 mod markdown;
 mod page;
@@ -20,6 +22,7 @@ use serde::Serialize;
 pub use byline::Byline;
 pub use dates::parse_date;
 pub use decode::{DecodeError, decode};
+pub use html::{HtmlError, MAX_HTML_BYTES, read_html_bytes};
 
 /// Longest title accepted, in characters. News titles are under about 110 characters in
 /// every data set at hand; a "title" far over that is a file that is not an article (a
@@ -154,6 +157,24 @@ impl Article {
         }
     }
 
+    /// The first paragraph without the byline that opens it (`新华社北京6月20日电`).
+    pub fn first_paragraph_without_byline(&self) -> &str {
+        self.paragraphs
+            .first()
+            .map_or("", |p| p.get(self.byline_len..).unwrap_or(p).trim_start())
+    }
+
+    /// The body paragraphs, the first without its byline.
+    pub fn paragraphs_without_byline(&self) -> impl Iterator<Item = &str> {
+        self.paragraphs.iter().enumerate().map(|(i, p)| {
+            if i == 0 {
+                self.first_paragraph_without_byline()
+            } else {
+                p.as_str()
+            }
+        })
+    }
+
     /// The outlet to show: the byline's publication, else the source line.
     pub fn outlet_or_source(&self) -> Option<&str> {
         self.outlet.as_deref().or(self.source.as_deref())
@@ -241,6 +262,7 @@ impl Default for LoadOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Page,
+    Html,
     Markdown,
     JsonLines,
 }
@@ -269,6 +291,7 @@ fn format_of(path: &Path) -> Option<Format> {
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("txt" | "text") | None => Some(Format::Page),
+        Some(e) if html::EXTENSIONS.contains(&e) => Some(Format::Html),
         Some("md" | "markdown") => Some(Format::Markdown),
         Some("jsonl" | "ndjson") => Some(Format::JsonLines),
         _ => None,
@@ -385,6 +408,10 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
         Ok(b) => b,
         Err(err) => return fail(format!("cannot read: {err}")),
     };
+    if format == Format::Html {
+        // The HTML reader decodes by the page's own charset declaration.
+        return load_html(path, &bytes);
+    }
     let (text, decode_warning) = match decode::decode_noting(&bytes) {
         Ok(t) => t,
         Err(err) => return fail(err.to_string()),
@@ -428,8 +455,8 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
         }
     };
     match format {
-        Format::Page | Format::Markdown => {
-            let parsed = if format == Format::Page {
+        Format::Page | Format::Markdown | Format::Html => {
+            let parsed = if format != Format::Markdown {
                 page::parse(&text, mtime)
             } else {
                 markdown::parse(&text, mtime)
@@ -497,6 +524,44 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
                     parsed.empty_bodies
                 );
             }
+        }
+    }
+    result
+}
+
+/// Reads one HTML page. A page without an article (a home, list or error page) is skipped
+/// with the reason, but is not an unreadable file.
+fn load_html(path: &Path, bytes: &[u8]) -> FileResult {
+    let mut result = FileResult {
+        articles: Vec::new(),
+        skipped: Vec::new(),
+        unreadable: false,
+        bytes: bytes.len() as u64,
+    };
+    match read_html_bytes(bytes, None, None, &id_from_path(path)) {
+        Ok(mut article) => {
+            article.origin = path.to_string_lossy().into_owned();
+            match vet(&mut article, bytes.len()) {
+                Ok(()) => {
+                    for w in &article.warnings {
+                        tracing::info!("{}: {w}", path.display());
+                    }
+                    result.articles.push(article);
+                }
+                Err(reason) => result.skipped.push(Skipped {
+                    path: path.to_path_buf(),
+                    line: None,
+                    reason,
+                }),
+            }
+        }
+        Err(err) => {
+            result.unreadable = matches!(err, HtmlError::Decode(_));
+            result.skipped.push(Skipped {
+                path: path.to_path_buf(),
+                line: None,
+                reason: err.to_string(),
+            });
         }
     }
     result
@@ -608,6 +673,8 @@ mod tests {
         assert_eq!(format_of(Path::new("a/b.txt")), Some(Format::Page));
         assert_eq!(format_of(Path::new("a/b")), Some(Format::Page));
         assert_eq!(format_of(Path::new("a/b.MD")), Some(Format::Markdown));
+        assert_eq!(format_of(Path::new("a/b.html")), Some(Format::Html));
+        assert_eq!(format_of(Path::new("a/b.SHTML")), Some(Format::Html));
         assert_eq!(format_of(Path::new("a/b.jsonl")), Some(Format::JsonLines));
         assert_eq!(format_of(Path::new("a/b.png")), None);
         assert_eq!(format_of(Path::new("data/README.md")), None);

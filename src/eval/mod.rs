@@ -7,7 +7,10 @@
 //!   containing a gold answer give answer@1 (answer@3). The same questions asked of the
 //!   distractors alone measure how often the engine answers when it should not.
 //! - LCSTS part III (rated ≥ 3): char-level ROUGE-1/2/L F1 of our lede and of Lead-1.
+//! - News pages (`news_pages/`): title, date, source and body of real saved pages, as HTML
+//!   and as whole-page text copies, scored as the data set's `score.py` does.
 
+mod pages;
 mod rouge;
 mod squad;
 
@@ -22,6 +25,7 @@ use crate::config::Config;
 use crate::corpus::{self, Article, Corpus};
 use crate::text::{Segmenter, sentences};
 
+pub use pages::{PagesFigures, PagesReport, Rate};
 pub use rouge::{Rouge, rouge_chars};
 
 /// What to evaluate.
@@ -29,7 +33,7 @@ pub use rouge::{Rouge, rouge_chars};
 pub struct Options {
     /// The folder with `cmrc2018/`, `drcd/`, `lcsts_part3/`, `xinwenlianbo/`.
     pub data: PathBuf,
-    /// Datasets to run (`cmrc`, `drcd`, `lcsts`); empty means all.
+    /// Datasets to run (`cmrc`, `drcd`, `lcsts`, `pages`); empty means all.
     pub only: Vec<String>,
     /// Use at most this many questions (or LCSTS records) per dataset.
     pub limit: Option<usize>,
@@ -93,6 +97,7 @@ pub struct LedeReport {
 pub struct Report {
     pub qa: Vec<QaReport>,
     pub lcsts: Option<LedeReport>,
+    pub pages: Option<PagesReport>,
     pub skipped: Vec<String>,
 }
 
@@ -101,6 +106,7 @@ pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow:
     let mut report = Report {
         qa: Vec::new(),
         lcsts: None,
+        pages: None,
         skipped: Vec::new(),
     };
     let squad_sets = [
@@ -161,6 +167,17 @@ pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow:
             report
                 .skipped
                 .push(format!("lcsts: {} not found", path.display()));
+        }
+    }
+    if options.wants("pages") {
+        let dir = options.data.join("news_pages");
+        if dir.join("truth.jsonl").exists() {
+            report.pages = Some(pages::run(&dir)?);
+        } else {
+            report.skipped.push(format!(
+                "pages: {} not found",
+                dir.join("truth.jsonl").display()
+            ));
         }
     }
     Ok(report)

@@ -72,10 +72,7 @@ impl<'a> ListEntry<'a> {
 
 /// The first `max_chars` characters of the body after the byline, with `…` if cut.
 pub fn opening(a: &Article, max_chars: usize) -> String {
-    let Some(first) = a.paragraphs.first() else {
-        return String::new();
-    };
-    let body = first.get(a.byline_len..).unwrap_or(first).trim_start();
+    let body = a.first_paragraph_without_byline();
     let mut out: String = body.chars().take(max_chars).collect();
     if body.chars().count() > max_chars {
         out.push('…');

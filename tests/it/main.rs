@@ -12,5 +12,6 @@ mod corpus;
 mod fake_telegram_checks;
 mod live;
 mod reliability;
+mod pages;
 mod search;
 mod trend;
