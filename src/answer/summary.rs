@@ -77,16 +77,12 @@ impl Engine {
         self.article(id).map(|a| summarize(self, a))
     }
 
-    /// The lede of an article: its central clauses, from the first paragraph.
     /// The lede shown on an inline card: from at most [`CARD_LEDE_INPUT`] characters of the
     /// first paragraph (cut after a sentence when one ends there), so one card's work is
     /// bounded whatever the article; computed once per article and kept.
     pub fn card_lede(&self, a: &Article) -> std::borrow::Cow<'_, str> {
         let compute = || {
-            let first = a
-                .paragraphs
-                .first()
-                .map_or("", |p| p.get(a.byline_len..).unwrap_or(p).trim_start());
+            let first = a.first_paragraph_without_byline();
             let cut = first
                 .char_indices()
                 .nth(CARD_LEDE_INPUT)
@@ -108,6 +104,7 @@ impl Engine {
         }
     }
 
+    /// The lede of an article: its central clauses, from the first paragraph.
     pub fn lede(&self, a: &Article) -> String {
         lede_of(a.first_paragraph_without_byline(), &|gram| {
             self.index.bigram_idf(&self.segmenter.normalize(gram))

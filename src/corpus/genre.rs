@@ -125,12 +125,9 @@ const NAV_WORDS: &[&str] = &[
     "赞",
     "赏",
     "A-",
-    "A",
     "A+",
-    "T",
     "+",
     "-",
-    "x",
     "□",
     "■",
     "●",
@@ -401,7 +398,10 @@ pub(super) fn read_meta_line(line: &str, header: &mut Header) {
     let labels: Vec<regex::Match<'_>> = META_LABEL.find_iter(line).collect();
     for (i, label) in labels.iter().enumerate() {
         let end = labels.get(i + 1).map_or(line.len(), |next| next.start());
-        let value = line[label.end()..end].trim();
+        let value = line[label.end()..end]
+            .trim()
+            .trim_start_matches([':', '：'])
+            .trim();
         let key = label.as_str().trim_end_matches([':', '：', ' ']);
         if key.contains("来源") || key == "稿源" || key == "出处" {
             if header.source.is_none() {
@@ -559,7 +559,6 @@ mod tests {
             "为您推荐",
             "作者最新文章",
             "用微信扫码二维码",
-            "缩小字体放大字体收藏微博微信分享",
             "免责声明：本文来自网络，不代表本站观点。",
             "本文为原创文章，未经允许不得转载。",
             "标签：防汛 水利",

@@ -109,7 +109,7 @@ pub fn read_html_bytes(
 /// At least one paragraph of prose, and more than a caption's worth of text.
 fn has_article_text(paragraphs: &[String]) -> bool {
     let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
-    chars >= 60 && paragraphs.iter().any(|p| genre::is_prose(p))
+    chars >= 40 && paragraphs.iter().any(|p| genre::is_prose(p))
 }
 
 /// Decodes the page: BOM, then the declared charset (header, then `<meta>`), then detection.
@@ -470,8 +470,14 @@ fn strip_site_suffix(title: &str) -> String {
         .flat_map(|p| p.split(" - "))
         .flat_map(|p| p.split("--"))
         .map(str::trim)
-        .max_by_key(|p| p.chars().count())
-        .unwrap_or(title)
+        // The longest part; the first of equals (the headline comes before the site).
+        .fold("", |best, p| {
+            if p.chars().count() > best.chars().count() {
+                p
+            } else {
+                best
+            }
+        })
         .to_string()
 }
 
@@ -619,7 +625,7 @@ mod tests {
             "一个很长的标题在这里"
         );
         assert_eq!(
-            strip_site_suffix("一个很长的标题 - 某某省人民政府门户网站"),
+            strip_site_suffix("一个很长的标题 - 某省政府网"),
             "一个很长的标题"
         );
     }

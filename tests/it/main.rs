@@ -11,7 +11,7 @@ mod common;
 mod corpus;
 mod fake_telegram_checks;
 mod live;
-mod reliability;
 mod pages;
+mod reliability;
 mod search;
 mod trend;
