@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::corpus::{self, Article, Corpus};
 use crate::text::{Segmenter, sentences};
 
-pub use pages::{PagesFigures, PagesReport, Rate};
+pub use pages::{PagesReport, Rate};
 pub use rouge::{Rouge, rouge_chars};
 
 /// What to evaluate.
