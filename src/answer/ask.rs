@@ -1,19 +1,24 @@
-//! Answers to plain questions: retrieve the best paragraphs, then pick the sentence that
-//! answers, by how much of the question's content it covers (weighted by rarity), how close
-//! together the matches sit, and whether it holds the kind of thing asked for (a number
-//! for 多少, a person for 谁, a place for 哪里, a time for 何时, a reason for 为什么). When
-//! nothing covers the question well enough, the answer says so instead of guessing.
+//! Answers to plain questions. The question is read first: what it asks for (a number for
+//! 多少, a person for 谁, a place for 哪里, a time for 何时, a reason for 为什么), which
+//! dates it names (`去年`, `2024年6月`), and which words matter once question scaffolding
+//! and fillers are gone. Then dozens of paragraphs are retrieved and reranked with their
+//! article's title and lead as context (a paragraph need not repeat its subject), and their
+//! sentences are scored by the rarity- and focus-weighted coverage of the question, the
+//! answer type, the unit and the dates. The confidence is a calibrated probability that
+//! the sentence answers; below a threshold the answer says so instead of guessing.
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use regex::Regex;
 use serde::Serialize;
 
 use super::search::char_ranges;
 use super::{ArticleRef, Engine, highlight};
+use crate::text::dates::{self, DateSpec, Granularity};
 use crate::text::{Segmenter, sentences};
 
 /// What kind of answer a question asks for.
@@ -34,8 +39,23 @@ pub struct QuestionInfo {
     pub answer_type: AnswerType,
     /// The unit asked about (`公里` in `多少公里`), if any.
     pub unit: Option<String>,
-    /// Content words with their weights (rarer words weigh more).
+    /// Content words with their weights (rarer in the corpus weighs more; words next to
+    /// the question word, its focus, weigh more).
     pub words: Vec<(String, f32)>,
+    /// The same words weighed by their rarity in general Chinese instead of in this
+    /// corpus, for the decision to answer (see [`Segmenter::general_rarity`]).
+    pub general_weights: Vec<f32>,
+    /// Numbers the question names (`第51届`, `2号机组`): a sentence about another number
+    /// is about another event.
+    pub identifiers: Vec<String>,
+    /// The question asks for a name of a thing (`叫什么`, `什么宣言`).
+    pub wants_name: bool,
+    /// Dates the question names, read against the day it is asked.
+    pub dates: Vec<DateSpec>,
+    /// The question (normalised) with its dates and scaffolding blanked out: what is
+    /// searched for.
+    #[serde(skip)]
+    pub content: String,
 }
 
 static NUMBER_Q: LazyLock<Regex> = LazyLock::new(|| {
@@ -43,7 +63,14 @@ static NUMBER_Q: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"谁|哪位|何人|哪个人|什么人|哪些人|哪一位|姓名|名字叫").expect("valid regex")
+    Regex::new(concat!(
+        r"谁|哪位|何人|哪个人|什么人|哪些人|哪一位|姓名|名字叫|",
+        // A role followed by "is called what": the answer is the holder's name.
+        r"(?:总统|主席|总理|首相|国王|女王|王储|部长|外长|大使|秘书长|省长|市长|县长|书记|",
+        r"校长|院长|主任|局长|队长|教练|冠军|选手|运动员|火炬手|得主|获得者|作者|院士|",
+        r"科学家|专家|负责人|发言人|领导人)(?:是|叫)?(?:什么|啥)(?:名字)?|名字是"
+    ))
+    .expect("valid regex")
 });
 static PLACE_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"哪里|哪儿|在哪|何地|何处|什么地方|哪个(?:国家|城市|省|地区|地方|县|市)|哪(?:国|省|市|县|座城市)|位于|地点|首都|省会|发源地|所在地")
@@ -72,8 +99,11 @@ static TIME_A: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static REASON_A: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"因为|由于|原因|为了|因此|所以|导致|之所以|是因|鉴于|以便|目的")
-        .expect("valid regex")
+    Regex::new(concat!(
+        r"因为|由于|原因|为了|因此|所以|导致|之所以|是因|鉴于|以便|目的|",
+        r"受.{0,30}影响|得益于|源于|归因|旨在|造成|引发"
+    ))
+    .expect("valid regex")
 });
 
 /// The answer type of a (normalised) question, and the unit asked about for numbers.
@@ -101,33 +131,144 @@ pub fn classify(norm: &str) -> (AnswerType, Option<String>) {
     (answer_type, unit)
 }
 
-/// Reads a question: what it asks for and which words matter.
+/// Reads a question asked on the corpus's newest day (see [`analyse_on`]).
 pub fn analyse(engine: &Engine, question: &str) -> QuestionInfo {
+    analyse_on(engine, question, engine.anchor())
+}
+
+/// Reads a question asked on `today`: what it asks for, which dates it names, and which
+/// words matter. Question scaffolding and fillers (`是谁`, `一共`, from the stop list) go
+/// before segmentation; a word the corpus has never seen is replaced by its parts that it
+/// has (a question character glued to a word: `长是` in `市长是谁`).
+pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> QuestionInfo {
     let seg = &engine.segmenter;
     let norm = seg.normalize(question);
     let (answer_type, unit) = classify(&norm);
+    let found = dates::find(&norm, today);
+    let content = seg.strip_phrases(&dates::blank(&norm, &found));
+    let unseen = unseen_idf(engine);
+    // Where the question word is (in characters; blanking keeps one character per
+    // character): the words next to it are what is asked about.
+    let wh = WH_WORD.find(&norm).map(|m| {
+        let from = norm[..m.start()].chars().count();
+        (from, from + m.as_str().chars().count())
+    });
+    let chars_before = |b: usize| content[..b].chars().count();
     let mut words: Vec<(String, f32)> = Vec::new();
-    for w in seg.precise_words(&norm) {
-        if seg.is_stop_word(w.text) || words.iter().any(|(x, _)| x == w.text) {
+    let mut general: Vec<f32> = Vec::new();
+    let mut push = |w: &str, weight: f32, at: usize| {
+        if words.iter().any(|(x, _)| x == w) {
+            return;
+        }
+        let boost = wh.map_or(1.0, |(s, e)| {
+            let (ws, we) = (at, at + w.chars().count());
+            let gap = if we <= s { s - we } else { ws.saturating_sub(e) };
+            1.0 + FOCUS_BOOST * (-(gap as f32) / FOCUS_REACH).exp()
+        });
+        words.push((w.to_string(), weight * boost));
+        general.push(seg.general_rarity(w) * boost);
+    };
+    for w in seg.precise_words(&content) {
+        if seg.is_stop_word(w.text) || is_question_word(w.text) {
             continue;
         }
+        let at = chars_before(w.start);
         let idf = engine.index.word_idf(w.text);
+        let n = w.text.chars().count();
+        if idf >= unseen - 1e-3 && n >= 2 && w.text.chars().all(crate::text::is_han) {
+            // Never seen as a word: use its parts the corpus knows, if any.
+            let parts = known_parts(engine, w.text, unseen);
+            if !parts.is_empty() {
+                let share = 1.0 / parts.len() as f32;
+                for (p, pidf) in parts {
+                    push(&p, (pidf * share.max(0.5)).max(0.1), at);
+                }
+                continue;
+            }
+        }
         // A word never seen in the corpus still counts, as much as a rare one.
-        words.push((w.text.to_string(), idf.max(0.1)));
+        push(w.text, idf.max(0.1), at);
     }
     // `多高`, `多长`: the attribute asked about is a content word, lighter than the others.
     if let Some(c) = ATTRIBUTE_Q.captures(&norm).and_then(|c| c.get(1)) {
         let attr = c.as_str().to_string();
         if !words.iter().any(|(w, _)| w.contains(attr.as_str())) {
             let idf = engine.index.word_idf(&attr).max(0.1) * 0.5;
+            general.push(seg.general_rarity(&attr) * 0.5);
             words.push((attr, idf));
         }
     }
+    let identifiers = IDENTIFIER
+        .find_iter(&content)
+        .map(|m| m.as_str().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
     QuestionInfo {
         answer_type,
         unit,
         words,
+        general_weights: general,
+        identifiers,
+        wants_name: answer_type == AnswerType::Other && NAME_Q.is_match(&norm),
+        dates: found,
+        content,
     }
+}
+
+/// Question words the stop list cannot hold all of: 哪 and 几 with any measure word
+/// (哪家, 哪处, 哪几个, 几台, 几成).
+fn is_question_word(w: &str) -> bool {
+    let n = w.chars().count();
+    (w.starts_with('哪') && n <= 4) || (w.starts_with('几') && n <= 2)
+}
+
+/// The question word, for focus: 多少, 几, 谁, 哪…, 什么, 何…, 多大/多长/….
+static WH_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"多少|几|谁|哪|什么|啥|何|为什么|为啥|怎么|如何|多[大长高远久重宽深]").expect("valid regex")
+});
+/// Words next to the question word weigh up to this much more (1 + boost), fading over
+/// this many characters.
+const FOCUS_BOOST: f32 = 1.0;
+const FOCUS_REACH: f32 = 3.0;
+
+/// Numbers that name which one (`第51届`, `2号`, `51届`), not quantities asked about.
+static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"第?\d+(?:届|号|期|次|轮|批|季|代)|第[一二三四五六七八九十百]+(?:届|号|期|次|轮|批|季|代)")
+        .expect("valid regex")
+});
+/// Asking for the name of a thing: the answer is usually quoted (《…》, “…”).
+static NAME_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"叫什么|叫啥|名字|名称|什么(?:宣言|条例|法|计划|倡议|文件|报告|战略|主题|口号|理念|工程|项目|奖|称号)")
+        .expect("valid regex")
+});
+
+/// The parts of a word the corpus has never seen that it has seen: its dictionary
+/// sub-words, else its character bigrams, with their rarity; single characters only
+/// when nothing longer is known.
+fn known_parts(engine: &Engine, word: &str, unseen: f32) -> Vec<(String, f32)> {
+    let seg = &engine.segmenter;
+    let mut parts: Vec<(String, f32)> = Vec::new();
+    for sub in seg.search_words(word) {
+        if sub.text == word || sub.text.chars().count() < 2 || seg.is_stop_word(sub.text) {
+            continue;
+        }
+        let idf = engine.index.word_idf(sub.text);
+        if idf < unseen - 1e-3 && !parts.iter().any(|(p, _)| p == sub.text) {
+            parts.push((sub.text.to_string(), idf));
+        }
+    }
+    if parts.is_empty() {
+        let chars: Vec<char> = word.chars().collect();
+        let bigram_unseen = unseen_idf(engine);
+        for pair in chars.windows(2) {
+            let gram: String = pair.iter().collect();
+            let idf = engine.index.bigram_idf(&gram);
+            if idf < bigram_unseen - 1e-3 && !parts.iter().any(|(p, _)| *p == gram) {
+                parts.push((gram, idf));
+            }
+        }
+    }
+    parts
 }
 
 static ATTRIBUTE_Q: LazyLock<Regex> =
@@ -141,18 +282,57 @@ pub struct Candidate {
     /// Byte range of the sentence in its paragraph.
     pub range: Range<usize>,
     pub score: f32,
-    /// Weighted share of the question's content words found in the sentence.
+    /// Weighted share of the question's content words found in the sentence (words left
+    /// to its paragraph or article count half).
     pub coverage: f32,
+    /// The same, weighing words by how few candidate sentences hold them.
+    pub focus: f32,
     pub type_match: bool,
+    pub unit_match: bool,
+    /// How well the sentence's dates fit the question's, from -1 (another year) to 1; 0
+    /// when the question names no date.
+    pub date_fit: f32,
+    /// Rank of its paragraph after reranking (0 is best).
+    pub paragraph_rank: usize,
+    /// Coverage of the question by general-language rarity (see
+    /// [`QuestionInfo::general_weights`]), with its context: what the decision reads.
+    pub support: f32,
+    /// Every number the question names is in the sentence or its context.
+    pub identifiers_found: bool,
+    /// The heaviest question word (by general rarity, as a share of all) found neither in
+    /// the sentence nor in its context: what a near miss lacks (another holiday, another
+    /// quarter, another medal).
+    pub missing: f32,
+    /// A heading (a short paragraph without sentence-final punctuation): it sums up, the
+    /// sentence after it states.
+    pub heading: bool,
 }
 
 /// Everything `ask` looked at, best first: for the evaluation and for debugging.
 #[derive(Debug, Clone)]
 pub struct AskTrace {
     pub info: QuestionInfo,
-    /// Paragraphs retrieved, best first, as `(article, paragraph)`.
+    /// Paragraphs retrieved, best first after reranking, as `(article, paragraph)`; the
+    /// sentences of the first few are the candidates.
     pub paragraphs: Vec<(usize, Option<usize>)>,
     pub candidates: Vec<Candidate>,
+}
+
+impl AskTrace {
+    /// The probability that the best candidate answers (see [`confidence`]).
+    pub fn confidence(&self) -> f32 {
+        self.candidates
+            .first()
+            .map_or(0.0, |best| confidence(&self.info, best, self.runner_up(best)))
+    }
+
+    /// The best score of a candidate from another article than `best`'s.
+    fn runner_up(&self, best: &Candidate) -> Option<f32> {
+        self.candidates
+            .iter()
+            .find(|c| c.article != best.article)
+            .map(|c| c.score)
+    }
 }
 
 /// The answer to a question, or a plain "not found". Its JSON (flat citation fields, as the
@@ -165,7 +345,8 @@ pub struct Answer {
     pub sentence: Option<String>,
     /// Up to two more sentences from the same article that support the answer.
     pub supporting: Vec<String>,
-    /// From 0 to 1: how well the sentence covers the question.
+    /// From 0 to 1: the estimated probability that the sentence answers the question
+    /// (calibrated on held-out questions; see docs/EVAL.md).
     pub confidence: f32,
     pub answer_type: AnswerType,
     /// The article the sentence is from; `None` when not answered.
@@ -176,18 +357,28 @@ pub struct Answer {
     pub highlights: Vec<[usize; 2]>,
     /// Byte ranges of the same, for renderers.
     pub highlight_bytes: Vec<Range<usize>>,
+    /// `[start, end)` character offsets in `sentence` of the thing asked for (the number
+    /// with its unit, the name, the date), when it can be told.
+    pub answer_span: Option<[usize; 2]>,
+    /// Byte range of the same, for renderers.
+    pub answer_span_bytes: Option<Range<usize>>,
+    /// The dates understood in the question, as ranges.
+    pub dates: Vec<DateSpec>,
     /// Words to search for when there is no answer.
     pub suggested_search: Option<String>,
 }
 
-/// Paragraphs retrieved per question; sentences are drawn from these.
-const PARAGRAPHS: usize = 5;
-/// Below this coverage of the question's weighted content words, a sentence is no answer.
-const MIN_COVERAGE: f32 = 0.55;
-/// Below this combined score, no answer either.
-const MIN_SCORE: f32 = 0.45;
+/// Paragraphs retrieved per question, reranked, and how many of them are read sentence by
+/// sentence.
+const RETRIEVE: usize = 40;
+const READ: usize = 8;
+/// More paragraphs retrieved within the question's dates, when it names some.
+const RETRIEVE_DATED: usize = 20;
+/// Below this confidence, no answer.
+pub const MIN_CONFIDENCE: f32 = 0.5;
 
-/// Weights of the sentence score, tuned on CMRC 2018 trial and checked on DRCD dev.
+/// Weights of the sentence score, tuned on CMRC 2018 trial and checked on DRCD dev and
+/// the dev part of the news questions.
 const W_COVERAGE: f32 = 0.7;
 /// Within coverage: the share given to "focus" (words weighed by how few candidate
 /// sentences hold them, title words discounted) rather than plain rarity.
@@ -200,33 +391,132 @@ const W_UNIT: f32 = 0.1;
 const W_RANK: f32 = 0.2;
 const W_PROXIMITY: f32 = 0.05;
 const W_POSITION: f32 = 0.03;
+const W_DATE: f32 = 0.25;
+const W_HEADING: f32 = 0.15;
+/// Paragraph rerank: BM25 relative to the best, plus coverage of the question in the
+/// paragraph with its title and lead.
+const RERANK_COVERAGE: f32 = 1.0;
+const RERANK_DATE: f32 = 0.4;
+
+/// A paragraph retrieved for a question, while reranking.
+struct Retrieved {
+    article: usize,
+    paragraph: usize,
+    bm25: f32,
+    score: f32,
+}
 
 impl Engine {
-    /// Answers `question` from the corpus.
+    /// The day relative dates are read against in one-shot commands: the newest article's
+    /// date, or today for a corpus without dates.
+    pub fn anchor(&self) -> NaiveDate {
+        self.newest_first
+            .iter()
+            .find_map(|&i| self.articles[i].date)
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// Answers `question` from the corpus, reading relative dates against the newest
+    /// article's date.
     pub fn ask(&self, question: &str) -> Answer {
-        let trace = self.ask_trace(question, PARAGRAPHS);
+        self.ask_on(question, self.anchor())
+    }
+
+    /// Answers `question` asked on `today` (the bot passes the real date).
+    pub fn ask_on(&self, question: &str, today: NaiveDate) -> Answer {
+        let trace = self.ask_trace_on(question, today);
         self.answer_from(question, &trace)
     }
 
-    /// Retrieves `paragraphs` paragraphs and ranks their sentences.
-    pub fn ask_trace(&self, question: &str, paragraphs: usize) -> AskTrace {
-        let info = analyse(self, question);
-        let plan = self.index.plan(question);
-        let hits = self.index.search(&plan, paragraphs.max(1));
+    /// What `ask` looked at, with relative dates read against the newest article's date.
+    pub fn ask_trace(&self, question: &str) -> AskTrace {
+        self.ask_trace_on(question, self.anchor())
+    }
+
+    /// Retrieves and reranks paragraphs for a question asked on `today`, and ranks the
+    /// sentences of the best of them.
+    pub fn ask_trace_on(&self, question: &str, today: NaiveDate) -> AskTrace {
+        let info = analyse_on(self, question, today);
+        let plan = crate::index::QueryPlan::new(&self.segmenter, &info.content);
+        let read = self.retrieve(&info, &plan);
+        let sents = self.sentences_of(&read[..read.len().min(READ)]);
+        let candidates = self.score_sentences(&info, &plan, &sents);
+        AskTrace {
+            info,
+            paragraphs: read.iter().map(|r| (r.article, Some(r.paragraph))).collect(),
+            candidates,
+        }
+    }
+
+    /// The best paragraphs for a question: dozens from the index (and more within its
+    /// dates), reranked by how much of the question they cover with their article's
+    /// title and lead, and how well their article's date fits.
+    fn retrieve(&self, info: &QuestionInfo, plan: &crate::index::QueryPlan) -> Vec<Retrieved> {
+        let mut hits = self.index.search(plan, RETRIEVE);
+        if let Some((from, to)) = date_window(&info.dates) {
+            for h in self.hits_within_dates(&plan.within(from, to), RETRIEVE_DATED).0 {
+                if !hits
+                    .iter()
+                    .any(|x| x.article == h.article && x.paragraph == h.paragraph)
+                {
+                    hits.push(h);
+                }
+            }
+        }
+        let best = hits.iter().map(|h| h.score).fold(0.0f32, f32::max).max(1e-6);
+        let total: f32 = info.words.iter().map(|(_, w)| w).sum();
         let seg = &self.segmenter;
-        let total_weight: f32 = info.words.iter().map(|(_, w)| w).sum();
-        // Gather the sentences first: how many of them hold each word tells which words
-        // tell sentences apart (the topic's name is in all of them).
-        let mut sents: Vec<Sentence> = Vec::new();
-        for (rank, hit) in hits.iter().enumerate() {
-            let Some(p) = hit.paragraph else { continue };
-            let article = &self.articles[hit.article];
-            let Some(text) = article.paragraphs.get(p) else {
+        let mut contexts: HashMap<usize, Rc<String>> = HashMap::new();
+        let mut out: Vec<Retrieved> = hits
+            .into_iter()
+            .filter_map(|h| {
+                let p = h.paragraph?;
+                let article = &self.articles[h.article];
+                let text = seg.normalize(article.paragraphs.get(p)?);
+                let context = contexts
+                    .entry(h.article)
+                    .or_insert_with(|| Rc::new(article_context(seg, article)));
+                let (covered, _) = coverage_in_context(&text, context, &info.words, total);
+                let date = article_date_fit(&info.dates, article.date);
+                let bm25 = h.score / best;
+                Some(Retrieved {
+                    article: h.article,
+                    paragraph: p,
+                    bm25,
+                    score: bm25 + RERANK_COVERAGE * covered + RERANK_DATE * date,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| b.bm25.total_cmp(&a.bm25))
+                .then_with(|| (a.article, a.paragraph).cmp(&(b.article, b.paragraph)))
+        });
+        out
+    }
+
+    /// The sentences of the paragraphs read, each with its context.
+    fn sentences_of(&self, read: &[Retrieved]) -> Vec<SentenceInContext> {
+        let seg = &self.segmenter;
+        let mut sents = Vec::new();
+        let mut contexts: HashMap<usize, (Rc<String>, Rc<String>)> = HashMap::new();
+        for (rank, r) in read.iter().enumerate() {
+            let article = &self.articles[r.article];
+            let Some(text) = article.paragraphs.get(r.paragraph) else {
                 continue;
             };
-            // The title and the paragraph's context are built once per paragraph and shared
+            // The title and the article's context are built once per article and shared
             // by its sentences (hot path).
-            let title = Rc::new(seg.normalize(&article.title));
+            let (title, article_ctx) = contexts
+                .entry(r.article)
+                .or_insert_with(|| {
+                    (
+                        Rc::new(seg.normalize(&article.title)),
+                        Rc::new(article_context(seg, article)),
+                    )
+                })
+                .clone();
             // The byline stays: its date and outlet answer "when" and "who reported".
             let normed: Vec<(Range<usize>, String)> = sentences(text)
                 .into_iter()
@@ -235,22 +525,40 @@ impl Engine {
                     (range, norm)
                 })
                 .collect();
-            let mut context = format!("{title}\n");
+            let mut context = String::with_capacity(article_ctx.len() + text.len());
+            context.push_str(&article_ctx);
+            context.push('\n');
             context.extend(normed.iter().map(|(_, norm)| norm.as_str()));
             let context = Rc::new(context);
+            let heading = is_heading(text);
             for (position, (range, norm)) in normed.into_iter().enumerate() {
-                sents.push(Sentence {
+                sents.push(SentenceInContext {
+                    heading,
                     rank,
-                    article: hit.article,
-                    paragraph: p,
+                    article: r.article,
+                    paragraph: r.paragraph,
                     position,
                     range,
                     norm,
+                    date: article.date,
                     title: Rc::clone(&title),
                     context: Rc::clone(&context),
                 });
             }
         }
+        sents
+    }
+
+    fn score_sentences(
+        &self,
+        info: &QuestionInfo,
+        plan: &crate::index::QueryPlan,
+        sents: &[SentenceInContext],
+    ) -> Vec<Candidate> {
+        let seg = &self.segmenter;
+        let total_weight: f32 = info.words.iter().map(|(_, w)| w).sum();
+        // How many sentences hold each word tells which words tell sentences apart (the
+        // topic's name is in all of them).
         let n = sents.len().max(1) as f32;
         let spread: Vec<f32> = info
             .words
@@ -260,12 +568,12 @@ impl Engine {
                 (1.0 + n / (1.0 + sf)).ln() / (1.0 + n).ln()
             })
             .collect();
-        let mut candidates = Vec::new();
-        for s in &sents {
+        let mut candidates = Vec::with_capacity(sents.len());
+        for s in sents {
             let norm_title = s.title.as_str();
-            // Words the sentence leaves to its context (the paragraph, the title) count
-            // half: "it flows 171 km" answers a question naming the river's city when the
-            // paragraph is about that city.
+            // Words the sentence leaves to its context (the paragraph, the title, the
+            // lead) count half: "it flows 171 km" answers a question naming the river's
+            // city when the paragraph is about that city.
             let (covered, proximity) =
                 coverage_in_context(&s.norm, &s.context, &info.words, total_weight);
             // The same coverage, but weighing words by how few sentences hold them and
@@ -294,29 +602,53 @@ impl Engine {
                     .count() as f32
                     / plan.bigrams.len() as f32
             };
-            let (type_match, unit_match) = type_match(seg, &info, &s.norm);
+            let (type_match, unit_match) = type_match(seg, info, &s.norm);
+            let date_fit = sentence_date_fit(&info.dates, &s.norm, s.date);
+            let general: Vec<(String, f32)> = info
+                .words
+                .iter()
+                .zip(&info.general_weights)
+                .map(|((w, _), g)| (w.clone(), *g))
+                .collect();
+            let general_total: f32 = info.general_weights.iter().sum();
+            let (support, _) = coverage_in_context(&s.norm, &s.context, &general, general_total);
+            let missing = general
+                .iter()
+                .filter(|(w, _)| !s.norm.contains(w.as_str()) && !s.context.contains(w.as_str()))
+                .map(|(_, g)| g / general_total.max(1e-6))
+                .fold(0.0f32, f32::max);
+            let identifiers_found = info
+                .identifiers
+                .iter()
+                .all(|id| s.norm.contains(id.as_str()) || s.context.contains(id.as_str()));
             let score = W_COVERAGE * ((1.0 - FOCUS_SHARE) * covered + FOCUS_SHARE * focus)
                 + W_BIGRAMS * grams
                 + W_TYPE * f32::from(u8::from(type_match))
                 + W_UNIT * f32::from(u8::from(unit_match))
                 + W_RANK / (1.0 + s.rank as f32)
                 + W_PROXIMITY * proximity
-                + W_POSITION / (1.0 + s.position as f32);
+                + W_POSITION / (1.0 + s.position as f32)
+                + W_DATE * date_fit
+                - W_HEADING * f32::from(u8::from(s.heading));
             candidates.push(Candidate {
                 article: s.article,
                 paragraph: s.paragraph,
                 range: s.range.clone(),
                 score,
                 coverage: covered,
+                focus,
                 type_match,
+                unit_match,
+                date_fit,
+                paragraph_rank: s.rank,
+                support,
+                identifiers_found,
+                missing,
+                heading: s.heading,
             });
         }
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-        AskTrace {
-            info,
-            paragraphs: hits.iter().map(|h| (h.article, h.paragraph)).collect(),
-            candidates,
-        }
+        candidates
     }
 
     /// The sentence text of a candidate.
@@ -329,22 +661,26 @@ impl Engine {
             let words: Vec<&str> = trace.info.words.iter().map(|(w, _)| w.as_str()).collect();
             (!words.is_empty()).then(|| words.join(" "))
         };
+        let confidence = trace.confidence();
         let best = trace
             .candidates
             .first()
-            .filter(|c| c.coverage >= MIN_COVERAGE && c.score >= MIN_SCORE);
+            .filter(|_| confidence >= MIN_CONFIDENCE);
         let Some(best) = best else {
             return Answer {
                 question: question.to_string(),
                 answered: false,
                 sentence: None,
                 supporting: Vec::new(),
-                confidence: trace.candidates.first().map_or(0.0, |c| c.score.min(1.0)),
+                confidence,
                 answer_type: trace.info.answer_type,
                 article: None,
                 paragraph: None,
                 highlights: Vec::new(),
                 highlight_bytes: Vec::new(),
+                answer_span: None,
+                answer_span_bytes: None,
+                dates: trace.info.dates.clone(),
                 suggested_search: suggestion,
             };
         };
@@ -364,37 +700,228 @@ impl Engine {
         support.sort_by_key(|c| (c.paragraph, c.range.start));
         let terms: Vec<String> = trace.info.words.iter().map(|(w, _)| w.clone()).collect();
         let highlight_bytes = highlight(&self.segmenter, &sentence, &terms);
+        let span = answer_span(&self.segmenter, &trace.info, &sentence, &terms);
         Answer {
             question: question.to_string(),
             answered: true,
             highlights: char_ranges(&sentence, &highlight_bytes),
             highlight_bytes,
+            answer_span: span
+                .as_ref()
+                .and_then(|r| char_ranges(&sentence, std::slice::from_ref(r)).first().copied()),
+            answer_span_bytes: span,
             sentence: Some(sentence),
             supporting: support
                 .iter()
                 .map(|c| self.candidate_text(c).to_string())
                 .collect(),
-            confidence: best.score.min(1.0),
+            confidence,
             answer_type: trace.info.answer_type,
             article: Some(ArticleRef::of(article)),
             paragraph: Some(best.paragraph),
+            dates: trace.info.dates.clone(),
             suggested_search: None,
         }
     }
 }
 
+/// A paragraph that is a heading: short, one line, no sentence-final punctuation (the
+/// sub-headings of news round-ups).
+fn is_heading(paragraph: &str) -> bool {
+    let t = paragraph.trim();
+    t.chars().count() <= 40
+        && !t
+            .chars()
+            .next_back()
+            .is_some_and(|c| "。！？!?…；;”\"」）)".contains(c))
+}
+
+/// The normalised title and lead (first paragraph) of an article: what a paragraph of it
+/// can leave unsaid.
+fn article_context(seg: &Segmenter, article: &crate::corpus::Article) -> String {
+    let mut context = seg.normalize(&article.title);
+    if let Some(lead) = article.paragraphs.first() {
+        context.push('\n');
+        context.push_str(&seg.normalize(lead));
+    }
+    context
+}
+
+/// IDF of a word or bigram the index has never seen (BM25's formula with df = 0).
+fn unseen_idf(engine: &Engine) -> f32 {
+    let n = engine.index.documents().max(1) as f32;
+    (1.0 + (n + 0.5) / 0.5).ln()
+}
+
+/// The dates to retrieve within: the question's ranges, widened for years (a year's
+/// figures are reported early in the next) and recent days.
+fn date_window(dates: &[DateSpec]) -> Option<(NaiveDate, NaiveDate)> {
+    let from = dates.iter().map(|d| d.from).min()?;
+    let to = dates.iter().map(|d| d.to).max()?;
+    let widen = if dates.iter().any(|d| d.granularity == Granularity::Year) {
+        75
+    } else {
+        3
+    };
+    Some((from, to.checked_add_days(chrono::Days::new(widen)).unwrap_or(to)))
+}
+
+/// How well an article's date fits the question's dates: 1 inside, less just after (a
+/// report the next day, a year's figures in the next January), -0.5 elsewhere; 0 when the
+/// question names no date or the article has none.
+fn article_date_fit(dates: &[DateSpec], date: Option<NaiveDate>) -> f32 {
+    let (Some(day), false) = (date, dates.is_empty()) else {
+        return 0.0;
+    };
+    let mut best = -0.5f32;
+    for d in dates {
+        let fit = if d.contains(day) {
+            1.0
+        } else if day > d.to {
+            let after = (day - d.to).num_days();
+            match d.granularity {
+                Granularity::Year if after <= 75 => 0.3,
+                Granularity::Day | Granularity::Week if after <= 2 => 0.7,
+                Granularity::Month if after <= 20 => 0.3,
+                _ => -0.5,
+            }
+        } else if d.granularity == Granularity::Recent {
+            // Older than "recent": less and less likely.
+            let before = (d.from - day).num_days() as f32;
+            (-0.5f32).max(0.5 - before / 60.0)
+        } else {
+            -0.5
+        };
+        best = best.max(fit);
+    }
+    best
+}
+
+/// How well a sentence fits the question's dates: the years it names (or implies: `去年`
+/// in a story of 2024) must include an asked year; a sentence naming no year is judged by
+/// its article's date.
+fn sentence_date_fit(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) -> f32 {
+    if dates.is_empty() {
+        return 0.0;
+    }
+    use chrono::Datelike;
+    let asks_year = dates
+        .iter()
+        .any(|d| matches!(d.granularity, Granularity::Year | Granularity::Month | Granularity::Day));
+    let years = if asks_year {
+        dates::years_mentioned(norm, date)
+    } else {
+        Vec::new()
+    };
+    if years.is_empty() {
+        return article_date_fit(dates, date);
+    }
+    let wanted = |y: i32| dates.iter().any(|d| d.from.year() <= y && y <= d.to.year());
+    if years.iter().any(|&y| wanted(y)) {
+        // A named year is good; a day or month question still wants the article's date.
+        let article = article_date_fit(dates, date);
+        if dates.iter().all(|d| d.granularity == Granularity::Year) {
+            1.0
+        } else {
+            (0.5 + 0.5 * article).max(0.3)
+        }
+    } else {
+        -1.0
+    }
+}
+
+/// The probability that `best` answers the question, from its coverage, focus, answer
+/// type, unit and dates, and its lead over the best sentence of another article. A
+/// logistic model fitted on the dev part of the news questions (docs/EVAL.md); its
+/// inputs are shares and flags, not corpus-sized scores, so the same question gets the
+/// same confidence whatever else is in the corpus.
+pub fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> f32 {
+    if info.words.is_empty() {
+        return 0.0;
+    }
+    let f = Features::of(info, best, runner_up);
+    let z: f32 = CONFIDENCE_MODEL
+        .iter()
+        .zip(f.values())
+        .map(|(w, x)| w * x)
+        .sum();
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// The inputs of the confidence model, in [`CONFIDENCE_MODEL`]'s order.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Features {
+    pub support: f32,
+    pub focus: f32,
+    pub type_match: f32,
+    pub type_missing: f32,
+    pub unit_match: f32,
+    pub date_fit: f32,
+    pub date_missed: f32,
+    pub identifier_missing: f32,
+    pub heading: f32,
+    pub margin: f32,
+    pub missing: f32,
+}
+
+impl Features {
+    pub fn of(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> Self {
+        let typed = !matches!(info.answer_type, AnswerType::Other) || info.wants_name;
+        let flag = |b: bool| f32::from(u8::from(b));
+        let dated = !info.dates.is_empty();
+        Self {
+            support: best.support,
+            focus: best.focus,
+            type_match: flag(typed && best.type_match),
+            type_missing: flag(typed && !best.type_match),
+            unit_match: flag(best.unit_match),
+            date_fit: if dated { best.date_fit } else { 0.0 },
+            date_missed: flag(dated && best.date_fit < 0.0),
+            identifier_missing: flag(!best.identifiers_found),
+            heading: flag(best.heading),
+            margin: runner_up.map_or(0.3, |r| (best.score - r).clamp(-0.3, 0.3)),
+            missing: best.missing,
+        }
+    }
+
+    fn values(&self) -> [f32; 12] {
+        [
+            1.0,
+            self.support,
+            self.focus,
+            self.type_match,
+            self.type_missing,
+            self.unit_match,
+            self.date_fit,
+            self.date_missed,
+            self.identifier_missing,
+            self.heading,
+            self.margin,
+            self.missing,
+        ]
+    }
+}
+
+/// Logistic weights over [`Features`] (bias first), fitted by `bench/fit_confidence.py` on
+/// the dev part of `eval/news_questions.jsonl`.
+const CONFIDENCE_MODEL: [f32; 12] = [
+    -5.0, 6.0, 2.0, 1.0, -1.5, 0.5, 1.0, -3.0, -3.0, -1.0, 3.0, -6.0,
+];
+
 /// A candidate sentence while ranking.
-struct Sentence {
+struct SentenceInContext {
     rank: usize,
     article: usize,
     paragraph: usize,
     position: usize,
     range: Range<usize>,
     norm: String,
+    date: Option<NaiveDate>,
+    heading: bool,
     /// The article's title, normalised.
     title: Rc<String>,
-    /// The title and every sentence of the paragraph, normalised: the words a sentence can
-    /// leave to its context.
+    /// The title, the article's lead and every sentence of the paragraph, normalised:
+    /// the words a sentence can leave to its context.
     context: Rc<String>,
 }
 
@@ -450,22 +977,142 @@ fn coverage(norm: &str, words: &[(String, f32)], total: f32) -> (f32, f32) {
     (found / total, proximity)
 }
 
+/// Quantities as news writes them: `23人`, `171公里`, `50.8%`, `1.2万亿元`, `三十多个`.
+static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:约|近|超过|超|逾|达|共|累计)?",
+        r"(?:\d+(?:[.,]\d+)*|[零一二三四五六七八九十百千两]+)",
+        r"(?:多|余)?(?:[万亿千百]+)?(?:多|余)?",
+        r"(?:%|‰|个百分点|(?:平方|立方)?(?:公里|千米|米|厘米|毫米)|公顷|亩|吨|千克|公斤|克|",
+        r"(?:万|亿)?(?:元|美元|欧元)|人次|人|名|位|个|家|次|年|天|岁|倍|座|所|条|项|种|件|户|",
+        r"辆|架|艘|列|层|届|场|分钟|小时|度|千瓦时|千瓦|瓦|台|套|部|批|支|只|头|株|棵|份|剂次|剂|万人|余人)?",
+    ))
+    .expect("valid regex")
+});
+/// Dates and times as news writes them.
+static TIME_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日(?:[上下]午|晚|凌晨)?|",
+        r"\d{1,2}月(?:份|初|中旬|下旬|底)?|\d{1,2}日(?:[上下]午|晚|凌晨)?|",
+        r"[一二三四五六七八九十〇零]{4}年|今年|去年|前年|明年|今天|昨天|[上本下]周[一二三四五六日]?|",
+        r"\d+世纪\d*年代|\d+年代",
+    ))
+    .expect("valid regex")
+});
+
+/// A quantity match that is really a date: `2024年`, the `6` of `6月`.
+fn is_date_like(norm: &str, m: &regex::Match<'_>) -> bool {
+    let text = m.as_str();
+    let year = text.ends_with('年')
+        && text.trim_end_matches('年').len() == 4
+        && text.trim_end_matches('年').chars().all(|c| c.is_ascii_digit());
+    year || norm[m.end()..].starts_with(['年', '月', '日', '号'])
+}
+
+/// Where in `sentence` the thing asked for is: a quantity (with the asked unit when there
+/// is one), a date, a name, nearest to the question's words; `None` when the type gives
+/// no span or nothing of it is there. Things the question itself names do not count.
+fn answer_span(
+    seg: &Segmenter,
+    info: &QuestionInfo,
+    sentence: &str,
+    terms: &[String],
+) -> Option<Range<usize>> {
+    let norm = seg.normalize(sentence);
+    // Normalising keeps one character per character, so byte offsets in `norm` map back
+    // through character positions.
+    let to_orig = |r: Range<usize>| -> Option<Range<usize>> {
+        let nb = crate::text::normalize::char_byte_offsets(&norm);
+        let ob = crate::text::normalize::char_byte_offsets(sentence);
+        let from = nb.partition_point(|&b| b < r.start);
+        let to = nb.partition_point(|&b| b < r.end);
+        Some(*ob.get(from)?..*ob.get(to).unwrap_or(&sentence.len()))
+    };
+    let in_question = |t: &str| info.content.contains(t) || info.words.iter().any(|(w, _)| w == t);
+    let spans: Vec<Range<usize>> = match info.answer_type {
+        AnswerType::Number => QUANTITY
+            .find_iter(&norm)
+            .filter(|m| m.as_str().chars().any(|c| c.is_ascii_digit() || "零一二三四五六七八九十百千两".contains(c)))
+            // A year or a day is not the number asked for.
+            .filter(|m| !is_date_like(&norm, m))
+            .filter(|m| m.as_str().chars().count() >= 2 || m.as_str().chars().all(|c| c.is_ascii_digit()))
+            .filter(|m| info.unit.as_deref().is_none_or(|u| m.as_str().contains(u)))
+            .filter(|m| !in_question(m.as_str()))
+            .map(|m| m.range())
+            .collect(),
+        AnswerType::Time => TIME_SPAN
+            .find_iter(&norm)
+            .filter(|m| !in_question(m.as_str()))
+            .map(|m| m.range())
+            .collect(),
+        AnswerType::Person | AnswerType::Place => {
+            let want = if info.answer_type == AnswerType::Person { "nr" } else { "ns" };
+            let mut at = 0;
+            let mut out = Vec::new();
+            for t in seg.tag(&norm) {
+                let start = norm[at..].find(t.word).map_or(at, |i| at + i);
+                let end = start + t.word.len();
+                at = end;
+                let kind = if want == "nr" {
+                    t.tag.starts_with("nr")
+                } else {
+                    t.tag == "ns" || t.word.ends_with(|c: char| PLACE_SUFFIX.contains(c))
+                };
+                if kind && t.word.chars().count() >= 2 && !in_question(t.word) {
+                    out.push(start..end);
+                }
+            }
+            out
+        }
+        AnswerType::Reason | AnswerType::Other => Vec::new(),
+    };
+    // Nearest to where the question's words are.
+    let anchors: Vec<usize> = terms
+        .iter()
+        .filter_map(|t| norm.find(t.as_str()))
+        .collect();
+    let distance = |r: &Range<usize>| -> usize {
+        anchors
+            .iter()
+            .map(|&a| if a >= r.end { a - r.end } else { r.start.saturating_sub(a) })
+            .min()
+            .unwrap_or(r.start)
+    };
+    let best = spans.into_iter().min_by_key(|r| (distance(r), r.start))?;
+    to_orig(best)
+}
+
 /// Whether the sentence holds the kind of thing asked for, and (for numbers) the unit.
 /// Entities that already appear in the question do not count.
 fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) {
-    let in_question = |w: &str| info.words.iter().any(|(q, _)| q == w);
+    let in_question = |w: &str| {
+        info.content.contains(w) || info.words.iter().any(|(q, _)| q == w)
+    };
     let typed = match info.answer_type {
-        AnswerType::Number => NUMBER_A.is_match(norm),
+        // A quantity, not a date, an ordinal or a number the question itself names.
+        AnswerType::Number => QUANTITY.find_iter(norm).any(|m| {
+            m.as_str().chars().any(|c| c.is_ascii_digit() || "零一二三四五六七八九十百千两".contains(c))
+                && !is_date_like(norm, &m)
+                && !norm[..m.start()].ends_with('第')
+                && (m.as_str().chars().count() >= 2 || m.as_str().chars().all(|c| c.is_ascii_digit()))
+                && !in_question(m.as_str())
+        }) || NUMBER_A.is_match(norm) && norm.contains('%'),
         AnswerType::Time => TIME_A.is_match(norm),
         AnswerType::Reason => REASON_A.is_match(norm),
-        AnswerType::Person => seg
-            .tag(norm)
-            .iter()
-            .any(|t| t.tag == "nr" && t.word.chars().count() >= 2 && !in_question(t.word)),
-        AnswerType::Place => seg
-            .tag(norm)
-            .iter()
-            .any(|t| t.tag == "ns" && !in_question(t.word)),
+        // Person names (`nr`, transliterated `nrt`, `nrfg`).
+        AnswerType::Person => seg.tag(norm).iter().any(|t| {
+            t.tag.starts_with("nr") && t.word.chars().count() >= 2 && !in_question(t.word)
+        }),
+        // Place names, and names ending in a place word (…发射场, …体育馆, …片区).
+        AnswerType::Place => seg.tag(norm).iter().any(|t| {
+            let place = t.tag == "ns"
+                || (t.word.chars().count() >= 2
+                    && t.word.ends_with(|c: char| PLACE_SUFFIX.contains(c)));
+            place && !in_question(t.word)
+        }),
+        AnswerType::Other if info.wants_name => QUOTED
+            .find_iter(norm)
+            .any(|m| !in_question(m.as_str().trim_matches(|c: char| "《》“”\"".contains(c)))),
         AnswerType::Other => false,
     };
     let unit = info.unit.as_deref().is_some_and(|unit| {
@@ -477,6 +1124,12 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
     });
     (typed, unit)
 }
+
+/// Last characters of place names jieba does not tag as places.
+const PLACE_SUFFIX: &str = "省市县区镇乡村州岛港湾山河湖海江峡场馆宫站园城";
+/// A quoted or titled name.
+static QUOTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"《[^》]{1,40}》|“[^”]{1,30}”").expect("valid regex"));
 
 #[cfg(test)]
 mod tests {

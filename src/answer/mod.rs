@@ -26,7 +26,9 @@ use crate::corpus::{self, Article, Corpus, LoadOptions};
 use crate::index::{ArticleKey, IndexError, IndexSnapshot, QueryPlan, SearchIndex};
 use crate::text::{Segmenter, TextError};
 
-pub use ask::{Answer, AnswerType, AskTrace, Candidate, QuestionInfo, analyse, classify};
+pub use ask::{
+    Answer, AnswerType, AskTrace, Candidate, Features, QuestionInfo, analyse, analyse_on, classify,
+};
 pub use enumeration::{Enumeration, detect as detect_enumeration};
 pub use highlight::highlight;
 pub use live::{Change, Indexed, Listener, LiveEngine, Outcome, normalize_url, text_hash};

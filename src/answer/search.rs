@@ -3,9 +3,11 @@
 
 use std::ops::Range;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{ArticleRef, Engine, highlight};
+use crate::text::dates::DateSpec;
 
 /// How many paragraphs are fetched from the index at least. Fetching is the bulk of a
 /// search and grows with the number fetched (top-k pruning works less well for a large k),
@@ -16,6 +18,11 @@ const MIN_FETCH: usize = 30;
 const FETCH_PER_SLOT: usize = 4;
 /// Results are capped here; deeper pages are not useful to a reader.
 const MAX_FETCH: usize = 2000;
+
+/// With a date filter, this many times more paragraphs are fetched and those outside the
+/// dates dropped (the index knows no dates), up to [`MAX_DATED_FETCH`].
+const DATED_OVERFETCH: usize = 8;
+const MAX_DATED_FETCH: usize = 8000;
 
 /// One matching paragraph, with everything needed to show and cite it.
 #[derive(Debug, Clone)]
@@ -104,6 +111,9 @@ pub struct SearchResults {
     pub page: usize,
     pub per_page: usize,
     pub notices: Vec<SearchNotice>,
+    /// Dates understood in the query (`2024`, `2024-06`, `去年`): only articles dated in
+    /// them are searched.
+    pub dates: Vec<DateSpec>,
     pub articles: Vec<ArticleHits>,
 }
 
@@ -137,10 +147,23 @@ fn group_by_article(hits: Vec<super::PositionHit>, per_article: usize) -> Vec<Gr
 }
 
 impl Engine {
-    /// Page `page` (1-based) of results for `query`, `per_page` articles a page. Never fails:
-    /// an empty or strange query gives no articles and a notice.
+    /// Page `page` (1-based) of results for `query`, `per_page` articles a page, with
+    /// relative dates (`去年`) read against the newest article's date. Never fails: an
+    /// empty or strange query gives no articles and a notice.
     pub fn search(&self, query: &str, page: usize, per_page: usize) -> SearchResults {
-        let plan = self.index.plan(query);
+        self.search_on(query, page, per_page, self.anchor())
+    }
+
+    /// Like [`Engine::search`], with relative dates read against `today` (the bot's date).
+    /// Dates in the query restrict the results to articles dated in them.
+    pub fn search_on(
+        &self,
+        query: &str,
+        page: usize,
+        per_page: usize,
+        today: NaiveDate,
+    ) -> SearchResults {
+        let plan = crate::index::QueryPlan::with_dates(&self.segmenter, query, today);
         // Pages come from button data too: keep them in a range that cannot overflow.
         let page = page.clamp(1, MAX_FETCH);
         let per_page = per_page.clamp(1, MAX_FETCH);
@@ -162,8 +185,7 @@ impl Engine {
             .saturating_mul(FETCH_PER_SLOT)
             .clamp(MIN_FETCH, MAX_FETCH);
         let (groups, total_is_exact) = loop {
-            let paragraph_hits = self.index.search(&plan, fetch);
-            let exact = paragraph_hits.len() < fetch;
+            let (paragraph_hits, exact) = self.hits_within_dates(&plan, fetch);
             let groups = group_by_article(paragraph_hits, per_article);
             if exact || groups.len() >= wanted || fetch == MAX_FETCH {
                 break (groups, exact);
@@ -214,7 +236,48 @@ impl Engine {
             page,
             per_page,
             notices,
+            dates: plan.dates.clone(),
             articles,
         }
+    }
+
+    /// The best `fetch` paragraphs for `plan` whose article is dated within the plan's
+    /// date filter (all of them without one), and whether every match was seen.
+    pub(super) fn hits_within_dates(
+        &self,
+        plan: &crate::index::QueryPlan,
+        fetch: usize,
+    ) -> (Vec<crate::index::ParagraphHit>, bool) {
+        let Some((from, to)) = plan.date_filter else {
+            let hits = self.index.search(plan, fetch);
+            let exact = hits.len() < fetch;
+            return (hits, exact);
+        };
+        let raw_fetch = fetch
+            .saturating_mul(DATED_OVERFETCH)
+            .clamp(fetch, MAX_DATED_FETCH.max(fetch));
+        let raw = self.index.search(plan, raw_fetch);
+        let seen_all = raw.len() < raw_fetch;
+        let kept: Vec<_> = raw
+            .into_iter()
+            .filter(|h| {
+                self.articles[h.article]
+                    .date
+                    .is_some_and(|d| from <= d && d <= to)
+            })
+            .take(fetch)
+            .collect();
+        let exact = seen_all && kept.len() < fetch;
+        (kept, exact)
+    }
+
+    /// The newest `limit` articles dated within `from..=to`, newest first.
+    pub fn latest_within(&self, from: NaiveDate, to: NaiveDate, limit: usize) -> Vec<&crate::corpus::Article> {
+        self.newest_first
+            .iter()
+            .map(|&i| &self.articles[i])
+            .filter(|a| a.date.is_some_and(|d| from <= d && d <= to))
+            .take(limit)
+            .collect()
     }
 }

@@ -16,7 +16,7 @@ pub struct Args {
     /// The public data folder (with cmrc2018/, drcd/, lcsts_part3/, xinwenlianbo/, news_pages/).
     #[arg(long, default_value = "../shared/data", env = "JIANBAO_EVAL_DATA")]
     data: PathBuf,
-    /// Only these datasets (comma-separated: cmrc, drcd, lcsts, pages).
+    /// Only these datasets (comma-separated: cmrc, drcd, lcsts, pages, news).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// At most this many questions (LCSTS records) per dataset, for a quick run.
@@ -31,6 +31,12 @@ pub struct Args {
     /// With `pages`: also list each page that missed something, and what was read.
     #[arg(long)]
     verbose: bool,
+    /// The news questions (JSON Lines: id, question, kind, asked_on, answers, story_ids).
+    #[arg(long, value_name = "FILE", default_value = "eval/news_questions.jsonl")]
+    questions: PathBuf,
+    /// The seed article the news questions' `seed` kind asks about.
+    #[arg(long, value_name = "PATH", default_value = "seeds")]
+    seed: PathBuf,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -40,6 +46,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     options.limit = args.limit;
     options.dump = args.dump;
     options.no_titles = args.no_titles;
+    options.news_questions = args.questions;
+    options.seed = args.seed;
     let report = eval::run(&options, &ctx.config, &segmenter)?;
     let mut out = std::io::stdout().lock();
     if ctx.json {
@@ -97,6 +105,55 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(p) = &report.pages {
         write_pages(&mut out, p, args.verbose)?;
+    }
+    if let Some(n) = &report.news {
+        writeln!(
+            out,
+            "\nNews questions ({} questions, {} documents), over all the 新闻联播 stories and the seed:",
+            n.questions, n.documents
+        )?;
+        writeln!(
+            out,
+            "| part | answerable | answer@1 | wrong story | right story, wrong sentence | declined | best sentence@1 | unanswerable | unanswerable answered |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+        for p in &n.parts {
+            writeln!(
+                out,
+                "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {} | {:.3} |",
+                p.part,
+                p.answerable,
+                p.answer_at_1,
+                p.wrong_story,
+                p.wrong_sentence,
+                p.declined,
+                p.best_sentence_at_1,
+                p.unanswerable,
+                p.unanswerable_answered
+            )?;
+        }
+        writeln!(
+            out,
+            "\nSeed questions: {} of {} answered over the seed alone, {} with 新闻联播 loaded; {} the same both ways.",
+            n.seed.alone, n.seed.questions, n.seed.loaded, n.seed.same_both_ways
+        )?;
+        writeln!(
+            out,
+            "\nReliability (held-out questions): | confidence | questions | mean confidence | best sentence correct |"
+        )?;
+        writeln!(out, "|---|---|---|---|")?;
+        for b in &n.reliability {
+            writeln!(
+                out,
+                "| {:.1}–{:.1} | {} | {:.2} | {:.2} |",
+                b.from, b.to, b.questions, b.mean_confidence, b.correct
+            )?;
+        }
+        writeln!(
+            out,
+            "\nindex {:.1} s, {:.2} ms/question",
+            n.index_seconds, n.ms_per_question
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

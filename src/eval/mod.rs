@@ -9,7 +9,10 @@
 //! - LCSTS part III (rated ≥ 3): char-level ROUGE-1/2/L F1 of our lede and of Lead-1.
 //! - News pages (`news_pages/`): title, date, source and body of real saved pages, as HTML
 //!   and as whole-page text copies, scored as the data set's `score.py` does.
+//! - News questions (see [`news`]): natural questions over all the 新闻联播 stories, ones
+//!   they cannot answer, and the seed article's, asked the way readers type them.
 
+pub mod news;
 mod pages;
 mod rouge;
 mod squad;
@@ -43,6 +46,10 @@ pub struct Options {
     pub dump: Option<PathBuf>,
     /// Index the dataset paragraphs without their documents' titles (as the baseline does).
     pub no_titles: bool,
+    /// The news questions file (`eval/news_questions.jsonl` in the repository).
+    pub news_questions: PathBuf,
+    /// The seed article for the news questions.
+    pub seed: PathBuf,
 }
 
 impl Options {
@@ -54,6 +61,8 @@ impl Options {
             distractors: PathBuf::from("xinwenlianbo/xwlb_stories_2025.jsonl"),
             dump: None,
             no_titles: false,
+            news_questions: PathBuf::from("eval/news_questions.jsonl"),
+            seed: PathBuf::from("seeds"),
         }
     }
 
@@ -98,6 +107,7 @@ pub struct Report {
     pub qa: Vec<QaReport>,
     pub lcsts: Option<LedeReport>,
     pub pages: Option<PagesReport>,
+    pub news: Option<news::NewsReport>,
     pub skipped: Vec<String>,
 }
 
@@ -107,6 +117,7 @@ pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow:
         qa: Vec::new(),
         lcsts: None,
         pages: None,
+        news: None,
         skipped: Vec::new(),
     };
     let squad_sets = [
@@ -180,6 +191,31 @@ pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow:
             ));
         }
     }
+    if options.wants("news") {
+        let inputs = news::NewsInputs {
+            stories: options.data.join("xinwenlianbo"),
+            seed: options.seed.clone(),
+            questions: options.news_questions.clone(),
+        };
+        let missing = [&inputs.stories, &inputs.seed, &inputs.questions]
+            .into_iter()
+            .find(|p| !p.exists());
+        match missing {
+            Some(p) => report
+                .skipped
+                .push(format!("news: {} not found", p.display())),
+            None => {
+                let dump = options.dump.as_ref().map(|d| d.with_extension("news.jsonl"));
+                report.news = Some(news::evaluate(
+                    &inputs,
+                    options.limit,
+                    dump.as_deref(),
+                    config,
+                    segmenter,
+                )?);
+            }
+        }
+    }
     Ok(report)
 }
 
@@ -230,7 +266,7 @@ fn evaluate_qa(
     };
     let asked = Instant::now();
     for q in &questions {
-        let trace = engine.ask_trace(&q.question, 10);
+        let trace = engine.ask_trace(&q.question);
         let rank = trace
             .paragraphs
             .iter()
@@ -241,17 +277,10 @@ fn evaluate_qa(
             r5 += f64::from(u8::from(rank <= 5));
             mrr += 1.0 / rank as f64;
         }
-        // Answers come from the paragraphs `ask` reads (the best five), as in the bot.
+        // Answers come from the paragraphs `ask` reads, as in the bot.
         let top: Vec<&str> = trace
             .candidates
             .iter()
-            .filter(|c| {
-                trace
-                    .paragraphs
-                    .iter()
-                    .take(5)
-                    .any(|(a, p)| *a == c.article && *p == Some(c.paragraph))
-            })
             .take(3)
             .map(|c| engine.candidate_text(c))
             .collect();

@@ -3,11 +3,13 @@
 //! optional clauses scored by BM25. Quotes, colons, `AND`, `*`, emoji and the like are just
 //! characters here, so no input can make the query fail.
 
+use chrono::NaiveDate;
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::tokenize::bigrams;
+use crate::text::dates::{self, DateSpec};
 use crate::text::{Segmenter, is_han};
 
 /// At most this many characters of a query are read; the rest is ignored.
@@ -45,13 +47,45 @@ pub struct QueryPlan {
     pub only_stop_words: bool,
     /// The query was longer than [`MAX_QUERY_CHARS`] and was cut.
     pub truncated: bool,
+    /// Dates understood in the query (their words are not terms).
+    pub dates: Vec<DateSpec>,
+    /// Only paragraphs of articles dated in this range (inclusive) are wanted; the engine
+    /// applies it to the hits, since it knows the articles' dates.
+    pub date_filter: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl QueryPlan {
+    /// The plan for `query` taken word for word: dates are terms like any other.
     pub fn new(segmenter: &Segmenter, query: &str) -> Self {
+        Self::build(segmenter, query, None)
+    }
+
+    /// The plan for `query` with its dates (`2024`, `2024-06`, `去年`, read against
+    /// `anchor`) taken out of the terms and made a filter on the article's date. A query
+    /// that is only dates keeps them as terms too, so it still searches for something.
+    pub fn with_dates(segmenter: &Segmenter, query: &str, anchor: NaiveDate) -> Self {
+        Self::build(segmenter, query, Some(anchor))
+    }
+
+    fn build(segmenter: &Segmenter, query: &str, anchor: Option<NaiveDate>) -> Self {
         let truncated = query.chars().count() > MAX_QUERY_CHARS;
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
-        let norm = segmenter.normalize(&query);
+        let mut norm = segmenter.normalize(&query);
+        let found = anchor.map(|a| dates::find(&norm, a)).unwrap_or_default();
+        let date_filter = found.iter().fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| {
+            Some(acc.map_or((d.from, d.to), |(f, t)| (f.min(d.from), t.max(d.to))))
+        });
+        if !found.is_empty() {
+            let blanked = dates::blank(&norm, &found);
+            if blanked.chars().any(crate::text::is_word_char) {
+                norm = blanked;
+            }
+        }
+        // Question scaffolding goes as text; a query of nothing else keeps it.
+        let stripped = segmenter.strip_phrases(&norm);
+        if stripped.chars().any(crate::text::is_word_char) {
+            norm = stripped;
+        }
 
         let mut words = Vec::new();
         let mut stop = Vec::new();
@@ -101,6 +135,16 @@ impl QueryPlan {
             phrases,
             only_stop_words,
             truncated,
+            dates: found,
+            date_filter,
+        }
+    }
+
+    /// The same terms, restricted to articles dated in `from..=to`.
+    pub fn within(&self, from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            date_filter: Some((from, to)),
+            ..self.clone()
         }
     }
 
@@ -249,6 +293,24 @@ mod tests {
                 "{q:?} should give no terms"
             );
         }
+    }
+
+    #[test]
+    fn dates_become_a_filter() {
+        let seg = Segmenter::builtin();
+        let anchor = NaiveDate::from_ymd_opt(2026, 8, 22).expect("date");
+        let plan = QueryPlan::with_dates(&seg, "防汛 2024", anchor);
+        assert_eq!(plan.words, vec!["防汛".to_string()]);
+        let (from, to) = plan.date_filter.expect("a filter");
+        assert_eq!((from.to_string(), to.to_string()), ("2024-01-01".into(), "2024-12-31".into()));
+        let plan = QueryPlan::with_dates(&seg, "去年汽车出口", anchor);
+        assert!(!plan.words.iter().any(|w| w.contains('去')), "{:?}", plan.words);
+        assert_eq!(plan.date_filter.map(|(f, _)| f.to_string()), Some("2025-01-01".into()));
+        // Only a date: it is searched for as well.
+        let plan = QueryPlan::with_dates(&seg, "2024", anchor);
+        assert!(!plan.is_empty() && plan.date_filter.is_some());
+        // Word for word, no filter.
+        assert!(QueryPlan::new(&seg, "防汛 2024").date_filter.is_none());
     }
 
     #[test]

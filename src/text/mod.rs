@@ -1,6 +1,7 @@
 //! Chinese language tools on plain `&str`: normalisation, segmentation and stop words,
 //! sentence splitting. Pure functions and immutable shared state; no I/O after loading.
 
+pub mod dates;
 pub mod normalize;
 pub mod segment;
 pub mod sentence;

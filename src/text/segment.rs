@@ -13,6 +13,10 @@ use jieba_rs::{Jieba, TokenizeMode};
 use super::normalize::{Normalizer, is_word_char};
 use crate::text::TextError;
 
+/// Words counted in jieba's dictionary, in all (the sum of its frequencies, about 60
+/// million): the scale of [`Segmenter::general_rarity`].
+const DICTIONARY_TOTAL: f64 = 60_101_967.0;
+
 /// Words that carry little meaning in a query; used when the configured file is absent.
 const BUILTIN_STOP_WORDS: &str = include_str!("../../config/stopwords.txt");
 /// Place, programme and slogan names jieba splits wrongly; used when the file is absent.
@@ -36,6 +40,9 @@ struct Inner {
     jieba: Jieba,
     normalizer: Normalizer,
     stop_words: HashSet<String>,
+    /// Stop words marked `phrase`: cut out of queries as text before segmentation,
+    /// longest first, so they go even when jieba glues them to a neighbour.
+    stop_phrases: Vec<String>,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -95,11 +102,18 @@ impl Segmenter {
         let stop_words = parse_word_list(&stop_text)
             .map(|w| normalizer.normalize(w))
             .collect();
+        let mut stop_phrases: Vec<String> = parse_phrase_list(&stop_text)
+            .map(|w| normalizer.normalize(w))
+            .collect();
+        // Longest first, so `是多少` goes before `多少` could leave a stray `是`.
+        stop_phrases.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        stop_phrases.dedup();
         Ok(Self {
             inner: Arc::new(Inner {
                 jieba,
                 normalizer,
                 stop_words,
+                stop_phrases,
             }),
         })
     }
@@ -130,6 +144,42 @@ impl Segmenter {
     /// The stop words (normalised).
     pub fn stop_words(&self) -> impl Iterator<Item = &str> {
         self.inner.stop_words.iter().map(String::as_str)
+    }
+
+    /// `norm` (normalised) with every stop phrase (question scaffolding such as `是谁`,
+    /// `是多少`, fillers such as `一共`, `到底`) replaced by spaces, one space per
+    /// character, so `市长是谁` is cut as `市长` whatever jieba would glue.
+    pub fn strip_phrases(&self, norm: &str) -> String {
+        let mut chars: Vec<char> = norm.chars().collect();
+        let mut text = String::with_capacity(norm.len());
+        for phrase in &self.inner.stop_phrases {
+            let p: Vec<char> = phrase.chars().collect();
+            if p.is_empty() || p.len() > chars.len() {
+                continue;
+            }
+            let mut i = 0;
+            while i + p.len() <= chars.len() {
+                if chars[i..i + p.len()] == p[..] {
+                    chars[i..i + p.len()].iter_mut().for_each(|c| *c = ' ');
+                    i += p.len();
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        text.extend(chars);
+        text
+    }
+
+    /// How rare `word` is in general written Chinese, from jieba's dictionary counts (which
+    /// come largely from newspaper text): `ln(total / count)`, about 5 for 的 and up to 18
+    /// for a word the dictionary does not know. Unlike a corpus's IDF it is the same
+    /// whatever the corpus holds, so weights built from it make decisions that do not
+    /// change when unrelated articles are added; and a colloquial word (咱们, 跟) that news
+    /// rarely uses stays light.
+    pub fn general_rarity(&self, word: &str) -> f32 {
+        let count = self.inner.jieba.suggest_freq(word).max(1) as f64;
+        (DICTIONARY_TOTAL / count).ln().max(1.0) as f32
     }
 
     /// Words of `text` in jieba's search mode (long words and the dictionary words inside
@@ -169,6 +219,17 @@ fn read(path: &Path) -> Result<String, TextError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// The entries of a stop-word list marked `phrase` in their second column.
+fn parse_phrase_list(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter_map(|l| {
+            let mut cols = l.split_whitespace();
+            let word = cols.next()?;
+            (cols.next() == Some("phrase") && word.chars().count() >= 2).then_some(word)
+        })
 }
 
 /// Non-empty, non-comment lines of a word list, first column only.
@@ -226,6 +287,22 @@ mod tests {
             assert!(seg.is_stop_word(w), "{w:?} should be a stop word");
         }
         assert!(!seg.is_stop_word("黄河"));
+    }
+
+    #[test]
+    fn phrases_go_before_segmentation() {
+        let seg = Segmenter::builtin();
+        for (q, kept) in [
+            ("忻州市市长是谁", "忻州市市长"),
+            ("一共产了多少粮食", "产了"),
+            ("请问黄河到底有多长", "黄河"),
+        ] {
+            let stripped = seg.strip_phrases(q);
+            assert!(stripped.contains(kept), "{q:?} → {stripped:?}");
+            assert_eq!(stripped.chars().count(), q.chars().count(), "{q:?}");
+        }
+        assert!(!seg.strip_phrases("忻州市市长是谁").contains('谁'));
+        assert!(!seg.strip_phrases("一共产了多少粮食").contains("一共"));
     }
 
     #[test]

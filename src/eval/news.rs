@@ -1,0 +1,408 @@
+//! `jianbao eval --only news`: natural questions over the 新闻联播 stories, as readers type
+//! them (colloquial, with dates relative to the day they ask), questions the corpus cannot
+//! answer, and questions about the seed article asked over the seed alone and with the
+//! 新闻联播 stories loaded. The questions file holds only questions, answer strings and
+//! story ids (`eval/news_questions.jsonl`, see `eval/README.md`); the stories are read from
+//! the data folder.
+//!
+//! Ids whose number is a multiple of 3 are held out: the confidence is fitted on the rest
+//! (the dev part) and its reliability is shown on the held-out part.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::answer::{Answer, Engine};
+use crate::config::Config;
+use crate::corpus::{self, Article};
+use crate::text::Segmenter;
+
+/// What a question is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Answerable from the 新闻联播 stories.
+    Answerable,
+    /// Answerable from the seed article.
+    Seed,
+    /// Nothing in the corpus answers it.
+    Unanswerable,
+}
+
+/// One line of the questions file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewsQuestion {
+    pub id: String,
+    pub question: String,
+    pub kind: Kind,
+    /// The day the reader asks, for questions with relative dates (`去年`, `上个月`).
+    #[serde(default)]
+    pub asked_on: Option<NaiveDate>,
+    /// Correct when the chosen sentence contains one of these.
+    #[serde(default)]
+    pub answers: Vec<String>,
+    /// The stories that hold the answer.
+    #[serde(default)]
+    pub story_ids: Vec<String>,
+    #[serde(default)]
+    pub topic: Option<String>,
+}
+
+impl NewsQuestion {
+    /// Held out from tuning: ids whose number is a multiple of 3.
+    pub fn held_out(&self) -> bool {
+        let digits: String = self
+            .id
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        digits.parse::<u64>().is_ok_and(|n| n % 3 == 0)
+    }
+}
+
+/// Reads the questions file; a bad line is an error naming it.
+pub fn load(path: &Path) -> anyhow::Result<Vec<NewsQuestion>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(
+            serde_json::from_str(line)
+                .with_context(|| format!("{} line {}: not a question", path.display(), i + 1))?,
+        );
+    }
+    Ok(out)
+}
+
+/// How one answerable question went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Correct,
+    WrongStory,
+    WrongSentence,
+    Declined,
+}
+
+/// Figures for a set of questions.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewsPart {
+    pub part: String,
+    pub answerable: usize,
+    /// Answered, and the sentence holds an answer.
+    pub answer_at_1: f64,
+    /// Answered from a story that is not one of the answer's stories.
+    pub wrong_story: f64,
+    /// Answered from a right story, with a sentence that does not hold the answer.
+    pub wrong_sentence: f64,
+    pub declined: f64,
+    /// The best sentence holds an answer, whether or not it was given.
+    pub best_sentence_at_1: f64,
+    pub unanswerable: usize,
+    /// Share of the unanswerable questions that were answered anyway.
+    pub unanswerable_answered: f64,
+}
+
+/// The seed article's questions, both ways.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SeedReport {
+    pub questions: usize,
+    /// Answered correctly over the seed alone.
+    pub alone: usize,
+    /// Answered correctly with the 新闻联播 stories loaded too.
+    pub loaded: usize,
+    /// Questions with the same outcome both ways.
+    pub same_both_ways: usize,
+}
+
+/// One confidence bucket of the reliability table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bucket {
+    pub from: f32,
+    pub to: f32,
+    pub questions: usize,
+    pub mean_confidence: f64,
+    /// Share whose best sentence holds an answer.
+    pub correct: f64,
+}
+
+/// Everything the news evaluation measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewsReport {
+    pub questions: usize,
+    pub documents: u64,
+    pub parts: Vec<NewsPart>,
+    pub seed: SeedReport,
+    /// Held-out questions (all kinds) by confidence.
+    pub reliability: Vec<Bucket>,
+    pub index_seconds: f64,
+    pub ms_per_question: f64,
+}
+
+/// Whether a sentence holds one of the answers (compared after normalisation).
+fn holds(seg: &Segmenter, sentence: &str, answers: &[String]) -> bool {
+    let s = seg.normalize(sentence);
+    answers
+        .iter()
+        .any(|a| !a.trim().is_empty() && s.contains(seg.normalize(a.trim()).as_str()))
+}
+
+fn outcome(seg: &Segmenter, q: &NewsQuestion, a: &Answer) -> Outcome {
+    match a.sentence.as_deref() {
+        None => Outcome::Declined,
+        Some(s) if holds(seg, s, &q.answers) => Outcome::Correct,
+        Some(_) => {
+            let id = a.article_id.as_deref().unwrap_or("");
+            if q.story_ids.iter().any(|s| s == id) {
+                Outcome::WrongSentence
+            } else {
+                Outcome::WrongStory
+            }
+        }
+    }
+}
+
+/// One question asked, for the figures and the dump.
+struct Asked<'a> {
+    q: &'a NewsQuestion,
+    answer: Answer,
+    outcome: Outcome,
+    best_holds: bool,
+    confidence: f32,
+    dump: serde_json::Value,
+}
+
+fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
+    let today = q.asked_on.unwrap_or_else(|| engine.anchor());
+    let trace = engine.ask_trace_on(&q.question, today);
+    let answer = engine.ask_on(&q.question, today);
+    let outcome = outcome(seg, q, &answer);
+    let top: Vec<serde_json::Value> = trace
+        .candidates
+        .iter()
+        .take(3)
+        .map(|c| {
+            serde_json::json!({
+                "text": engine.candidate_text(c),
+                "article_id": engine.articles()[c.article].id,
+                "score": c.score, "coverage": c.coverage, "focus": c.focus,
+                "type_match": c.type_match, "unit_match": c.unit_match,
+                "date_fit": c.date_fit, "paragraph_rank": c.paragraph_rank,
+                "support": c.support, "identifiers_found": c.identifiers_found,
+                "heading": c.heading,
+                "holds": holds(seg, engine.candidate_text(c), &q.answers),
+            })
+        })
+        .collect();
+    let best_holds = trace
+        .candidates
+        .first()
+        .is_some_and(|c| holds(seg, engine.candidate_text(c), &q.answers));
+    let gold_rank = trace
+        .paragraphs
+        .iter()
+        .position(|(a, _)| q.story_ids.iter().any(|s| *s == engine.articles()[*a].id));
+    let runner_up = trace.candidates.first().and_then(|best| {
+        trace
+            .candidates
+            .iter()
+            .find(|c| c.article != best.article)
+            .map(|c| best.score - c.score)
+    });
+    let features = trace.candidates.first().map(|best| {
+        crate::answer::Features::of(&trace.info, best, runner_up.map(|m| best.score - m))
+    });
+    let dump = serde_json::json!({
+        "features": features,
+        "id": q.id, "question": q.question, "kind": q.kind, "held_out": q.held_out(),
+        "asked_on": q.asked_on, "answers": q.answers, "outcome": outcome,
+        "confidence": answer.confidence, "answer_type": trace.info.answer_type,
+        "unit": trace.info.unit, "words": trace.info.words,
+        "dates": trace.info.dates.iter().map(|d| d.label()).collect::<Vec<_>>(),
+        "gold_paragraph_rank": gold_rank, "margin": runner_up, "top": top,
+    });
+    Asked {
+        q,
+        confidence: answer.confidence,
+        answer,
+        outcome,
+        best_holds,
+        dump,
+    }
+}
+
+fn part(name: &str, asked: &[&Asked<'_>]) -> NewsPart {
+    let answerable: Vec<&&Asked<'_>> = asked
+        .iter()
+        .filter(|a| a.q.kind == Kind::Answerable)
+        .collect();
+    let unanswerable: Vec<&&Asked<'_>> = asked
+        .iter()
+        .filter(|a| a.q.kind == Kind::Unanswerable)
+        .collect();
+    let n = answerable.len().max(1) as f64;
+    let share = |o: Outcome| answerable.iter().filter(|a| a.outcome == o).count() as f64 / n;
+    NewsPart {
+        part: name.to_string(),
+        answerable: answerable.len(),
+        answer_at_1: share(Outcome::Correct),
+        wrong_story: share(Outcome::WrongStory),
+        wrong_sentence: share(Outcome::WrongSentence),
+        declined: share(Outcome::Declined),
+        best_sentence_at_1: answerable.iter().filter(|a| a.best_holds).count() as f64 / n,
+        unanswerable: unanswerable.len(),
+        unanswerable_answered: unanswerable.iter().filter(|a| a.answer.answered).count() as f64
+            / unanswerable.len().max(1) as f64,
+    }
+}
+
+fn reliability(asked: &[&Asked<'_>]) -> Vec<Bucket> {
+    let edges = [0.0f32, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001];
+    edges
+        .windows(2)
+        .filter_map(|w| {
+            let inside: Vec<&&Asked<'_>> = asked
+                .iter()
+                .filter(|a| a.confidence >= w[0] && a.confidence < w[1])
+                .collect();
+            if inside.is_empty() {
+                return None;
+            }
+            let n = inside.len() as f64;
+            Some(Bucket {
+                from: w[0],
+                to: w[1].min(1.0),
+                questions: inside.len(),
+                mean_confidence: inside.iter().map(|a| f64::from(a.confidence)).sum::<f64>() / n,
+                correct: inside
+                    .iter()
+                    .filter(|a| a.q.kind != Kind::Unanswerable && a.best_holds)
+                    .count() as f64
+                    / n,
+            })
+        })
+        .collect()
+}
+
+/// Where the news evaluation finds its inputs.
+#[derive(Debug, Clone)]
+pub struct NewsInputs {
+    /// The 新闻联播 stories (a folder of JSON Lines).
+    pub stories: PathBuf,
+    /// The seed article (a file or folder).
+    pub seed: PathBuf,
+    /// The questions file.
+    pub questions: PathBuf,
+}
+
+/// Runs the news evaluation; `dump` gets one JSON line per question asked.
+pub fn evaluate(
+    inputs: &NewsInputs,
+    limit: Option<usize>,
+    dump: Option<&Path>,
+    config: &Config,
+    segmenter: &Segmenter,
+) -> anyhow::Result<NewsReport> {
+    let questions: Vec<NewsQuestion> = load(&inputs.questions)?
+        .into_iter()
+        .take(limit.unwrap_or(usize::MAX))
+        .collect();
+    let started = Instant::now();
+    let read = |p: &Path| -> anyhow::Result<Vec<Article>> {
+        Ok(corpus::load_dir(p, &config.load_options())
+            .with_context(|| format!("cannot read {}", p.display()))?
+            .articles)
+    };
+    let seed = read(&inputs.seed)?;
+    let mut all = read(&inputs.stories)?;
+    all.extend(seed.iter().cloned());
+    let loaded = super::build(all, config, segmenter)?;
+    loaded.compact_index();
+    let alone = super::build(seed, config, segmenter)?;
+    let index_seconds = started.elapsed().as_secs_f64();
+
+    let asked_at = Instant::now();
+    let asked: Vec<Asked<'_>> = questions
+        .iter()
+        .map(|q| ask(&loaded, segmenter, q))
+        .collect();
+    let ms_per_question =
+        asked_at.elapsed().as_secs_f64() * 1000.0 / questions.len().max(1) as f64 / 2.0;
+    let seeds: Vec<&NewsQuestion> = questions.iter().filter(|q| q.kind == Kind::Seed).collect();
+    let seed_alone: Vec<Asked<'_>> = seeds.iter().map(|q| ask(&alone, segmenter, q)).collect();
+
+    if let Some(path) = dump {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        );
+        for a in &asked {
+            writeln!(out, "{}", a.dump)?;
+        }
+        for a in &seed_alone {
+            let mut line = a.dump.clone();
+            line["corpus"] = "seed alone".into();
+            writeln!(out, "{line}")?;
+        }
+    }
+
+    let refs: Vec<&Asked<'_>> = asked.iter().collect();
+    let dev: Vec<&Asked<'_>> = asked.iter().filter(|a| !a.q.held_out()).collect();
+    let held: Vec<&Asked<'_>> = asked.iter().filter(|a| a.q.held_out()).collect();
+    let seed_loaded: Vec<&Asked<'_>> = asked.iter().filter(|a| a.q.kind == Kind::Seed).collect();
+    let ok = |a: &Asked<'_>| a.outcome == Outcome::Correct;
+    let seed = SeedReport {
+        questions: seeds.len(),
+        alone: seed_alone.iter().filter(|a| ok(a)).count(),
+        loaded: seed_loaded.iter().filter(|a| ok(a)).count(),
+        same_both_ways: seed_alone
+            .iter()
+            .zip(&seed_loaded)
+            .filter(|(a, b)| ok(a) == ok(b))
+            .count(),
+    };
+    Ok(NewsReport {
+        questions: questions.len(),
+        documents: loaded.stats().paragraphs,
+        parts: vec![part("dev", &dev), part("held-out", &held), part("all", &refs)],
+        seed,
+        reliability: reliability(&held),
+        index_seconds,
+        ms_per_question,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_by_id() {
+        let q = |id: &str| NewsQuestion {
+            id: id.into(),
+            question: String::new(),
+            kind: Kind::Answerable,
+            asked_on: None,
+            answers: Vec::new(),
+            story_ids: Vec::new(),
+            topic: None,
+        };
+        assert!(q("nq-003").held_out());
+        assert!(!q("nq-004").held_out());
+        assert!(!q("no digits").held_out());
+    }
+
+    #[test]
+    fn answers_are_matched_after_normalisation() {
+        let seg = Segmenter::builtin();
+        assert!(holds(&seg, "蜿蜒１７１公里", &["171公里".into()]));
+        assert!(!holds(&seg, "蜿蜒公里", &["171公里".into()]));
+        assert!(!holds(&seg, "任何句子", &[" ".into()]));
+    }
+}

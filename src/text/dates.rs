@@ -1,0 +1,472 @@
+//! Dates in what readers type: `2024年`, `2024-06`, `6月20日`, `去年`, `上个月`, `本周`,
+//! `最近` become date ranges, read against an anchor day (the newest article's date in the
+//! one-shot commands, today in the bot), and the words that said them are taken out of the
+//! query. Also the years a news sentence speaks of (`2023年`, or `去年` in a story dated
+//! 2024), so an answer about the wrong year can be told apart. Pure functions on normalised
+//! text.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use regex::Regex;
+use serde::Serialize;
+
+/// How precise a date in a query is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Granularity {
+    Year,
+    Month,
+    Week,
+    Day,
+    /// `最近`, `近日`: the last few weeks before the anchor, newer preferred.
+    Recent,
+}
+
+/// A date range understood in a query, inclusive at both ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateSpec {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub granularity: Granularity,
+    /// Said relative to the anchor (`去年`, `上个月`, `最近`), not as a calendar date.
+    pub relative: bool,
+    /// The words as typed (normalised), e.g. `去年` or `2024年6月`.
+    pub text: String,
+    /// Byte range of those words in the normalised query.
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+}
+
+impl DateSpec {
+    /// Whether `day` lies in the range.
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+
+    /// The range for people: `2024年`, `2024年6月`, `2024年6月20日`, `2024年6月16日至22日`.
+    pub fn label(&self) -> String {
+        let ymd = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+        match self.granularity {
+            Granularity::Year => format!("{}年", self.from.year()),
+            Granularity::Month => format!("{}年{}月", self.from.year(), self.from.month()),
+            Granularity::Day => ymd(self.from),
+            Granularity::Week | Granularity::Recent => {
+                if self.from.year() != self.to.year() {
+                    format!("{}至{}", ymd(self.from), ymd(self.to))
+                } else if self.from.month() != self.to.month() {
+                    format!(
+                        "{}至{}月{}日",
+                        ymd(self.from),
+                        self.to.month(),
+                        self.to.day()
+                    )
+                } else {
+                    format!("{}至{}日", ymd(self.from), self.to.day())
+                }
+            }
+        }
+    }
+}
+
+/// Days counted as "recent" (`最近`, `近日`) before the anchor.
+pub const RECENT_DAYS: u64 = 30;
+
+/// A month written with digits or Chinese numerals (`6`, `06`, `六`, `十二`).
+const MONTH: &str = r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])";
+/// A day of the month (`20`, `二十`, `三十一`).
+const DAY: &str = r"(3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])";
+
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20|21)\d\d)[-/.](1[0-2]|0?[1-9])(?:[-/.](3[01]|[12]\d|0?[1-9]))?")
+        .expect("valid regex")
+});
+static YMD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"((?:19|20|21)\d\d)\s*年(?:\s*{MONTH}\s*月(?:份)?(?:\s*{DAY}\s*[日号])?)?"
+    ))
+    .expect("valid regex")
+});
+static RELATIVE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(今年|本年|去年|上一年|前年|明年)(?:\s*{MONTH}\s*月(?:份)?(?:\s*{DAY}\s*[日号])?)?"
+    ))
+    .expect("valid regex")
+});
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"{MONTH}\s*月(?:份)?(?:\s*{DAY}\s*[日号])?")).expect("valid regex")
+});
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"上个月|上月|本月|这个月|当月|上周|上个星期|上星期|上礼拜|本周|这周|这个星期|本星期|这星期|今天|今日|昨天|昨日|前天|最近|近日|近期|日前|近来|这几天|前不久|不久前",
+    )
+    .expect("valid regex")
+});
+/// A bare year (`防汛 2024`), only when it stands alone.
+static BARE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:19|20|21)\d\d").expect("valid regex"));
+
+/// Reads a number written with digits or simple Chinese numerals (up to 31).
+fn small_number(s: &str) -> Option<u32> {
+    if let Ok(n) = s.parse::<u32>() {
+        return Some(n);
+    }
+    let digit = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [c] => digit(*c),
+        ['十', c] => Some(10 + digit(*c)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', c] => Some(digit(*t)? * 10 + digit(*c)?),
+        _ => None,
+    }
+}
+
+fn month_range(year: i32, month: u32) -> Option<(NaiveDate, NaiveDate)> {
+    let from = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let to = from.checked_add_months(Months::new(1))?.pred_opt()?;
+    Some((from, to))
+}
+
+fn year_range(year: i32) -> Option<(NaiveDate, NaiveDate)> {
+    Some((
+        NaiveDate::from_ymd_opt(year, 1, 1)?,
+        NaiveDate::from_ymd_opt(year, 12, 31)?,
+    ))
+}
+
+/// The range for a year with an optional month and day.
+fn ymd_spec(year: i32, month: Option<u32>, day: Option<u32>) -> Option<(NaiveDate, NaiveDate, Granularity)> {
+    match (month, day) {
+        (Some(m), Some(d)) => {
+            let day = NaiveDate::from_ymd_opt(year, m, d)?;
+            Some((day, day, Granularity::Day))
+        }
+        (Some(m), None) => month_range(year, m).map(|(f, t)| (f, t, Granularity::Month)),
+        _ => year_range(year).map(|(f, t)| (f, t, Granularity::Year)),
+    }
+}
+
+/// The year of a month (and day) given without one: the latest such date not after the
+/// anchor (`6月20日` asked in March means last June).
+fn year_for(anchor: NaiveDate, month: u32, day: Option<u32>) -> i32 {
+    let this = NaiveDate::from_ymd_opt(anchor.year(), month, day.unwrap_or(1));
+    match this {
+        Some(d) if d > anchor => anchor.year() - 1,
+        _ => anchor.year(),
+    }
+}
+
+fn is_digit_before(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit() || c == '.' || "第前后近个".contains(c))
+}
+
+/// Characters after a number that make it a figure rather than a date.
+const FIGURE_AFTER: &str = "年月日号万亿千百元个人次名多余吨米%";
+
+fn is_digit_after(text: &str, at: usize) -> bool {
+    text[at..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '.' || FIGURE_AFTER.contains(c))
+}
+
+/// Whether a month written in Chinese numerals (`十月`) stands where a date can: at the
+/// start, after punctuation or a preposition, not inside a word (`统一月度`).
+fn numeral_month_stands_alone(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric() || "在于从到至和及与的是".contains(c))
+}
+
+/// The dates in a normalised query, read against `anchor`, in text order. Overlapping
+/// forms are read once (the longest, earliest first).
+pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
+    let mut found: Vec<DateSpec> = Vec::new();
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    let free = |taken: &[Range<usize>], r: &Range<usize>| {
+        taken.iter().all(|t| r.end <= t.start || t.end <= r.start)
+    };
+    let push = |found: &mut Vec<DateSpec>,
+                    taken: &mut Vec<Range<usize>>,
+                    bytes: Range<usize>,
+                    spec: Option<(NaiveDate, NaiveDate, Granularity)>,
+                    relative: bool| {
+        if let Some((from, to, granularity)) = spec
+            && free(taken, &bytes)
+        {
+            taken.push(bytes.clone());
+            found.push(DateSpec {
+                from,
+                to,
+                granularity,
+                relative,
+                text: norm[bytes.clone()].to_string(),
+                bytes,
+            });
+        }
+    };
+    let num = |c: &regex::Captures<'_>, i: usize| c.get(i).and_then(|m| small_number(m.as_str()));
+    for c in ISO.captures_iter(norm) {
+        let m = c.get(0).expect("whole match");
+        if is_digit_before(norm, m.start()) || is_digit_after(norm, m.end()) {
+            continue;
+        }
+        let year = c[1].parse::<i32>().unwrap_or(0);
+        push(&mut found, &mut taken, m.range(), ymd_spec(year, num(&c, 2), num(&c, 3)), false);
+    }
+    for c in YMD.captures_iter(norm) {
+        let m = c.get(0).expect("whole match");
+        if is_digit_before(norm, m.start()) {
+            continue;
+        }
+        let year = c[1].parse::<i32>().unwrap_or(0);
+        push(&mut found, &mut taken, m.range(), ymd_spec(year, num(&c, 2), num(&c, 3)), false);
+    }
+    for c in RELATIVE_YEAR.captures_iter(norm) {
+        let m = c.get(0).expect("whole match");
+        let year = anchor.year()
+            + match &c[1] {
+                "去年" | "上一年" => -1,
+                "前年" => -2,
+                "明年" => 1,
+                _ => 0,
+            };
+        push(&mut found, &mut taken, m.range(), ymd_spec(year, num(&c, 2), num(&c, 3)), true);
+    }
+    for c in MONTH_DAY.captures_iter(norm) {
+        let m = c.get(0).expect("whole match");
+        // `前3月`, `3个月`, `12.5月` are durations or figures, not dates.
+        if is_digit_before(norm, m.start()) {
+            continue;
+        }
+        let (Some(month), day) = (num(&c, 1), num(&c, 2)) else {
+            continue;
+        };
+        if !(1..=12).contains(&month) {
+            continue;
+        }
+        let numeral = !c[1].starts_with(|ch: char| ch.is_ascii_digit());
+        if numeral && day.is_none() && !numeral_month_stands_alone(norm, m.start()) {
+            continue;
+        }
+        let year = year_for(anchor, month, day);
+        push(&mut found, &mut taken, m.range(), ymd_spec(year, Some(month), day), false);
+    }
+    for m in RELATIVE.find_iter(norm) {
+        // `10日前` is "before the 10th", not `日前` ("the other day").
+        if m.as_str() == "日前" && is_digit_before(norm, m.start()) {
+            continue;
+        }
+        push(&mut found, &mut taken, m.range(), relative(m.as_str(), anchor), true);
+    }
+    for m in BARE_YEAR.find_iter(norm) {
+        let before = norm[..m.start()].chars().next_back();
+        let after = norm[m.end()..].chars().next();
+        let alone = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '%');
+        // A year right before a Han word (`2024巴黎奥运会`) is a year too.
+        let han_after = after.is_some_and(|c| super::is_han(c) && !FIGURE_AFTER.contains(c));
+        if alone(before) && (alone(after) || han_after) {
+            let year = m.as_str().parse::<i32>().unwrap_or(0);
+            push(&mut found, &mut taken, m.range(), ymd_spec(year, None, None), false);
+        }
+    }
+    found.sort_by_key(|d| d.bytes.start);
+    found
+}
+
+/// A relative expression other than a year, against `anchor`.
+fn relative(word: &str, anchor: NaiveDate) -> Option<(NaiveDate, NaiveDate, Granularity)> {
+    let week_start = anchor.checked_sub_days(Days::new(u64::from(anchor.weekday().num_days_from_monday())))?;
+    Some(match word {
+        "上个月" | "上月" => {
+            let prev = anchor.checked_sub_months(Months::new(1))?;
+            let (f, t) = month_range(prev.year(), prev.month())?;
+            (f, t, Granularity::Month)
+        }
+        "本月" | "这个月" | "当月" => {
+            let (f, _) = month_range(anchor.year(), anchor.month())?;
+            (f, anchor, Granularity::Month)
+        }
+        "上周" | "上个星期" | "上星期" | "上礼拜" => {
+            let from = week_start.checked_sub_days(Days::new(7))?;
+            (from, week_start.pred_opt()?, Granularity::Week)
+        }
+        "本周" | "这周" | "这个星期" | "本星期" | "这星期" => (week_start, anchor, Granularity::Week),
+        "今天" | "今日" => (anchor, anchor, Granularity::Day),
+        "昨天" | "昨日" => {
+            let d = anchor.pred_opt()?;
+            (d, d, Granularity::Day)
+        }
+        "前天" => {
+            let d = anchor.checked_sub_days(Days::new(2))?;
+            (d, d, Granularity::Day)
+        }
+        _ => (
+            anchor.checked_sub_days(Days::new(RECENT_DAYS))?,
+            anchor,
+            Granularity::Recent,
+        ),
+    })
+}
+
+/// `norm` with the characters of `dates` replaced by spaces, so the words around them are
+/// cut as if the dates were not there.
+pub fn blank(norm: &str, dates: &[DateSpec]) -> String {
+    let mut out = String::with_capacity(norm.len());
+    let mut at = 0;
+    for d in dates {
+        if d.bytes.start < at {
+            continue;
+        }
+        out.push_str(&norm[at..d.bytes.start]);
+        out.extend(norm[d.bytes.clone()].chars().map(|_| ' '));
+        at = d.bytes.end;
+    }
+    out.push_str(&norm[at..]);
+    out
+}
+
+static SENTENCE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20|21)\d\d)\s*年|(今年|去年|前年|明年)").expect("valid regex")
+});
+
+/// The years a (normalised) news sentence speaks of: years it names (`2023年`), and the
+/// relative ones read against the article's date (`去年` in a story of 2024 is 2023).
+/// Spans (`2021年至2025年`) give their two ends only.
+pub fn years_mentioned(norm: &str, article_date: Option<NaiveDate>) -> Vec<i32> {
+    let mut years = Vec::new();
+    for c in SENTENCE_YEAR.captures_iter(norm) {
+        let year = if let Some(y) = c.get(1) {
+            if is_digit_before(norm, y.start()) {
+                continue;
+            }
+            y.as_str().parse::<i32>().ok()
+        } else {
+            article_date.map(|d| {
+                d.year()
+                    + match c.get(2).map_or("", |m| m.as_str()) {
+                        "去年" => -1,
+                        "前年" => -2,
+                        "明年" => 1,
+                        _ => 0,
+                    }
+            })
+        };
+        if let Some(y) = year
+            && !years.contains(&y)
+        {
+            years.push(y);
+        }
+    }
+    years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    fn one(q: &str, anchor: NaiveDate) -> DateSpec {
+        let found = find(q, anchor);
+        assert_eq!(found.len(), 1, "{q:?} gave {found:?}");
+        found.into_iter().next().expect("one date")
+    }
+
+    #[test]
+    fn calendar_dates() {
+        let a = day(2026, 8, 22);
+        let cases = [
+            ("防汛 2024", day(2024, 1, 1), day(2024, 12, 31), Granularity::Year),
+            ("2024年汽车出口多少辆", day(2024, 1, 1), day(2024, 12, 31), Granularity::Year),
+            ("2024-06", day(2024, 6, 1), day(2024, 6, 30), Granularity::Month),
+            ("2023年2月的会议", day(2023, 2, 1), day(2023, 2, 28), Granularity::Month),
+            ("2024年6月20日开幕", day(2024, 6, 20), day(2024, 6, 20), Granularity::Day),
+            ("2024/6/20", day(2024, 6, 20), day(2024, 6, 20), Granularity::Day),
+            ("6月20日召开的会议", day(2026, 6, 20), day(2026, 6, 20), Granularity::Day),
+            ("十月一日", day(2025, 10, 1), day(2025, 10, 1), Granularity::Day),
+            ("2024巴黎奥运会", day(2024, 1, 1), day(2024, 12, 31), Granularity::Year),
+        ];
+        for (q, from, to, g) in cases {
+            let d = one(q, a);
+            assert_eq!((d.from, d.to, d.granularity), (from, to, g), "{q:?}");
+            assert!(!d.relative, "{q:?}");
+        }
+    }
+
+    #[test]
+    fn relative_dates() {
+        let a = day(2026, 8, 19); // a Wednesday
+        let cases = [
+            ("今年", day(2026, 1, 1), day(2026, 12, 31), Granularity::Year),
+            ("去年全国汽车出口", day(2025, 1, 1), day(2025, 12, 31), Granularity::Year),
+            ("前年", day(2024, 1, 1), day(2024, 12, 31), Granularity::Year),
+            ("去年6月", day(2025, 6, 1), day(2025, 6, 30), Granularity::Month),
+            ("上个月", day(2026, 7, 1), day(2026, 7, 31), Granularity::Month),
+            ("本周", day(2026, 8, 17), day(2026, 8, 19), Granularity::Week),
+            ("上周", day(2026, 8, 10), day(2026, 8, 16), Granularity::Week),
+            ("昨天", day(2026, 8, 18), day(2026, 8, 18), Granularity::Day),
+            ("最近", day(2026, 7, 20), day(2026, 8, 19), Granularity::Recent),
+            ("近日", day(2026, 7, 20), day(2026, 8, 19), Granularity::Recent),
+        ];
+        for (q, from, to, g) in cases {
+            let d = one(q, a);
+            assert_eq!((d.from, d.to, d.granularity), (from, to, g), "{q:?}");
+            assert!(d.relative, "{q:?}");
+        }
+    }
+
+    #[test]
+    fn figures_are_not_dates() {
+        let a = day(2026, 8, 22);
+        for q in [
+            "171公里",
+            "20240人",
+            "2024万元",
+            "前3月",
+            "3个月",
+            "增长2.5%",
+            "1500吨",
+            "12.5",
+            "2024.5亿元",
+            "统一月度考核",
+        ] {
+            assert!(find(q, a).is_empty(), "{q:?} gave {:?}", find(q, a));
+        }
+    }
+
+    #[test]
+    fn blanking_keeps_the_rest() {
+        let a = day(2026, 8, 22);
+        let q = "去年全国汽车出口多少辆";
+        let d = find(q, a);
+        assert_eq!(blank(q, &d), "  全国汽车出口多少辆");
+    }
+
+    #[test]
+    fn labels() {
+        let a = day(2026, 8, 19);
+        assert_eq!(one("2024", a).label(), "2024年");
+        assert_eq!(one("2024-06", a).label(), "2024年6月");
+        assert_eq!(one("上周", a).label(), "2026年8月10日至16日");
+        assert_eq!(one("最近", a).label(), "2026年7月20日至8月19日");
+    }
+
+    #[test]
+    fn years_of_sentences() {
+        let d = Some(day(2024, 1, 12));
+        assert_eq!(years_mentioned("去年我国汽车出口491万辆", d), vec![2023]);
+        assert_eq!(years_mentioned("2023年汽车出口491万辆,今年有望", d), vec![2023, 2024]);
+        assert!(years_mentioned("出口491万辆", d).is_empty());
+        assert!(years_mentioned("12023年", d).is_empty());
+    }
+}
