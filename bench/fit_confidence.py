@@ -19,7 +19,7 @@ TYPED = {"number", "person", "place", "time", "reason"}
 
 NAMES = [
     "bias", "support", "focus", "type_match", "type_missing", "unit_match", "date_fit",
-    "date_missed", "identifier_missing", "heading", "margin",
+    "date_missed", "identifier_missing", "heading", "margin", "missing",
 ]
 
 
@@ -36,7 +36,7 @@ def label(row):
     return 1.0 if row["top"][0]["holds"] else 0.0
 
 
-def fit(xs, ys, l2=0.01, steps=20000, rate=0.5):
+def fit(xs, ys, l2=0.003, steps=30000, rate=2.0):
     w = [0.0] * len(xs[0])
     n = len(xs)
     for _ in range(steps):
@@ -78,7 +78,7 @@ def main(path):
                 f"  {b / 10:.1f}-{(b + 1) / 10:.1f}: {len(items):4d}  mean {sum(p for p, _ in items) / len(items):.2f}"
                 f"  correct {sum(y for _, y in items) / len(items):.2f}"
             )
-        for t in (0.4, 0.5, 0.6, 0.7):
+        for t in (0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8):
             ans = [(r, y) for r, x, y in rows if predict(w, x) >= t]
             answerable = [r for r, _, _ in rows if r["kind"] == "answerable"]
             unans = [r for r, _, _ in rows if r["kind"] == "unanswerable"]
