@@ -162,7 +162,11 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         }
         let boost = wh.map_or(1.0, |(s, e)| {
             let (ws, we) = (at, at + w.chars().count());
-            let gap = if we <= s { s - we } else { ws.saturating_sub(e) };
+            let gap = if we <= s {
+                s - we
+            } else {
+                ws.saturating_sub(e)
+            };
             1.0 + FOCUS_BOOST * (-(gap as f32) / FOCUS_REACH).exp()
         });
         words.push((w.to_string(), weight * boost));
@@ -224,7 +228,8 @@ fn is_question_word(w: &str) -> bool {
 
 /// The question word, for focus: 多少, 几, 谁, 哪…, 什么, 何…, 多大/多长/….
 static WH_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"多少|几|谁|哪|什么|啥|何|为什么|为啥|怎么|如何|多[大长高远久重宽深]").expect("valid regex")
+    Regex::new(r"多少|几|谁|哪|什么|啥|何|为什么|为啥|怎么|如何|多[大长高远久重宽深]")
+        .expect("valid regex")
 });
 /// Words next to the question word weigh up to this much more (1 + boost), fading over
 /// this many characters.
@@ -233,8 +238,10 @@ const FOCUS_REACH: f32 = 3.0;
 
 /// Numbers that name which one (`第51届`, `2号`, `51届`), not quantities asked about.
 static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"第?\d+(?:届|号|期|次|轮|批|季|代)|第[一二三四五六七八九十百]+(?:届|号|期|次|轮|批|季|代)")
-        .expect("valid regex")
+    Regex::new(
+        r"第?\d+(?:届|号|期|次|轮|批|季|代)|第[一二三四五六七八九十百]+(?:届|号|期|次|轮|批|季|代)",
+    )
+    .expect("valid regex")
 });
 /// Asking for the name of a thing: the answer is usually quoted (《…》, “…”).
 static NAME_Q: LazyLock<Regex> = LazyLock::new(|| {
@@ -321,9 +328,9 @@ pub struct AskTrace {
 impl AskTrace {
     /// The probability that the best candidate answers (see [`confidence`]).
     pub fn confidence(&self) -> f32 {
-        self.candidates
-            .first()
-            .map_or(0.0, |best| confidence(&self.info, best, self.runner_up(best)))
+        self.candidates.first().map_or(0.0, |best| {
+            confidence(&self.info, best, self.runner_up(best))
+        })
     }
 
     /// The best score of a candidate from another article than `best`'s.
@@ -444,7 +451,10 @@ impl Engine {
         let candidates = self.score_sentences(&info, &plan, &sents);
         AskTrace {
             info,
-            paragraphs: read.iter().map(|r| (r.article, Some(r.paragraph))).collect(),
+            paragraphs: read
+                .iter()
+                .map(|r| (r.article, Some(r.paragraph)))
+                .collect(),
             candidates,
         }
     }
@@ -455,7 +465,10 @@ impl Engine {
     fn retrieve(&self, info: &QuestionInfo, plan: &crate::index::QueryPlan) -> Vec<Retrieved> {
         let mut hits = self.index.search(plan, RETRIEVE);
         if let Some((from, to)) = date_window(&info.dates) {
-            for h in self.hits_within_dates(&plan.within(from, to), RETRIEVE_DATED).0 {
+            for h in self
+                .hits_within_dates(&plan.within(from, to), RETRIEVE_DATED)
+                .0
+            {
                 if !hits
                     .iter()
                     .any(|x| x.article == h.article && x.paragraph == h.paragraph)
@@ -464,7 +477,11 @@ impl Engine {
                 }
             }
         }
-        let best = hits.iter().map(|h| h.score).fold(0.0f32, f32::max).max(1e-6);
+        let best = hits
+            .iter()
+            .map(|h| h.score)
+            .fold(0.0f32, f32::max)
+            .max(1e-6);
         let total: f32 = info.words.iter().map(|(_, w)| w).sum();
         let seg = &self.segmenter;
         let mut contexts: HashMap<usize, Rc<String>> = HashMap::new();
@@ -707,9 +724,11 @@ impl Engine {
             answered: true,
             highlights: char_ranges(&sentence, &highlight_bytes),
             highlight_bytes,
-            answer_span: span
-                .as_ref()
-                .and_then(|r| char_ranges(&sentence, std::slice::from_ref(r)).first().copied()),
+            answer_span: span.as_ref().and_then(|r| {
+                char_ranges(&sentence, std::slice::from_ref(r))
+                    .first()
+                    .copied()
+            }),
             answer_span_bytes: span,
             sentence: Some(sentence),
             supporting: support
@@ -764,7 +783,10 @@ fn date_window(dates: &[DateSpec]) -> Option<(NaiveDate, NaiveDate)> {
     } else {
         3
     };
-    Some((from, to.checked_add_days(chrono::Days::new(widen)).unwrap_or(to)))
+    Some((
+        from,
+        to.checked_add_days(chrono::Days::new(widen)).unwrap_or(to),
+    ))
 }
 
 /// How well an article's date fits the question's dates: 1 inside, less just after (a
@@ -806,9 +828,12 @@ fn sentence_date_fit(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) ->
         return 0.0;
     }
     use chrono::Datelike;
-    let asks_year = dates
-        .iter()
-        .any(|d| matches!(d.granularity, Granularity::Year | Granularity::Month | Granularity::Day));
+    let asks_year = dates.iter().any(|d| {
+        matches!(
+            d.granularity,
+            Granularity::Year | Granularity::Month | Granularity::Day
+        )
+    });
     let years = if asks_year {
         dates::years_mentioned(norm, date)
     } else {
@@ -839,6 +864,12 @@ fn sentence_date_fit(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) ->
 pub fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> f32 {
     if info.words.is_empty() {
         return 0.0;
+    }
+    // A sentence about another year (or an article from another time) does not answer a
+    // question that names its date, however well it matches otherwise: the corpus may
+    // simply not reach that date.
+    if !info.dates.is_empty() && best.date_fit < 0.0 {
+        return 0.05;
     }
     let f = Features::of(info, best, runner_up);
     let z: f32 = CONFIDENCE_MODEL
@@ -1006,7 +1037,10 @@ fn is_date_like(norm: &str, m: &regex::Match<'_>) -> bool {
     let text = m.as_str();
     let year = text.ends_with('年')
         && text.trim_end_matches('年').len() == 4
-        && text.trim_end_matches('年').chars().all(|c| c.is_ascii_digit());
+        && text
+            .trim_end_matches('年')
+            .chars()
+            .all(|c| c.is_ascii_digit());
     year || norm[m.end()..].starts_with(['年', '月', '日', '号'])
 }
 
@@ -1033,10 +1067,16 @@ fn answer_span(
     let spans: Vec<Range<usize>> = match info.answer_type {
         AnswerType::Number => QUANTITY
             .find_iter(&norm)
-            .filter(|m| m.as_str().chars().any(|c| c.is_ascii_digit() || "零一二三四五六七八九十百千两".contains(c)))
+            .filter(|m| {
+                m.as_str()
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || "零一二三四五六七八九十百千两".contains(c))
+            })
             // A year or a day is not the number asked for.
             .filter(|m| !is_date_like(&norm, m))
-            .filter(|m| m.as_str().chars().count() >= 2 || m.as_str().chars().all(|c| c.is_ascii_digit()))
+            .filter(|m| {
+                m.as_str().chars().count() >= 2 || m.as_str().chars().all(|c| c.is_ascii_digit())
+            })
             .filter(|m| info.unit.as_deref().is_none_or(|u| m.as_str().contains(u)))
             .filter(|m| !in_question(m.as_str()))
             .map(|m| m.range())
@@ -1047,7 +1087,11 @@ fn answer_span(
             .map(|m| m.range())
             .collect(),
         AnswerType::Person | AnswerType::Place => {
-            let want = if info.answer_type == AnswerType::Person { "nr" } else { "ns" };
+            let want = if info.answer_type == AnswerType::Person {
+                "nr"
+            } else {
+                "ns"
+            };
             let mut at = 0;
             let mut out = Vec::new();
             for t in seg.tag(&norm) {
@@ -1068,14 +1112,17 @@ fn answer_span(
         AnswerType::Reason | AnswerType::Other => Vec::new(),
     };
     // Nearest to where the question's words are.
-    let anchors: Vec<usize> = terms
-        .iter()
-        .filter_map(|t| norm.find(t.as_str()))
-        .collect();
+    let anchors: Vec<usize> = terms.iter().filter_map(|t| norm.find(t.as_str())).collect();
     let distance = |r: &Range<usize>| -> usize {
         anchors
             .iter()
-            .map(|&a| if a >= r.end { a - r.end } else { r.start.saturating_sub(a) })
+            .map(|&a| {
+                if a >= r.end {
+                    a - r.end
+                } else {
+                    r.start.saturating_sub(a)
+                }
+            })
             .min()
             .unwrap_or(r.start)
     };
@@ -1086,18 +1133,21 @@ fn answer_span(
 /// Whether the sentence holds the kind of thing asked for, and (for numbers) the unit.
 /// Entities that already appear in the question do not count.
 fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) {
-    let in_question = |w: &str| {
-        info.content.contains(w) || info.words.iter().any(|(q, _)| q == w)
-    };
+    let in_question = |w: &str| info.content.contains(w) || info.words.iter().any(|(q, _)| q == w);
     let typed = match info.answer_type {
         // A quantity, not a date, an ordinal or a number the question itself names.
-        AnswerType::Number => QUANTITY.find_iter(norm).any(|m| {
-            m.as_str().chars().any(|c| c.is_ascii_digit() || "零一二三四五六七八九十百千两".contains(c))
-                && !is_date_like(norm, &m)
-                && !norm[..m.start()].ends_with('第')
-                && (m.as_str().chars().count() >= 2 || m.as_str().chars().all(|c| c.is_ascii_digit()))
-                && !in_question(m.as_str())
-        }) || NUMBER_A.is_match(norm) && norm.contains('%'),
+        AnswerType::Number => {
+            QUANTITY.find_iter(norm).any(|m| {
+                m.as_str()
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || "零一二三四五六七八九十百千两".contains(c))
+                    && !is_date_like(norm, &m)
+                    && !norm[..m.start()].ends_with('第')
+                    && (m.as_str().chars().count() >= 2
+                        || m.as_str().chars().all(|c| c.is_ascii_digit()))
+                    && !in_question(m.as_str())
+            }) || NUMBER_A.is_match(norm) && norm.contains('%')
+        }
         AnswerType::Time => TIME_A.is_match(norm),
         AnswerType::Reason => REASON_A.is_match(norm),
         // Person names (`nr`, transliterated `nrt`, `nrfg`).

@@ -271,8 +271,22 @@ impl Engine {
         (kept, exact)
     }
 
+    /// The dates in `text` read against `today`, and the text (normalised) with them
+    /// blanked out.
+    pub fn dates_in(&self, text: &str, today: NaiveDate) -> (Vec<DateSpec>, String) {
+        let norm = self.segmenter.normalize(text);
+        let dates = crate::text::dates::find(&norm, today);
+        let rest = crate::text::dates::blank(&norm, &dates);
+        (dates, rest)
+    }
+
     /// The newest `limit` articles dated within `from..=to`, newest first.
-    pub fn latest_within(&self, from: NaiveDate, to: NaiveDate, limit: usize) -> Vec<&crate::corpus::Article> {
+    pub fn latest_within(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: usize,
+    ) -> Vec<&crate::corpus::Article> {
         self.newest_first
             .iter()
             .map(|&i| &self.articles[i])

@@ -109,7 +109,8 @@ pub enum Note {
 pub enum Reply {
     Help(HelpInfo),
     Search(SearchResults),
-    Latest(Vec<Article>),
+    /// The newest articles, within the dates asked for (`/latest 2024-06`) if any.
+    Latest(Vec<Article>, Vec<crate::text::dates::DateSpec>),
     Summary(Box<Summary>),
     Article(Box<Article>),
     Answer(Box<Answer>),
@@ -127,7 +128,7 @@ impl Reply {
                 .iter()
                 .map(|g| g.article.article_id.clone())
                 .collect(),
-            Reply::Latest(list) => list.iter().map(|a| a.id.clone()).collect(),
+            Reply::Latest(list, _) => list.iter().map(|a| a.id.clone()).collect(),
             Reply::Summary(s) => vec![s.article.article_id.clone()],
             Reply::Article(a) => vec![a.id.clone()],
             Reply::Answer(a) => a.article.iter().map(|r| r.article_id.clone()).collect(),
@@ -300,21 +301,32 @@ pub fn respond(
             Reply::Note(Note::EmptySearch)
         }
         Request::Command(Command::Search(q)) => {
-            Reply::Search(engine.search(q.trim(), 1, sizes.search))
+            Reply::Search(engine.search_on(q.trim(), 1, sizes.search, today()))
         }
         Request::Page { query, page } => {
-            Reply::Search(engine.search(&query, page.max(1), sizes.search))
+            Reply::Search(engine.search_on(&query, page.max(1), sizes.search, today()))
         }
         Request::Command(Command::Latest(n)) => {
-            let n = n.trim();
-            let count = if n.is_empty() {
+            // `/latest`, `/latest 5`, `/latest 2024-06`, `/latest 5 去年`.
+            let (dates, rest) = engine.dates_in(n.trim(), today());
+            let rest = rest.trim();
+            let count = if rest.is_empty() {
                 Ok(sizes.latest)
             } else {
-                n.parse::<usize>().map(|c| c.clamp(1, MAX_LATEST_LIMIT))
+                rest.parse::<usize>().map(|c| c.clamp(1, MAX_LATEST_LIMIT))
             };
             match count {
-                Ok(c) => Reply::Latest(engine.latest(c).into_iter().cloned().collect()),
-                Err(_) => Reply::Note(Note::LatestCount(n.chars().take(40).collect())),
+                Ok(c) => {
+                    let list = match (
+                        dates.iter().map(|d| d.from).min(),
+                        dates.iter().map(|d| d.to).max(),
+                    ) {
+                        (Some(from), Some(to)) => engine.latest_within(from, to, c),
+                        _ => engine.latest(c),
+                    };
+                    Reply::Latest(list.into_iter().cloned().collect(), dates)
+                }
+                Err(_) => Reply::Note(Note::LatestCount(n.trim().chars().take(40).collect())),
             }
         }
         Request::Command(Command::Summary(target)) => {
@@ -347,8 +359,13 @@ pub fn respond(
             Reply::Trend(Box::new(engine.trend(&TrendRequest::parse(&words))))
         }
         Request::Unknown(word) => Reply::Note(Note::UnknownCommand(word)),
-        Request::Question(q) => Reply::Answer(Box::new(engine.ask(&q))),
+        Request::Question(q) => Reply::Answer(Box::new(engine.ask_on(&q, today()))),
     }
+}
+
+/// The day relative dates (`去年`, `上个月`) are read against in a conversation: today.
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Finds the article meant by `/summary` or `/article`: an id, a number from the chat's

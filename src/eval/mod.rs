@@ -205,7 +205,10 @@ pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow:
                 .skipped
                 .push(format!("news: {} not found", p.display())),
             None => {
-                let dump = options.dump.as_ref().map(|d| d.with_extension("news.jsonl"));
+                let dump = options
+                    .dump
+                    .as_ref()
+                    .map(|d| d.with_extension("news.jsonl"));
                 report.news = Some(news::evaluate(
                     &inputs,
                     options.limit,

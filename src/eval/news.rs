@@ -55,11 +55,7 @@ pub struct NewsQuestion {
 impl NewsQuestion {
     /// Held out from tuning: ids whose number is a multiple of 3.
     pub fn held_out(&self) -> bool {
-        let digits: String = self
-            .id
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
+        let digits: String = self.id.chars().filter(char::is_ascii_digit).collect();
         digits.parse::<u64>().is_ok_and(|n| n % 3 == 0)
     }
 }
@@ -159,7 +155,7 @@ fn outcome(seg: &Segmenter, q: &NewsQuestion, a: &Answer) -> Outcome {
         None => Outcome::Declined,
         Some(s) if holds(seg, s, &q.answers) => Outcome::Correct,
         Some(_) => {
-            let id = a.article_id.as_deref().unwrap_or("");
+            let id = a.article.as_ref().map_or("", |r| r.article_id.as_str());
             if q.story_ids.iter().any(|s| s == id) {
                 Outcome::WrongSentence
             } else {
@@ -221,7 +217,7 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
     });
     let dump = serde_json::json!({
         "features": features,
-        "id": q.id, "question": q.question, "kind": q.kind, "held_out": q.held_out(),
+        "id": q.id, "question": q.question, "kind": q.kind, "held_out": q.held_out(), "topic": q.topic,
         "asked_on": q.asked_on, "answers": q.answers, "outcome": outcome,
         "confidence": answer.confidence, "answer_type": trace.info.answer_type,
         "unit": trace.info.unit, "words": trace.info.words,
@@ -340,7 +336,8 @@ pub fn evaluate(
 
     if let Some(path) = dump {
         let mut out = std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
         );
         for a in &asked {
             writeln!(out, "{}", a.dump)?;
@@ -370,7 +367,11 @@ pub fn evaluate(
     Ok(NewsReport {
         questions: questions.len(),
         documents: loaded.stats().paragraphs,
-        parts: vec![part("dev", &dev), part("held-out", &held), part("all", &refs)],
+        parts: vec![
+            part("dev", &dev),
+            part("held-out", &held),
+            part("all", &refs),
+        ],
         seed,
         reliability: reliability(&held),
         index_seconds,

@@ -72,9 +72,11 @@ impl QueryPlan {
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
         let mut norm = segmenter.normalize(&query);
         let found = anchor.map(|a| dates::find(&norm, a)).unwrap_or_default();
-        let date_filter = found.iter().fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| {
-            Some(acc.map_or((d.from, d.to), |(f, t)| (f.min(d.from), t.max(d.to))))
-        });
+        let date_filter = found
+            .iter()
+            .fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| {
+                Some(acc.map_or((d.from, d.to), |(f, t)| (f.min(d.from), t.max(d.to))))
+            });
         if !found.is_empty() {
             let blanked = dates::blank(&norm, &found);
             if blanked.chars().any(crate::text::is_word_char) {
@@ -302,10 +304,20 @@ mod tests {
         let plan = QueryPlan::with_dates(&seg, "防汛 2024", anchor);
         assert_eq!(plan.words, vec!["防汛".to_string()]);
         let (from, to) = plan.date_filter.expect("a filter");
-        assert_eq!((from.to_string(), to.to_string()), ("2024-01-01".into(), "2024-12-31".into()));
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            ("2024-01-01".into(), "2024-12-31".into())
+        );
         let plan = QueryPlan::with_dates(&seg, "去年汽车出口", anchor);
-        assert!(!plan.words.iter().any(|w| w.contains('去')), "{:?}", plan.words);
-        assert_eq!(plan.date_filter.map(|(f, _)| f.to_string()), Some("2025-01-01".into()));
+        assert!(
+            !plan.words.iter().any(|w| w.contains('去')),
+            "{:?}",
+            plan.words
+        );
+        assert_eq!(
+            plan.date_filter.map(|(f, _)| f.to_string()),
+            Some("2025-01-01".into())
+        );
         // Only a date: it is searched for as well.
         let plan = QueryPlan::with_dates(&seg, "2024", anchor);
         assert!(!plan.is_empty() && plan.date_filter.is_some());

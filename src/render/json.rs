@@ -25,6 +25,8 @@ impl Serialize for Answer {
             outlet: Option<&'a str>,
             paragraph: Option<usize>,
             highlights: &'a [[usize; 2]],
+            answer_span: Option<[usize; 2]>,
+            dates: &'a [crate::text::dates::DateSpec],
             suggested_search: Option<&'a str>,
         }
         let article = self.article.as_ref();
@@ -42,6 +44,8 @@ impl Serialize for Answer {
             outlet: article.and_then(|a| a.outlet.as_deref()),
             paragraph: self.paragraph,
             highlights: &self.highlights,
+            answer_span: self.answer_span,
+            dates: &self.dates,
             suggested_search: self.suggested_search.as_deref(),
         }
         .serialize(s)

@@ -27,6 +27,25 @@ pub fn clip(text: &str, max_chars: usize) -> String {
 
 /// A window of at most `max_chars` characters of `text` around its first highlight, with
 /// `…` where it was cut, and the highlights that fall inside it (moved to the new text).
+/// The dates understood in a query, for people: `日期：去年（2025年）、2024年6月`.
+pub fn dates_line(dates: &[crate::text::dates::DateSpec]) -> Option<String> {
+    if dates.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = dates
+        .iter()
+        .map(|d| {
+            let label = d.label();
+            if d.relative {
+                format!("{}（{label}）", d.text.trim())
+            } else {
+                label
+            }
+        })
+        .collect();
+    Some(format!("日期：{}", parts.join("、")))
+}
+
 pub fn snippet(
     text: &str,
     highlights: &[Range<usize>],

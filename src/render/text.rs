@@ -76,6 +76,9 @@ pub fn search_results(r: &SearchResults, style: Style) -> String {
         };
         let _ = writeln!(out, "{line}");
     }
+    if let Some(line) = super::dates_line(&r.dates) {
+        let _ = writeln!(out, "{line}");
+    }
     if r.articles.is_empty() {
         if !r.notices.contains(&SearchNotice::EmptyQuery) {
             let line = if r.total_articles > 0 {
@@ -200,6 +203,9 @@ pub fn summary(s: &Summary, style: Style) -> String {
 
 pub fn answer(a: &Answer, style: Style) -> String {
     let mut out = String::new();
+    if let Some(line) = super::dates_line(&a.dates) {
+        let _ = writeln!(out, "{line}");
+    }
     let Some(sentence) = &a.sentence else {
         let _ = writeln!(out, "{}", words::no_answer(style.lang));
         if let Some(q) = &a.suggested_search {
@@ -207,7 +213,11 @@ pub fn answer(a: &Answer, style: Style) -> String {
         }
         return out;
     };
-    let _ = writeln!(out, "{}", mark(sentence, &a.highlight_bytes, style.color));
+    let marks = a
+        .answer_span_bytes
+        .as_ref()
+        .map_or(a.highlight_bytes.clone(), |span| vec![span.clone()]);
+    let _ = writeln!(out, "{}", mark(sentence, &marks, style.color));
     for s in &a.supporting {
         let _ = writeln!(out, "  {s}");
     }
@@ -231,7 +241,18 @@ pub fn reply(r: &crate::chat::Reply, style: Style) -> String {
             words::help(info, style.lang, words::terminal_hint(style.lang))
         ),
         Reply::Search(results) => search_results(results, style),
-        Reply::Latest(list) => article_list(&list.iter().collect::<Vec<_>>(), style),
+        Reply::Latest(list, dates) => {
+            let mut out = super::dates_line(dates)
+                .map(|l| format!("{l}\n"))
+                .unwrap_or_default();
+            if list.is_empty() && !dates.is_empty() {
+                out.push_str(words::no_articles_then(style.lang));
+                out.push('\n');
+            } else {
+                out.push_str(&article_list(&list.iter().collect::<Vec<_>>(), style));
+            }
+            out
+        }
         Reply::Summary(s) => summary(s, style),
         Reply::Article(a) => article(a, style),
         Reply::Answer(a) => answer(a, style),

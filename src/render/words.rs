@@ -218,6 +218,10 @@ pub fn no_articles(lang: Lang) -> &'static str {
     lang.pick("还没有加载任何文章。", "No articles are loaded.")
 }
 
+pub fn no_articles_then(lang: Lang) -> &'static str {
+    lang.pick("这段时间没有文章。", "No articles from that time.")
+}
+
 pub fn latest_heading(lang: Lang) -> &'static str {
     lang.pick("最新文章", "Latest articles")
 }

@@ -138,7 +138,11 @@ fn year_range(year: i32) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// The range for a year with an optional month and day.
-fn ymd_spec(year: i32, month: Option<u32>, day: Option<u32>) -> Option<(NaiveDate, NaiveDate, Granularity)> {
+fn ymd_spec(
+    year: i32,
+    month: Option<u32>,
+    day: Option<u32>,
+) -> Option<(NaiveDate, NaiveDate, Granularity)> {
     match (month, day) {
         (Some(m), Some(d)) => {
             let day = NaiveDate::from_ymd_opt(year, m, d)?;
@@ -194,10 +198,10 @@ pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
         taken.iter().all(|t| r.end <= t.start || t.end <= r.start)
     };
     let push = |found: &mut Vec<DateSpec>,
-                    taken: &mut Vec<Range<usize>>,
-                    bytes: Range<usize>,
-                    spec: Option<(NaiveDate, NaiveDate, Granularity)>,
-                    relative: bool| {
+                taken: &mut Vec<Range<usize>>,
+                bytes: Range<usize>,
+                spec: Option<(NaiveDate, NaiveDate, Granularity)>,
+                relative: bool| {
         if let Some((from, to, granularity)) = spec
             && free(taken, &bytes)
         {
@@ -219,7 +223,13 @@ pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
             continue;
         }
         let year = c[1].parse::<i32>().unwrap_or(0);
-        push(&mut found, &mut taken, m.range(), ymd_spec(year, num(&c, 2), num(&c, 3)), false);
+        push(
+            &mut found,
+            &mut taken,
+            m.range(),
+            ymd_spec(year, num(&c, 2), num(&c, 3)),
+            false,
+        );
     }
     for c in YMD.captures_iter(norm) {
         let m = c.get(0).expect("whole match");
@@ -227,7 +237,13 @@ pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
             continue;
         }
         let year = c[1].parse::<i32>().unwrap_or(0);
-        push(&mut found, &mut taken, m.range(), ymd_spec(year, num(&c, 2), num(&c, 3)), false);
+        push(
+            &mut found,
+            &mut taken,
+            m.range(),
+            ymd_spec(year, num(&c, 2), num(&c, 3)),
+            false,
+        );
     }
     for c in RELATIVE_YEAR.captures_iter(norm) {
         let m = c.get(0).expect("whole match");
@@ -238,7 +254,13 @@ pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
                 "明年" => 1,
                 _ => 0,
             };
-        push(&mut found, &mut taken, m.range(), ymd_spec(year, num(&c, 2), num(&c, 3)), true);
+        push(
+            &mut found,
+            &mut taken,
+            m.range(),
+            ymd_spec(year, num(&c, 2), num(&c, 3)),
+            true,
+        );
     }
     for c in MONTH_DAY.captures_iter(norm) {
         let m = c.get(0).expect("whole match");
@@ -257,24 +279,43 @@ pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
             continue;
         }
         let year = year_for(anchor, month, day);
-        push(&mut found, &mut taken, m.range(), ymd_spec(year, Some(month), day), false);
+        push(
+            &mut found,
+            &mut taken,
+            m.range(),
+            ymd_spec(year, Some(month), day),
+            false,
+        );
     }
     for m in RELATIVE.find_iter(norm) {
         // `10日前` is "before the 10th", not `日前` ("the other day").
         if m.as_str() == "日前" && is_digit_before(norm, m.start()) {
             continue;
         }
-        push(&mut found, &mut taken, m.range(), relative(m.as_str(), anchor), true);
+        push(
+            &mut found,
+            &mut taken,
+            m.range(),
+            relative(m.as_str(), anchor),
+            true,
+        );
     }
     for m in BARE_YEAR.find_iter(norm) {
         let before = norm[..m.start()].chars().next_back();
         let after = norm[m.end()..].chars().next();
-        let alone = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '%');
+        let alone =
+            |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '%');
         // A year right before a Han word (`2024巴黎奥运会`) is a year too.
         let han_after = after.is_some_and(|c| super::is_han(c) && !FIGURE_AFTER.contains(c));
         if alone(before) && (alone(after) || han_after) {
             let year = m.as_str().parse::<i32>().unwrap_or(0);
-            push(&mut found, &mut taken, m.range(), ymd_spec(year, None, None), false);
+            push(
+                &mut found,
+                &mut taken,
+                m.range(),
+                ymd_spec(year, None, None),
+                false,
+            );
         }
     }
     found.sort_by_key(|d| d.bytes.start);
@@ -283,7 +324,9 @@ pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
 
 /// A relative expression other than a year, against `anchor`.
 fn relative(word: &str, anchor: NaiveDate) -> Option<(NaiveDate, NaiveDate, Granularity)> {
-    let week_start = anchor.checked_sub_days(Days::new(u64::from(anchor.weekday().num_days_from_monday())))?;
+    let week_start = anchor.checked_sub_days(Days::new(u64::from(
+        anchor.weekday().num_days_from_monday(),
+    )))?;
     Some(match word {
         "上个月" | "上月" => {
             let prev = anchor.checked_sub_months(Months::new(1))?;
@@ -298,7 +341,9 @@ fn relative(word: &str, anchor: NaiveDate) -> Option<(NaiveDate, NaiveDate, Gran
             let from = week_start.checked_sub_days(Days::new(7))?;
             (from, week_start.pred_opt()?, Granularity::Week)
         }
-        "本周" | "这周" | "这个星期" | "本星期" | "这星期" => (week_start, anchor, Granularity::Week),
+        "本周" | "这周" | "这个星期" | "本星期" | "这星期" => {
+            (week_start, anchor, Granularity::Week)
+        }
         "今天" | "今日" => (anchor, anchor, Granularity::Day),
         "昨天" | "昨日" => {
             let d = anchor.pred_opt()?;
@@ -386,15 +431,60 @@ mod tests {
     fn calendar_dates() {
         let a = day(2026, 8, 22);
         let cases = [
-            ("防汛 2024", day(2024, 1, 1), day(2024, 12, 31), Granularity::Year),
-            ("2024年汽车出口多少辆", day(2024, 1, 1), day(2024, 12, 31), Granularity::Year),
-            ("2024-06", day(2024, 6, 1), day(2024, 6, 30), Granularity::Month),
-            ("2023年2月的会议", day(2023, 2, 1), day(2023, 2, 28), Granularity::Month),
-            ("2024年6月20日开幕", day(2024, 6, 20), day(2024, 6, 20), Granularity::Day),
-            ("2024/6/20", day(2024, 6, 20), day(2024, 6, 20), Granularity::Day),
-            ("6月20日召开的会议", day(2026, 6, 20), day(2026, 6, 20), Granularity::Day),
-            ("十月一日", day(2025, 10, 1), day(2025, 10, 1), Granularity::Day),
-            ("2024巴黎奥运会", day(2024, 1, 1), day(2024, 12, 31), Granularity::Year),
+            (
+                "防汛 2024",
+                day(2024, 1, 1),
+                day(2024, 12, 31),
+                Granularity::Year,
+            ),
+            (
+                "2024年汽车出口多少辆",
+                day(2024, 1, 1),
+                day(2024, 12, 31),
+                Granularity::Year,
+            ),
+            (
+                "2024-06",
+                day(2024, 6, 1),
+                day(2024, 6, 30),
+                Granularity::Month,
+            ),
+            (
+                "2023年2月的会议",
+                day(2023, 2, 1),
+                day(2023, 2, 28),
+                Granularity::Month,
+            ),
+            (
+                "2024年6月20日开幕",
+                day(2024, 6, 20),
+                day(2024, 6, 20),
+                Granularity::Day,
+            ),
+            (
+                "2024/6/20",
+                day(2024, 6, 20),
+                day(2024, 6, 20),
+                Granularity::Day,
+            ),
+            (
+                "6月20日召开的会议",
+                day(2026, 6, 20),
+                day(2026, 6, 20),
+                Granularity::Day,
+            ),
+            (
+                "十月一日",
+                day(2025, 10, 1),
+                day(2025, 10, 1),
+                Granularity::Day,
+            ),
+            (
+                "2024巴黎奥运会",
+                day(2024, 1, 1),
+                day(2024, 12, 31),
+                Granularity::Year,
+            ),
         ];
         for (q, from, to, g) in cases {
             let d = one(q, a);
@@ -407,16 +497,61 @@ mod tests {
     fn relative_dates() {
         let a = day(2026, 8, 19); // a Wednesday
         let cases = [
-            ("今年", day(2026, 1, 1), day(2026, 12, 31), Granularity::Year),
-            ("去年全国汽车出口", day(2025, 1, 1), day(2025, 12, 31), Granularity::Year),
-            ("前年", day(2024, 1, 1), day(2024, 12, 31), Granularity::Year),
-            ("去年6月", day(2025, 6, 1), day(2025, 6, 30), Granularity::Month),
-            ("上个月", day(2026, 7, 1), day(2026, 7, 31), Granularity::Month),
-            ("本周", day(2026, 8, 17), day(2026, 8, 19), Granularity::Week),
-            ("上周", day(2026, 8, 10), day(2026, 8, 16), Granularity::Week),
+            (
+                "今年",
+                day(2026, 1, 1),
+                day(2026, 12, 31),
+                Granularity::Year,
+            ),
+            (
+                "去年全国汽车出口",
+                day(2025, 1, 1),
+                day(2025, 12, 31),
+                Granularity::Year,
+            ),
+            (
+                "前年",
+                day(2024, 1, 1),
+                day(2024, 12, 31),
+                Granularity::Year,
+            ),
+            (
+                "去年6月",
+                day(2025, 6, 1),
+                day(2025, 6, 30),
+                Granularity::Month,
+            ),
+            (
+                "上个月",
+                day(2026, 7, 1),
+                day(2026, 7, 31),
+                Granularity::Month,
+            ),
+            (
+                "本周",
+                day(2026, 8, 17),
+                day(2026, 8, 19),
+                Granularity::Week,
+            ),
+            (
+                "上周",
+                day(2026, 8, 10),
+                day(2026, 8, 16),
+                Granularity::Week,
+            ),
             ("昨天", day(2026, 8, 18), day(2026, 8, 18), Granularity::Day),
-            ("最近", day(2026, 7, 20), day(2026, 8, 19), Granularity::Recent),
-            ("近日", day(2026, 7, 20), day(2026, 8, 19), Granularity::Recent),
+            (
+                "最近",
+                day(2026, 7, 20),
+                day(2026, 8, 19),
+                Granularity::Recent,
+            ),
+            (
+                "近日",
+                day(2026, 7, 20),
+                day(2026, 8, 19),
+                Granularity::Recent,
+            ),
         ];
         for (q, from, to, g) in cases {
             let d = one(q, a);
@@ -465,7 +600,10 @@ mod tests {
     fn years_of_sentences() {
         let d = Some(day(2024, 1, 12));
         assert_eq!(years_mentioned("去年我国汽车出口491万辆", d), vec![2023]);
-        assert_eq!(years_mentioned("2023年汽车出口491万辆,今年有望", d), vec![2023, 2024]);
+        assert_eq!(
+            years_mentioned("2023年汽车出口491万辆,今年有望", d),
+            vec![2023, 2024]
+        );
         assert!(years_mentioned("出口491万辆", d).is_empty());
         assert!(years_mentioned("12023年", d).is_empty());
     }

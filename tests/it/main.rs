@@ -9,6 +9,7 @@ mod bot_reliability;
 mod cli;
 mod common;
 mod corpus;
+mod dates;
 mod fake_telegram_checks;
 mod live;
 mod pages;

@@ -119,7 +119,7 @@ pub fn reply(reply: &Reply, search_key: Option<u32>, lang: Lang) -> Vec<OutMessa
     match reply {
         Reply::Help(info) => vec![OutMessage::plain(help(info, lang))],
         Reply::Search(r) => vec![search(r, search_key, lang)],
-        Reply::Latest(list) => vec![latest(list, lang)],
+        Reply::Latest(list, dates) => vec![latest(list, dates, lang)],
         Reply::Summary(s) => summary(s, lang),
         Reply::Article(a) => article(a, lang),
         Reply::Answer(a) => vec![answer(a, lang)],
@@ -154,6 +154,9 @@ fn search(r: &SearchResults, key: Option<u32>, lang: Lang) -> OutMessage {
         words::articles_found(lang, r.total_articles, r.total_is_exact),
         words::page_of(lang, r.page, pages),
     )];
+    if let Some(line) = super::dates_line(&r.dates) {
+        blocks.push(escape(&line));
+    }
     if r.notices.contains(&SearchNotice::OnlyStopWords) {
         blocks.push(words::only_stop_words(lang).into());
     }
@@ -203,11 +206,16 @@ fn search(r: &SearchResults, key: Option<u32>, lang: Lang) -> OutMessage {
     OutMessage { html, buttons }
 }
 
-fn latest(list: &[Article], lang: Lang) -> OutMessage {
+fn latest(list: &[Article], dates: &[crate::text::dates::DateSpec], lang: Lang) -> OutMessage {
+    let dates_line = super::dates_line(dates).map(|l| escape(&l));
     if list.is_empty() {
-        return OutMessage::plain(words::no_articles(lang).into());
+        return OutMessage::plain(match dates_line {
+            Some(line) => format!("{}{line}", words::no_articles_then(lang)),
+            None => words::no_articles(lang).into(),
+        });
     }
     let mut blocks = vec![format!("🗞 <b>{}</b>", words::latest_heading(lang))];
+    blocks.extend(dates_line);
     let mut row = Vec::new();
     for (i, a) in list.iter().enumerate() {
         let r = ArticleRef::of(a);
@@ -323,8 +331,13 @@ fn article(a: &Article, lang: Lang) -> Vec<OutMessage> {
 }
 
 fn answer(a: &Answer, lang: Lang) -> OutMessage {
+    let dates = super::dates_line(&a.dates);
     let Some(sentence) = &a.sentence else {
         let mut text = words::no_answer(lang).to_string();
+        if let Some(line) = &dates {
+            text.push('\n');
+            text.push_str(line);
+        }
         if let Some(q) = &a.suggested_search {
             text.push('\n');
             text.push_str(&words::try_search(
@@ -335,8 +348,19 @@ fn answer(a: &Answer, lang: Lang) -> OutMessage {
         }
         return OutMessage::plain(escape(&text));
     };
-    let (shown, _) = snippet(sentence, &a.highlight_bytes, SENTENCE_CHARS);
-    let mut blocks = vec![format!("<b>{}</b>", escape(&shown))];
+    // The thing asked for in bold inside the sentence (「…有<b>23人</b>受伤」); the whole
+    // sentence when it cannot be told.
+    let first = match &a.answer_span_bytes {
+        Some(span) => {
+            let (shown, ranges) = snippet(sentence, std::slice::from_ref(span), SENTENCE_CHARS);
+            marked(&shown, &ranges)
+        }
+        None => {
+            let (shown, _) = snippet(sentence, &a.highlight_bytes, SENTENCE_CHARS);
+            format!("<b>{}</b>", escape(&shown))
+        }
+    };
+    let mut blocks = vec![first];
     if !a.supporting.is_empty() {
         let lines: Vec<String> = a
             .supporting
@@ -344,6 +368,9 @@ fn answer(a: &Answer, lang: Lang) -> OutMessage {
             .map(|s| escape(&clip(s, SUPPORT_CHARS)))
             .collect();
         blocks.push(lines.join("\n"));
+    }
+    if let Some(line) = dates {
+        blocks.push(escape(&line));
     }
     if let Some(r) = &a.article {
         blocks.push(cite_line(r, TITLE_CHARS));

@@ -1,0 +1,213 @@
+//! Dates in questions, searches and `/latest`: a year, a month or `去年` keeps the answer and
+//! the results to the articles and sentences of that time, and the reply says which dates
+//! were understood. On a small corpus of dated stories written for the test.
+
+use chrono::NaiveDate;
+use jianbao::answer::Engine;
+use jianbao::chat::{self, ListSizes, Memory, Origin, Reply, Request};
+use jianbao::corpus::{Article, Corpus};
+
+use crate::common::*;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn dated(id: &str, date: NaiveDate, title: &str, paragraphs: &[&str]) -> Article {
+    let mut a = Article::new(
+        id,
+        title,
+        paragraphs.iter().map(|p| p.to_string()).collect(),
+    );
+    a.date = Some(date);
+    a
+}
+
+fn engine() -> Engine {
+    let articles = vec![
+        dated(
+            "export-2024",
+            day(2024, 1, 12),
+            "去年我国汽车出口再创新高",
+            &[
+                "记者今天从中国汽车工业协会了解到，去年我国汽车产销量双双突破3000万辆。",
+                "2023年，我国汽车出口491万辆，同比增长57.9%，首次跃居全球第一。",
+            ],
+        ),
+        dated(
+            "export-2025",
+            day(2025, 1, 13),
+            "汽车产销连续两年超3000万辆",
+            &[
+                "中国汽车工业协会今天发布数据，2024年汽车产销量继续保持在3000万辆以上。",
+                "2024年，我国汽车出口585.9万辆，同比增长19.3%。",
+            ],
+        ),
+        dated(
+            "flood-2023",
+            day(2023, 7, 2),
+            "多地防汛进入关键期",
+            &["国家防总启动防汛四级应急响应，多地加强巡查值守。"],
+        ),
+        dated(
+            "flood-2024",
+            day(2024, 6, 18),
+            "南方强降雨 防汛形势严峻",
+            &["国家防总针对南方强降雨启动防汛三级应急响应，派出工作组赴一线。"],
+        ),
+        dated(
+            "bridge-2024",
+            day(2024, 6, 25),
+            "跨海大桥建成通车",
+            &[
+                "今天，这座跨海大桥正式建成通车。",
+                "大桥全长24公里，双向八车道，设计时速100公里。",
+            ],
+        ),
+    ];
+    let corpus = Corpus {
+        articles,
+        skipped: Vec::new(),
+        unreadable_files: 0,
+        bytes: 0,
+    };
+    let config = jianbao::config::Config::default();
+    Engine::from_corpus(
+        corpus,
+        &config.engine_options(),
+        SEGMENTER.clone(),
+        std::time::Duration::ZERO,
+        &|_, _| {},
+    )
+    .expect("engine builds")
+}
+
+fn sentence(a: &jianbao::answer::Answer) -> &str {
+    a.sentence.as_deref().unwrap_or("")
+}
+
+#[test]
+fn a_year_in_the_question_picks_that_years_figure() {
+    let e = engine();
+    for (q, want) in [
+        ("2023年我国汽车出口了多少辆？", "491万辆"),
+        ("2024年全国汽车出口一共多少辆？", "585.9万辆"),
+    ] {
+        let a = e.ask(q);
+        assert!(a.answered, "{q:?} should be answered");
+        assert!(sentence(&a).contains(want), "{q:?}: {:?}", a.sentence);
+        assert_eq!(a.dates.len(), 1, "{q:?}: {:?}", a.dates);
+    }
+}
+
+#[test]
+fn relative_years_are_read_against_the_day_asked() {
+    let e = engine();
+    let q = "去年我国汽车出口了多少辆？";
+    let a = e.ask_on(q, day(2024, 3, 1));
+    assert!(
+        sentence(&a).contains("491万辆"),
+        "asked in 2024: {:?}",
+        a.sentence
+    );
+    assert_eq!(a.dates[0].label(), "2023年");
+    let a = e.ask_on(q, day(2025, 3, 1));
+    assert!(
+        sentence(&a).contains("585.9万辆"),
+        "asked in 2025: {:?}",
+        a.sentence
+    );
+}
+
+#[test]
+fn a_year_after_the_corpus_is_not_answered_with_an_older_figure() {
+    let e = engine();
+    let a = e.ask("2027年我国汽车出口了多少辆？");
+    assert!(!a.answered, "answered with {:?}", a.sentence);
+    assert_eq!(
+        a.dates[0].label(),
+        "2027年",
+        "the reply can say which year it looked for"
+    );
+}
+
+#[test]
+fn the_answer_span_is_the_number_asked_for() {
+    let e = engine();
+    let a = e.ask("那座跨海大桥全长多少公里？");
+    assert!(a.answered, "{:?}", a.sentence);
+    let s = sentence(&a);
+    let span = a
+        .answer_span_bytes
+        .clone()
+        .expect("a span for a number question");
+    assert_eq!(&s[span], "24公里", "in {s:?}");
+    let [from, to] = a.answer_span.expect("char offsets too");
+    assert_eq!(
+        s.chars().skip(from).take(to - from).collect::<String>(),
+        "24公里"
+    );
+}
+
+#[test]
+fn search_keeps_to_the_dates_in_the_query() {
+    let e = engine();
+    let r = e.search("防汛 2024", 1, 5);
+    let ids: Vec<&str> = r
+        .articles
+        .iter()
+        .map(|g| g.article.article_id.as_str())
+        .collect();
+    assert_eq!(ids, ["flood-2024"], "{ids:?}");
+    assert_eq!(r.terms, ["防汛"]);
+    assert_eq!(r.dates.len(), 1);
+    assert_eq!(
+        jianbao::render::dates_line(&r.dates).as_deref(),
+        Some("日期：2024年")
+    );
+    let all = e.search("防汛", 1, 5);
+    assert_eq!(all.articles.len(), 2, "without a date both years match");
+}
+
+#[test]
+fn latest_takes_a_month() {
+    let e = engine();
+    let memory = Memory::default();
+    let sizes = ListSizes {
+        search: 5,
+        latest: 10,
+    };
+    let ask = |arg: &str| {
+        chat::respond(
+            &e,
+            &memory,
+            Origin::default(),
+            Request::Command(chat::Command::Latest(arg.into())),
+            sizes,
+        )
+    };
+    let Reply::Latest(list, dates) = ask("2024-06") else {
+        panic!("a list")
+    };
+    let ids: Vec<&str> = list.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["bridge-2024", "flood-2024"], "newest first");
+    assert_eq!(dates[0].label(), "2024年6月");
+    let Reply::Latest(list, _) = ask("1 2024-06") else {
+        panic!("a list")
+    };
+    assert_eq!(list.len(), 1, "a count and a month");
+    let Reply::Latest(list, _) = ask("2022") else {
+        panic!("a list")
+    };
+    assert!(list.is_empty(), "nothing in 2022");
+    let text = jianbao::render::text::reply(
+        &ask("2022"),
+        jianbao::render::text::Style {
+            color: false,
+            snippet_chars: 160,
+            lang: jianbao::render::Lang::Zh,
+            front: jianbao::render::words::Front::Chat,
+        },
+    );
+    assert!(text.contains("日期：2022年"), "{text}");
+}
