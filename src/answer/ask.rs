@@ -769,7 +769,7 @@ fn article_context(seg: &Segmenter, article: &crate::corpus::Article) -> String 
 
 /// IDF of a word or bigram the index has never seen (BM25's formula with df = 0).
 fn unseen_idf(engine: &Engine) -> f32 {
-    let n = engine.index.documents().max(1) as f32;
+    let n = engine.index.view().documents().max(1) as f32;
     (1.0 + (n + 0.5) / 0.5).ln()
 }
 

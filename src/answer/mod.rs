@@ -137,10 +137,6 @@ struct SnapshotIndex {
 }
 
 impl SnapshotIndex {
-    fn plan(&self, query: &str) -> QueryPlan {
-        self.core.plan(query)
-    }
-
     fn view(&self) -> Arc<IndexSnapshot> {
         Arc::clone(
             &self

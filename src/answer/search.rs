@@ -247,7 +247,7 @@ impl Engine {
         &self,
         plan: &crate::index::QueryPlan,
         fetch: usize,
-    ) -> (Vec<crate::index::ParagraphHit>, bool) {
+    ) -> (Vec<super::PositionHit>, bool) {
         let Some((from, to)) = plan.date_filter else {
             let hits = self.index.search(plan, fetch);
             let exact = hits.len() < fetch;
@@ -289,7 +289,7 @@ impl Engine {
     ) -> Vec<&crate::corpus::Article> {
         self.newest_first
             .iter()
-            .map(|&i| &self.articles[i])
+            .map(|&i| &*self.articles[i])
             .filter(|a| a.date.is_some_and(|d| from <= d && d <= to))
             .take(limit)
             .collect()
