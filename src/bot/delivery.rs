@@ -12,12 +12,17 @@
 //!   chat's own task; at most [`Settings::chat_queue`] wait, and beyond that they are
 //!   refused with one polite notice per burst (the handler's [`Handler::too_busy`]).
 //!   Callback queries and inline queries never wait in a queue.
-//! - **A stop within a grace period**: polling stops at once; handlers get
-//!   [`Settings::grace`] to finish what is queued; what is left stays in the spool.
+//! - **A stop within a grace period**: polling stops at once; handlers get most of
+//!   [`Settings::grace`] to finish what is queued. Then sending stops
+//!   ([`Telegram::stop_sending`]): a handler whose message is on the wire finishes, one that
+//!   has not sent yet gives up ([`Handled::Interrupted`]) and its update stays in the spool
+//!   for the next start. Only a request that hangs past the grace period is cut off (its
+//!   update may then be answered again after the restart, never lost).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,6 +37,8 @@ use super::sender::Telegram;
 
 /// Longest wait between two failed polls.
 pub const MAX_POLL_BACKOFF: Duration = Duration::from_secs(4);
+/// The most of the grace period kept for requests already on the wire when sending stops.
+pub const MAX_IN_FLIGHT: Duration = Duration::from_secs(3);
 /// Long-poll timeout asked of `getUpdates`, in seconds.
 pub const POLL_SECONDS: u32 = 10;
 /// The update kinds the bot asks for (others are never delivered).
@@ -72,11 +79,20 @@ pub enum Route {
     Ignore,
 }
 
+/// What became of an update given to [`Handler::handle`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Handled completely: every reply sent, or given up for good.
+    Done,
+    /// Not finished because the bot is stopping: to be handled again on the next start.
+    Interrupted,
+}
+
 /// What the bot does with updates.
 pub trait Handler: Send + Sync + 'static {
     fn route(&self, update: &Update) -> Route;
-    /// Handles one update completely (every reply sent, or given up).
-    fn handle(&self, update: Update) -> impl Future<Output = ()> + Send + '_;
+    /// Handles one update (see [`Handled`]).
+    fn handle(&self, update: Update) -> impl Future<Output = Handled> + Send + '_;
     /// Tells a chat whose queue is full that its requests are refused for now.
     fn too_busy(&self, chat: i64) -> impl Future<Output = ()> + Send + '_;
 }
@@ -232,6 +248,9 @@ struct Shared<H> {
     unhandled: Mutex<BTreeMap<i64, Value>>,
     parallel: Semaphore,
     settings: Settings,
+    /// Set when sending stops near the end of the grace period: chat workers take no new
+    /// update.
+    closing: AtomicBool,
 }
 
 impl<H: Handler> Shared<H> {
@@ -268,6 +287,7 @@ pub async fn run<H: Handler>(
         unhandled: Mutex::new(BTreeMap::new()),
         parallel: Semaphore::new(settings.parallel.max(1)),
         settings: settings.clone(),
+        closing: AtomicBool::new(false),
     });
     let mut tasks = JoinSet::new();
     let handled = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -332,12 +352,27 @@ pub async fn run<H: Handler>(
         "stopping: finishing what is queued (at most {:?})",
         settings.grace
     );
-    let drained = tokio::time::timeout(settings.grace, async {
+    // Most of the grace period for the queues; the rest for replies already on the wire
+    // once sending stops.
+    let in_flight = (settings.grace / 4).min(MAX_IN_FLIGHT);
+    let drained = tokio::time::timeout(settings.grace - in_flight, async {
         while tasks.join_next().await.is_some() {}
     })
     .await;
     if drained.is_err() {
-        tasks.shutdown().await;
+        tg.stop_sending();
+        shared.closing.store(true, Ordering::SeqCst);
+        let finished = tokio::time::timeout(in_flight, async {
+            while tasks.join_next().await.is_some() {}
+        })
+        .await;
+        if finished.is_err() {
+            tracing::warn!(
+                "{} handlers still waiting for Telegram; cut off (their updates may be answered again after the restart)",
+                tasks.len()
+            );
+            tasks.shutdown().await;
+        }
     }
     let left: Vec<Value> = shared
         .unhandled
@@ -361,7 +396,7 @@ pub async fn run<H: Handler>(
     }
     shared.spool.compact(&left, seen)?;
     Ok(Outcome {
-        handled: handled.load(std::sync::atomic::Ordering::Relaxed),
+        handled: handled.load(Ordering::Relaxed),
         left: left.len(),
     })
 }
@@ -386,7 +421,7 @@ fn deliver<H: Handler>(
     let count = {
         let handled = Arc::clone(handled);
         move || {
-            handled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            handled.fetch_add(1, Ordering::Relaxed);
         }
     };
     match shared.handler.route(&update) {
@@ -402,9 +437,10 @@ fn deliver<H: Handler>(
                 .insert(id, raw);
             let shared = Arc::clone(shared);
             tasks.spawn(async move {
-                shared.handler.handle(update).await;
-                shared.finish(id);
-                count();
+                if shared.handler.handle(update).await == Handled::Done {
+                    shared.finish(id);
+                    count();
+                }
             });
         }
         Route::Chat { chat } => {
@@ -448,6 +484,9 @@ async fn work_chat<H: Handler>(
     handled: Arc<std::sync::atomic::AtomicUsize>,
 ) {
     loop {
+        if shared.closing.load(Ordering::SeqCst) {
+            return;
+        }
         let next = {
             let mut chats = shared.chats.lock().unwrap_or_else(|e| e.into_inner());
             let Some(queue) = chats.get_mut(&chat) else {
@@ -462,12 +501,18 @@ async fn work_chat<H: Handler>(
             }
         };
         let Some((id, update)) = next else { return };
-        {
+        let outcome = {
             let _permit = shared.parallel.acquire().await;
-            shared.handler.handle(update).await;
+            shared.handler.handle(update).await
+        };
+        match outcome {
+            Handled::Done => {
+                shared.finish(id);
+                handled.fetch_add(1, Ordering::Relaxed);
+            }
+            // Stays in the spool (and in `unhandled`) with the rest of the queue.
+            Handled::Interrupted => return,
         }
-        shared.finish(id);
-        handled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

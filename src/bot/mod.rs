@@ -37,7 +37,7 @@ use crate::chat::{ListSizes, Memory};
 use crate::render::Lang;
 use crate::render::words::{BotNotice, bot_notice};
 
-pub use delivery::{Route, Settings};
+pub use delivery::{Handled, Route, Settings};
 pub use sender::{CallError, Priority, Telegram};
 pub use serve::serve;
 pub use token::{Connected, ServeError, connect, redact};
@@ -86,25 +86,25 @@ impl delivery::Handler for Handlers {
         }
     }
 
-    async fn handle(&self, update: Update) {
+    async fn handle(&self, update: Update) -> Handled {
         let (bot, state) = (&*self.tg, &*self.state);
         match update.kind {
             UpdateKind::Message(msg) => {
                 let lang = lang_of(msg.from.as_ref());
                 let body = messages::handle_message(bot, &msg, state, lang);
-                guarded(bot, Some((msg.chat.id, lang)), "message", body).await;
+                guarded(bot, Some((msg.chat.id, lang)), "message", body).await
             }
             UpdateKind::CallbackQuery(q) => {
                 let lang = lang_of(Some(&q.from));
                 let chat = q.message.as_ref().map(|m| (m.chat().id, lang));
                 let body = callbacks::handle_callback(bot, &q, state, lang);
-                guarded(bot, chat, "button", body).await;
+                guarded(bot, chat, "button", body).await
             }
             UpdateKind::InlineQuery(q) => {
                 let body = inline::handle_inline(bot, &q, state, lang_of(Some(&q.from)));
-                guarded(bot, None, "inline query", body).await;
+                guarded(bot, None, "inline query", body).await
             }
-            _ => {}
+            _ => Handled::Done,
         }
     }
 
@@ -119,17 +119,21 @@ impl delivery::Handler for Handlers {
 
 /// Runs a handler body; if it fails, logs the error and, unless its answer may still
 /// arrive (a `sendMessage` that timed out), tells the user briefly, so one bad update never
-/// goes unanswered, is never answered twice over, and never stops the bot.
+/// goes unanswered, is never answered twice over, and never stops the bot. A body cut short
+/// by the bot stopping is [`Handled::Interrupted`]: handled again on the next start.
 async fn guarded(
     bot: &TgBot,
     chat: Option<(ChatId, Lang)>,
     what: &str,
     body: impl Future<Output = anyhow::Result<()>>,
-) {
+) -> Handled {
     if let Err(err) = body.await {
-        let may_arrive = err
-            .downcast_ref::<CallError>()
-            .is_some_and(CallError::may_have_arrived);
+        let call = err.downcast_ref::<CallError>();
+        if call.is_some_and(CallError::was_interrupted) {
+            tracing::info!("{what}: not finished before the stop; kept for the next start");
+            return Handled::Interrupted;
+        }
+        let may_arrive = call.is_some_and(CallError::may_have_arrived);
         tracing::error!(
             "{what} failed: {}",
             redact(&format!("{err:#}"), bot.token())
@@ -141,6 +145,7 @@ async fn guarded(
             let _ = bot.send(chat.0, Priority::Reply, &apology).await;
         }
     }
+    Handled::Done
 }
 
 /// The language to answer a user in.

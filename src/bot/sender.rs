@@ -193,12 +193,41 @@ pub struct CallError {
     /// The request may have been carried out (a `sendMessage` that timed out): the answer
     /// may still arrive, so no apology.
     pub maybe_done: bool,
+    /// Not sent because the bot is stopping ([`Telegram::stop_sending`]): the work it was
+    /// part of is to be done again on the next start, not apologised for.
+    pub interrupted: bool,
 }
 
 impl CallError {
     /// Whether what the call was to do may still have happened.
     pub fn may_have_arrived(&self) -> bool {
         self.maybe_done
+    }
+
+    /// Whether the call was refused because the bot is stopping (nothing was sent).
+    pub fn was_interrupted(&self) -> bool {
+        self.interrupted
+    }
+
+    fn failed(method: &'static str, error: RequestError) -> Self {
+        Self {
+            method,
+            error,
+            maybe_done: false,
+            interrupted: false,
+        }
+    }
+
+    fn stopping(method: &'static str) -> Self {
+        Self {
+            method,
+            error: RequestError::Io(Arc::new(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "not sent: the bot is stopping",
+            ))),
+            maybe_done: false,
+            interrupted: true,
+        }
     }
 }
 
@@ -233,6 +262,8 @@ pub struct Telegram {
     token: String,
     limiter: Limiter,
     policy: RetryPolicy,
+    /// Set by [`Telegram::stop_sending`]: no request starts any more.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// Methods that are safe to send again when an attempt's outcome is unknown (a timeout):
@@ -279,6 +310,48 @@ impl Telegram {
             token: token.to_string(),
             limiter: Limiter::new(limits),
             policy,
+            stopping: tokio::sync::watch::Sender::new(false),
+        }
+    }
+
+    /// From now on no request starts: calls waiting for the rate limiter or for a retry,
+    /// and new calls, fail at once with [`CallError::was_interrupted`]; requests already on
+    /// the wire finish. A stopping bot uses this so that no handler is cut off between
+    /// Telegram taking its message and the update being marked handled.
+    pub fn stop_sending(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
+    /// Resolves once [`Telegram::stop_sending`] is called.
+    async fn stopped(&self) {
+        let mut rx = self.stopping.subscribe();
+        let _ = rx.wait_for(|&s| s).await;
+    }
+
+    /// Waits for the rate limiter, unless the bot stops meanwhile.
+    async fn acquire(
+        &self,
+        method: &'static str,
+        chat: i64,
+        priority: Priority,
+    ) -> Result<(), CallError> {
+        tokio::select! {
+            biased;
+            () = self.stopped() => Err(CallError::stopping(method)),
+            () = self.limiter.acquire(chat, priority) => Ok(()),
+        }
+    }
+
+    /// Sleeps before a retry, unless the bot stops meanwhile.
+    async fn pause(&self, method: &'static str, wait: Duration) -> Result<(), CallError> {
+        tokio::select! {
+            biased;
+            () = self.stopped() => Err(CallError::stopping(method)),
+            () = tokio::time::sleep(wait) => Ok(()),
         }
     }
 
@@ -299,10 +372,14 @@ impl Telegram {
     where
         R: teloxide::requests::Request<Err = RequestError>,
     {
-        self.limiter.acquire(chat, priority).await;
+        let method = <R::Payload as Payload>::NAME;
+        self.acquire(method, chat, priority).await?;
         let mut attempts = 0;
         loop {
             attempts += 1;
+            if self.is_stopping() {
+                return Err(CallError::stopping(method));
+            }
             let error = match request.send_ref().await {
                 Ok(out) => return Ok(out),
                 Err(e) => e,
@@ -313,14 +390,8 @@ impl Telegram {
                 _ => None,
             };
             match wait {
-                Some(wait) if attempts < 4 => tokio::time::sleep(wait).await,
-                _ => {
-                    return Err(CallError {
-                        method: <R::Payload as Payload>::NAME,
-                        error,
-                        maybe_done: false,
-                    });
-                }
+                Some(wait) if attempts < 4 => self.pause(method, wait).await?,
+                _ => return Err(CallError::failed(method, error)),
             }
         }
     }
@@ -356,7 +427,7 @@ impl Telegram {
         P: Payload + Serialize,
         P::Output: DeserializeOwned,
     {
-        self.limiter.acquire(chat, priority).await;
+        self.acquire(P::NAME, chat, priority).await?;
         self.call(payload).await
     }
 
@@ -383,33 +454,28 @@ impl Telegram {
         let body = match serde_json::to_vec(payload) {
             Ok(b) => b,
             Err(e) => {
-                return Err(CallError {
-                    method,
-                    error: RequestError::InvalidJson {
-                        source: Arc::new(e),
-                        raw: "".into(),
-                    },
-                    maybe_done: false,
-                });
+                let error = RequestError::InvalidJson {
+                    source: Arc::new(e),
+                    raw: "".into(),
+                };
+                return Err(CallError::failed(method, error));
             }
         };
         let timeout = self.policy.attempt + payload.timeout_hint().unwrap_or_default();
         let deadline = Instant::now() + budget;
         let mut failures = 0u32;
         loop {
+            if self.is_stopping() {
+                return Err(CallError::stopping(method));
+            }
             let (error, after) = match self.attempt::<P::Output>(method, &body, timeout).await {
                 Attempt::Done(result) => {
-                    return result.map_err(|error| CallError {
-                        method,
-                        error,
-                        maybe_done: false,
-                    });
+                    return result.map_err(|error| CallError::failed(method, error));
                 }
                 Attempt::Unknown(error) if !repeatable(method) => {
                     return Err(CallError {
-                        method,
-                        error,
                         maybe_done: true,
+                        ..CallError::failed(method, error)
                     });
                 }
                 Attempt::Unknown(error) => (error, None),
@@ -425,13 +491,9 @@ impl Telegram {
                 crate::bot::redact(&error.to_string(), &self.token)
             );
             if Instant::now() + wait > deadline {
-                return Err(CallError {
-                    method,
-                    error,
-                    maybe_done: false,
-                });
+                return Err(CallError::failed(method, error));
             }
-            tokio::time::sleep(wait).await;
+            self.pause(method, wait).await?;
         }
     }
 
@@ -570,5 +632,27 @@ mod tests {
         assert!(start.elapsed() < Duration::from_millis(10));
         limiter.acquire(50, Priority::Alert).await;
         assert!(start.elapsed() >= Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_waits_and_sends_nothing_more() {
+        // Nothing listens on this address: a request that started would fail differently.
+        let url = reqwest::Url::parse("http://127.0.0.1:9/").unwrap();
+        let tg =
+            Arc::new(Telegram::new("1:t", url, Limits::default(), RetryPolicy::default()).unwrap());
+        tg.limiter().acquire(7, Priority::Reply).await;
+        let waiting = {
+            let tg = Arc::clone(&tg);
+            tokio::spawn(async move {
+                let payload = teloxide::payloads::SendMessage::new(teloxide::types::ChatId(7), "x");
+                tg.send(7, Priority::Reply, &payload).await
+            })
+        };
+        tokio::task::yield_now().await;
+        tg.stop_sending();
+        let err = waiting.await.unwrap().unwrap_err();
+        assert!(err.was_interrupted() && !err.may_have_arrived(), "{err}");
+        let payload = teloxide::payloads::GetMe::new();
+        assert!(tg.call(&payload).await.unwrap_err().was_interrupted());
     }
 }
