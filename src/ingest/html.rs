@@ -2,7 +2,8 @@
 //! header's label, the XML declaration or `<meta charset>`, then detection (GBK is common in
 //! Chinese feeds, and often mislabelled); and the text of an HTML fragment (a feed item's
 //! content) as paragraphs, block elements ending paragraphs, scripts and styles dropped,
-//! entities decoded.
+//! entities decoded. Whole article pages are read by the corpus HTML reader
+//! ([`crate::corpus::read_html_bytes`]), not here.
 
 use std::sync::LazyLock;
 
@@ -175,28 +176,6 @@ pub fn paragraphs(html: &str) -> Vec<String> {
     out
 }
 
-/// The body text of a whole article page: the `<article>` element when there is one, else
-/// the `<body>`, keeping the paragraphs that read as prose (a sentence end, or long enough
-/// to be one) so that menus, bylines of other stories and footers fall away.
-pub fn page_paragraphs(page: &str) -> Vec<String> {
-    let lower = page.to_ascii_lowercase();
-    let region = |open: &str, close: &str| {
-        let start = lower.find(open)?;
-        let end = lower.rfind(close).filter(|&e| e > start)?;
-        Some(&page[start..end])
-    };
-    let region = region("<article", "</article>")
-        .or_else(|| region("<body", "</body>"))
-        .unwrap_or(page);
-    paragraphs(region)
-        .into_iter()
-        .filter(|p| {
-            let n = p.chars().count();
-            n >= 40 || (n >= 8 && p.ends_with(['。', '！', '？', '”', '.', '!', '?']))
-        })
-        .collect()
-}
-
 /// The text of HTML on one line (titles, summaries).
 pub fn inline_text(html: &str) -> String {
     paragraphs(html).join(" ")
@@ -268,17 +247,6 @@ pub fn decode_entities(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn page_body_without_menus() {
-        let page = "<html><head><title>t</title></head><body><ul><li>首页</li><li>新闻</li></ul>\
-                    <article><h1>标题</h1><p>忻州日报6月20日电，市委召开会议研究黄河流域生态保护。</p>\
-                    <p>会议强调，要坚持生态优先、绿色发展，推动黄河流域高质量发展取得新成效。</p></article>\
-                    <footer>版权所有</footer></body></html>";
-        let paras = page_paragraphs(page);
-        assert_eq!(paras.len(), 2, "{paras:?}");
-        assert!(paras[0].starts_with("忻州日报"));
-    }
 
     #[test]
     fn paragraphs_follow_blocks_and_drop_scripts() {

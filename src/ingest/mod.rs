@@ -337,7 +337,9 @@ impl Ingest {
     }
 
     /// The article for an item: its own content when long enough, else the linked page's
-    /// text, else (the page failing) its own text with a warning.
+    /// article (read by the corpus HTML reader, so navigation, related links and footers
+    /// stay out), else (the page failing) its own text with a warning. The item's title and
+    /// date win; the page's fill in what the item lacks.
     async fn article_of(
         &self,
         feed: &Feed,
@@ -349,14 +351,16 @@ impl Ingest {
         } else {
             &item.summary
         };
+        let mut h = fnv::FnvHasher::default();
+        h.write(item.key.as_bytes());
+        let id = format!("feed_{:016x}", h.finish());
         let mut warning = None;
-        let mut paragraphs = own.clone();
+        let mut page = None;
         if chars(&item.content) < FULL_TEXT_CHARS
             && let Some(link) = &item.link
         {
-            match self.page_text(link).await {
-                Ok(page) if chars(&page) > chars(own) => paragraphs = page,
-                Ok(_) => {}
+            match self.page_article(link, &id).await {
+                Ok(p) => page = Some(p),
                 Err(e) => {
                     let w = format!(
                         "{}: article page {link}: {e}; the item's own text is kept",
@@ -367,49 +371,94 @@ impl Ingest {
                 }
             }
         }
-        let mut h = fnv::FnvHasher::default();
-        h.write(item.key.as_bytes());
-        let mut article = Article::new(
-            format!("feed_{:016x}", h.finish()),
-            item.title.clone(),
-            paragraphs,
-        );
-        if article.title.is_empty() {
-            article.title = article
-                .paragraphs
-                .first()
-                .map(|p| p.chars().take(40).collect())
-                .unwrap_or_default();
-        }
-        article.url = item.link.clone();
-        article.date = item.date;
-        article.date_origin = if item.date.is_some() {
-            DateOrigin::Stated
-        } else {
-            DateOrigin::Unknown
+        let (mut article, page_meta) = match page {
+            Some(p) if chars(&p.paragraphs) > chars(own) => {
+                let meta = PageMeta::of(&p);
+                (p, Some(meta))
+            }
+            // The page read but holds less than the item: keep the item's text, still
+            // take the page's title and date where the item has none.
+            Some(p) => (
+                Article::new(id.clone(), String::new(), own.clone()),
+                Some(PageMeta::of(&p)),
+            ),
+            None => (Article::new(id.clone(), String::new(), own.clone()), None),
         };
+        article.id = id;
+        let page_meta = page_meta.unwrap_or_default();
+        article.title = [item.title.trim(), page_meta.title.trim()]
+            .into_iter()
+            .find(|t| !t.is_empty())
+            .map(str::to_string)
+            .or_else(|| {
+                article
+                    .paragraphs
+                    .first()
+                    .map(|p| p.chars().take(40).collect())
+            })
+            .unwrap_or_default();
+        (article.date, article.date_origin) = match (item.date, page_meta.date) {
+            (Some(d), _) => (Some(d), DateOrigin::Stated),
+            (None, Some((d, origin))) => (Some(d), origin),
+            (None, None) => (None, DateOrigin::Unknown),
+        };
+        // The item's link, not the page's canonical URL: it is what the next poll sees, and
+        // what duplicates are recognised by.
+        article.url = item.link.clone();
+        // An operator's outlet name first; then the outlet the page names (an aggregator's
+        // feed carries many outlets); then the feed's title.
         article.outlet = feed
             .outlet
             .clone()
+            .or(page_meta.outlet)
             .or_else(|| feed_title.map(str::to_string));
-        article.source = feed_title.map(str::to_string);
-        article.reporter = item.author.clone();
+        article.source = page_meta.source.or_else(|| feed_title.map(str::to_string));
+        article.reporter = item.author.clone().or(page_meta.reporter);
         article.origin = format!("feed {}", feed.url);
         (article, warning)
     }
 
-    /// The paragraphs of an article page.
-    async fn page_text(&self, link: &str) -> Result<Vec<String>, FetchError> {
-        match self.fetcher.get(link, None, None).await? {
-            Fetched::NotModified => Ok(Vec::new()),
-            Fetched::Body(b) => {
-                let text =
-                    html::decode(&b.bytes, b.content_type.as_deref()).map_err(|e| FetchError {
-                        reason: e.to_string(),
-                        retry_after: None,
-                    })?;
-                Ok(html::page_paragraphs(&text))
-            }
+    /// The article on a linked page, read by the corpus HTML reader off the async threads
+    /// (parsing a page takes milliseconds of CPU).
+    async fn page_article(&self, link: &str, id: &str) -> Result<Article, String> {
+        let body = match self.fetcher.get(link, None, None).await {
+            Ok(Fetched::Body(b)) => b,
+            Ok(Fetched::NotModified) => return Err("the server answered 304 unasked".into()),
+            Err(e) => return Err(e.to_string()),
+        };
+        let id = id.to_string();
+        tokio::task::spawn_blocking(move || {
+            crate::corpus::read_html_bytes(
+                &body.bytes,
+                body.content_type.as_deref(),
+                Some(&body.url),
+                &id,
+            )
+        })
+        .await
+        .map_err(|e| format!("reading the page stopped: {e}"))?
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// What an article page says about itself, for the fields its feed item lacks.
+#[derive(Default)]
+struct PageMeta {
+    title: String,
+    date: Option<(chrono::NaiveDate, DateOrigin)>,
+    outlet: Option<String>,
+    source: Option<String>,
+    reporter: Option<String>,
+}
+
+impl PageMeta {
+    fn of(page: &Article) -> Self {
+        Self {
+            title: page.title.clone(),
+            date: page.date.map(|d| (d, page.date_origin)),
+            outlet: page.outlet.clone(),
+            source: page.source.clone(),
+            reporter: page.reporter.clone(),
         }
     }
 }

@@ -13,7 +13,7 @@ use jianbao::ingest::{FetchOptions, Ingest, PollReport};
 use jianbao::store::{FeedOrigin, NewFeed, Store};
 
 use crate::common::feed_server::{
-    FeedServer, Route, RssItem, long_text, page, resetting_server, rss,
+    FeedServer, Route, RssItem, long_text, news_page, page, resetting_server, rss,
 };
 use crate::common::*;
 
@@ -249,8 +249,8 @@ async fn feeds_with_full_text_short_items_and_atom_are_read_once() {
         Route::html(&page(
             "短条目",
             &[
-                "太原市举行湿地保护志愿活动，数百名市民参加清理河道。",
-                "活动持续到下午。",
+                "太原市举行湿地保护志愿活动，数百名市民参加清理河道，沿岸垃圾被集中运走。",
+                "活动持续到下午，组织者表示今后每月都将举办一次。",
             ],
         )),
     );
@@ -300,6 +300,126 @@ async fn feeds_with_full_text_short_items_and_atom_are_read_once() {
         .map(|a| a.date.map(|d| d.to_string()))
         .collect();
     assert!(dated.contains(&Some("2026-12-01".into())), "{dated:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_news_page_gives_only_its_article_body_and_fills_in_title_and_date() {
+    let server = FeedServer::start();
+    let first = "本报讯（记者李华）12月1日，临汾市汾河生态修复工程二期全面完工，\
+                 沿河新增湿地面积一千二百亩，栽植乔灌木十余万株。";
+    let middle = "据介绍，二期工程自去年三月开工，涉及河道清淤、堤岸加固和雨污分流改造，\
+                  总投资约四点六亿元，惠及沿岸二十多个村庄。";
+    let last = "下一步，临汾市将建立河长巡查制度，确保汾河水质稳定达到三类标准。";
+    server.set(
+        "/n/fenhe.html",
+        Route::html(&news_page(
+            "汾河生态修复二期完工",
+            "2026-11-28 09:15:02 来源：临汾日报",
+            &[first, middle, last],
+        )),
+    );
+    // Two items with short text linking such pages: one with its own title and date, one
+    // with neither (the page's headline and date line fill them in).
+    server.set(
+        "/n/other.html",
+        Route::html(&news_page(
+            "太原地铁二号线客流创新高",
+            "2026年11月27日 18:30 来源：太原晚报",
+            &[
+                "11月26日，太原地铁二号线单日客运量达到二十六万人次，创开通以来新高，\
+                 早晚高峰平均满载率超过八成。",
+                "运营公司表示，将在年底前加开高峰时段列车，缩短行车间隔至四分钟。",
+            ],
+        )),
+    );
+    server.set(
+        "/rss",
+        Route::rss(&rss(
+            "山西要闻",
+            &[
+                (
+                    "p1",
+                    "汾河修复工程完工",
+                    Some(&server.url("/n/fenhe.html")),
+                    Some("Sat, 28 Nov 2026 09:30:00 +0800"),
+                    "<p>汾河二期完工。</p>",
+                ),
+                (
+                    "p2",
+                    "",
+                    Some(&server.url("/n/other.html")),
+                    None,
+                    "<p>地铁客流再创新高。</p>",
+                ),
+            ],
+        )),
+    );
+    let live = live_over_seed();
+    let store = Arc::new(Store::open_in_memory().unwrap());
+    let ingest = ingest_over(&live, &store);
+    let id = add_feed(&store, "pages", &server.url("/rss"));
+    let r = poll(&ingest, id).await;
+    assert_eq!((r.added, r.failed.as_deref()), (2, None), "{r:?}");
+    assert!(r.warnings.is_empty(), "both pages read: {r:?}");
+
+    let snapshot = live.snapshot();
+    let found = ids_for(&live, "汾河生态修复");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let a = snapshot.article(&found[0]).expect("article");
+    assert_eq!(a.title, "汾河修复工程完工", "the item's own title wins");
+    assert_eq!(a.date.map(|d| d.to_string()).as_deref(), Some("2026-11-28"));
+    assert_eq!(a.url.as_deref(), Some(server.url("/n/fenhe.html").as_str()));
+    let body = a.paragraphs.join("\n");
+    assert!(
+        a.paragraphs
+            .first()
+            .is_some_and(|p| p.contains("汾河生态修复工程二期全面完工")),
+        "the body starts at the article: {:?}",
+        a.paragraphs
+    );
+    assert!(
+        a.paragraphs
+            .last()
+            .is_some_and(|p| p.contains("河长巡查制度")),
+        "the body ends at the article: {:?}",
+        a.paragraphs
+    );
+    for furniture in [
+        "首页",
+        "登录",
+        "正文",
+        "责任编辑",
+        "分享到",
+        "相关阅读",
+        "秋粮收购",
+        "我要评论",
+        "广告位",
+        "版权所有",
+        "ICP",
+        "来源",
+        "2026-11-28",
+    ] {
+        assert!(!body.contains(furniture), "{furniture} in the body: {body}");
+    }
+    assert_eq!(a.paragraphs.len(), 3, "{:?}", a.paragraphs);
+
+    let found = ids_for(&live, "地铁二号线");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let b = snapshot.article(&found[0]).expect("article");
+    assert_eq!(
+        b.title, "太原地铁二号线客流创新高",
+        "the page's headline, no site suffix"
+    );
+    assert_eq!(
+        b.date.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-27"),
+        "the page's date line"
+    );
+    assert!(
+        !b.paragraphs.join("").contains("相关阅读"),
+        "{:?}",
+        b.paragraphs
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -697,7 +817,8 @@ fn killed_mid_ingest_a_restart_completes_without_duplicates() {
             Route::html(&page(
                 "通报",
                 &[&format!(
-                    "第{i}号通报全文：编号{i}的工程按期完成验收，质量合格。"
+                    "第{i}号通报全文：编号{i}的工程按期完成验收，质量合格，\
+                     各项指标均达到设计要求，即将投入使用。"
                 )],
             ))
             .delay(Duration::from_millis(40)),

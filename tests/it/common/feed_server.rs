@@ -225,3 +225,42 @@ pub fn long_text(tag: &str, chars: usize) -> String {
     }
     s
 }
+
+/// An article page as news sites serve it: navigation and a breadcrumb, the headline with a
+/// date/source line, the body, then share links, related stories, a comment prompt and a
+/// footer, with scripts between. `date_line` is the visible line under the headline
+/// (e.g. `2026-12-01 10:20:30 来源：山西日报`); `title` goes into `<title>` with a site suffix.
+pub fn news_page(title: &str, date_line: &str, paragraphs: &[&str]) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        r##"<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}_示例新闻网</title>
+<meta name="keywords" content="新闻,山西"><script>var _hmt = _hmt || []; window.ads = ["推荐"];</script>
+<style>.nav {{ color: red }}</style></head>
+<body>
+<div class="top-nav"><ul><li><a href="/">首页</a></li><li><a href="/news">新闻</a></li><li><a href="/finance">财经</a></li>
+<li><a href="/sports">体育</a></li><li><a href="/ent">娱乐</a></li><li><a href="/tech">科技</a></li><li><a href="/login">登录</a></li></ul></div>
+<div class="crumb"><a href="/">示例新闻网</a> &gt; <a href="/news">新闻中心</a> &gt; 正文</div>
+<div class="main"><div class="article-wrap">
+<h1 class="title">{title}</h1>
+<div class="info">{date_line}</div>
+<div class="article-content">
+{body}</div>
+<div class="editor">（责任编辑：王小明）</div>
+<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>
+</div>
+<div class="related"><h3>相关阅读</h3><ul>
+<li><a href="/n/1">省政府召开常务会议部署今冬明春重点工作任务安排</a></li>
+<li><a href="/n/2">全省秋粮收购进度过半 各地粮库有序运转</a></li>
+<li><a href="/n/3">多地出台措施支持中小企业稳定就业岗位</a></li>
+<li><a href="/n/4">冬季供暖工作全面启动 确保群众温暖过冬</a></li>
+<li><a href="/n/5">文旅市场持续回暖 景区接待游客人次创新高</a></li>
+</ul></div>
+<div class="comment">网友评论 <a href="#">我要评论</a> 已有0人参与</div>
+</div>
+<script>document.write('<div>广告位招租</div>');</script>
+<div class="footer"><p><a href="/about">关于我们</a> | <a href="/contact">联系我们</a> | <a href="/jobs">招聘信息</a></p>
+<p>Copyright © 2026 示例新闻网 版权所有 未经授权禁止转载</p><p>晋ICP备00000000号</p></div>
+</body></html>"##
+    )
+}
