@@ -167,6 +167,7 @@ impl TestBot {
             username: profile.username.clone(),
             bot_id: UserId(profile.id as u64),
             sizes: config.list_sizes(),
+            feed_admin: None,
         });
         let fake = FakeTelegram::start_with(TOKEN, profile).await;
         let tg = Arc::new(Telegram::new(

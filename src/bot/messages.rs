@@ -10,6 +10,7 @@ use teloxide::types::{
 };
 
 use super::addressing::{Action, action_for};
+use super::admin;
 use super::{State, TgBot};
 use crate::bot::sender::Priority;
 use crate::chat::{self, Command, Note, Origin, Reply, Request};
@@ -41,6 +42,9 @@ pub(super) async fn handle_message(
             std::time::Duration::ZERO,
         )
         .await;
+    if admin::is_admin_command(&request) {
+        return admin::handle(bot, msg, state, lang, request).await;
+    }
     let origin = Origin {
         chat: msg.chat.id.0,
         reply_to: msg.reply_to_message().map(|m| m.id.0),
@@ -58,7 +62,10 @@ pub(super) async fn handle_message(
     {
         return send_chart(bot, msg.chat.id, reply_to, trend, state, &reply).await;
     }
-    let messages = render::reply(&reply, search_key, lang);
+    let mut messages = render::reply(&reply, search_key, lang);
+    if matches!(reply, Reply::Help(_)) && admin::is_admin_in_private(msg, state) {
+        admin::extend_help(&mut messages, lang);
+    }
     send(bot, msg.chat.id, reply_to, &messages, state, Some(&reply)).await
 }
 

@@ -8,6 +8,7 @@
 //! - `flood` (the alerts helper's schedule for alert messages);
 //! - `delivery`: long polling with explicit offsets, a spool so no update is lost across a
 //!   stop or crash, per-chat queues with a bound, a stop within a grace period;
+//! - `admin`: `/addfeed`, `/feeds`, `/removefeed` for the bot's admins, in private;
 //! - `addressing`: which messages are for the bot (groups: commands, replies, mentions);
 //! - `messages`: a message in, the rendered reply out (and what it listed remembered);
 //! - `callbacks`: paging and key-points buttons;
@@ -16,6 +17,7 @@
 //! - `serve` and `signals`: command registration, delivery, clean stop on Ctrl-C or SIGTERM.
 
 mod addressing;
+pub mod admin;
 mod callbacks;
 pub mod delivery;
 pub mod flood;
@@ -56,6 +58,9 @@ pub struct State {
     pub bot_id: UserId,
     /// How many articles a search page and `/latest` show.
     pub sizes: ListSizes,
+    /// The feeds and their admins, for `/addfeed`, `/feeds`, `/removefeed`; `None` when the
+    /// bot runs without feeds.
+    pub feed_admin: Option<admin::FeedAdmin>,
 }
 
 /// The bot's update handlers, for [`delivery::run`].

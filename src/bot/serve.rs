@@ -8,6 +8,7 @@ use teloxide::prelude::*;
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
+use super::admin::FeedAdmin;
 use super::delivery::{self, Settings};
 use super::sender::{Limits, RetryPolicy, Telegram};
 use super::signals::wait_for_signal;
@@ -23,6 +24,7 @@ pub async fn serve(
     engine: Arc<LiveEngine>,
     sizes: ListSizes,
     settings: Settings,
+    feed_admin: Option<FeedAdmin>,
 ) -> Result<ExitCode, ServeError> {
     let Connected { bot, me, token } = connected;
     let username = me.username.clone().unwrap_or_default();
@@ -39,6 +41,11 @@ pub async fn serve(
             redact(&e.to_string(), &token)
         );
     }
+    if feed_admin.as_ref().is_some_and(|a| a.admins.is_empty()) {
+        tracing::info!(
+            "no admins set (setting `admins`): /addfeed, /feeds, /removefeed are refused"
+        );
+    }
     let s = engine.snapshot().stats();
     tracing::info!(
         "@{username} serving {} articles ({} paragraphs); polling",
@@ -51,6 +58,7 @@ pub async fn serve(
         username,
         bot_id: me.id,
         sizes,
+        feed_admin,
     });
     let tg = Telegram::new(
         &token,

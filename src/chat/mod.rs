@@ -34,6 +34,14 @@ pub enum Command {
     Article(String),
     #[command(description = "走势图：/trend 关键词 [年份]，最多三个词")]
     Trend(String),
+    // Feed administration (bot admins, private chat; `bot::admin`): hidden from the
+    // public command list, shown in an admin's /help.
+    #[command(hide)]
+    AddFeed(String),
+    #[command(hide)]
+    Feeds,
+    #[command(hide)]
+    RemoveFeed(String),
 }
 
 /// English descriptions of the commands, in the same order, for users whose language is
@@ -102,6 +110,8 @@ pub enum Note {
     UnknownCommand(String),
     /// An old paging button whose search is gone.
     Expired,
+    /// A feed administration command where there is no bot admin (the terminal).
+    FeedsInBot,
 }
 
 /// The answer to one request, ready to render.
@@ -357,6 +367,10 @@ pub fn respond(
         }
         Request::Command(Command::Trend(words)) => {
             Reply::Trend(Box::new(engine.trend(&TrendRequest::parse(&words))))
+        }
+        // The bot answers these itself (`bot::admin`); the terminal points to the CLI.
+        Request::Command(Command::AddFeed(_) | Command::Feeds | Command::RemoveFeed(_)) => {
+            Reply::Note(Note::FeedsInBot)
         }
         Request::Unknown(word) => Reply::Note(Note::UnknownCommand(word)),
         Request::Question(q) => Reply::Answer(Box::new(engine.ask_on(&q, today()))),

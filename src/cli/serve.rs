@@ -40,6 +40,10 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
             Arc::clone(&live.engine),
             ctx.config.list_sizes(),
             ctx.config.delivery(),
+            Some(bot::admin::FeedAdmin {
+                ingest: Arc::clone(&live.ingest),
+                admins: ctx.config.admins.clone(),
+            }),
         )
         .await
     });

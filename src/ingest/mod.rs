@@ -12,7 +12,7 @@ pub mod watch;
 use std::collections::HashSet;
 use std::hash::Hasher;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -60,6 +60,9 @@ pub struct PollReport {
     pub feed_id: i64,
     pub name: String,
     pub url: String,
+    /// The feed's own title, when it was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -90,6 +93,37 @@ pub struct FeedStatus {
     pub articles: u64,
 }
 
+/// Why an address an admin gave was not added as a feed.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedRefused {
+    /// Not an absolute http or https URL (the text given).
+    #[error("{0:?} is not an http or https address")]
+    NotFeedUrl(String),
+    /// A loopback, private, link-local or metadata address, and those are not allowed.
+    #[error("{host} is {ip}, a private or local address (allow_private_addresses is off)")]
+    Private { host: String, ip: std::net::IpAddr },
+    /// The host name does not resolve.
+    #[error("cannot find the host {host}: {reason}")]
+    UnknownHost { host: String, reason: String },
+    /// Already followed.
+    #[error("already followed as feed {id} ({name})")]
+    Known { id: i64, name: String },
+    /// Removed (by another admin) before its first poll.
+    #[error("feed {0} was removed while it was being added")]
+    Removed(i64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A feed an admin added, and what its first poll did.
+#[derive(Debug, Clone)]
+pub struct AddedFeed {
+    pub id: i64,
+    /// The feed's title when the poll read one, else its host name.
+    pub name: String,
+    pub report: PollReport,
+}
+
 fn time_text(secs: Option<i64>) -> Option<String> {
     secs.and_then(|s| chrono::DateTime::from_timestamp(s, 0))
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -100,6 +134,9 @@ pub struct Ingest {
     engine: Arc<LiveEngine>,
     store: Arc<Store>,
     fetcher: Fetcher,
+    /// Feeds being polled now (by the poller or an admin's first poll), so no feed is
+    /// polled twice at once.
+    in_flight: Mutex<HashSet<i64>>,
 }
 
 impl Ingest {
@@ -112,6 +149,7 @@ impl Ingest {
             engine,
             store,
             fetcher: Fetcher::new(options)?,
+            in_flight: Mutex::default(),
         })
     }
 
@@ -196,7 +234,6 @@ impl Ingest {
     /// once; after a poll its next time is stored, so a restart keeps the schedule.
     pub async fn run_poller(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
         let mut running: tokio::task::JoinSet<i64> = tokio::task::JoinSet::new();
-        let mut in_flight: HashSet<i64> = HashSet::new();
         loop {
             if *stop.borrow() {
                 break;
@@ -205,10 +242,10 @@ impl Ingest {
                 Ok(feeds) => {
                     let t = now();
                     for f in feeds {
-                        if in_flight.len() >= FEED_POLLS {
+                        if running.len() >= FEED_POLLS {
                             break;
                         }
-                        if f.next_poll.is_none_or(|n| n <= t) && in_flight.insert(f.id) {
+                        if f.next_poll.is_none_or(|n| n <= t) && self.claim(f.id) {
                             let me = Arc::clone(&self);
                             running.spawn(async move {
                                 let report = me.poll_feed(&f).await;
@@ -224,13 +261,134 @@ impl Ingest {
                 _ = stop.changed() => {}
                 Some(done) = running.join_next() => {
                     if let Ok(id) = done {
-                        in_flight.remove(&id);
+                        self.release(id);
                     }
                 }
                 _ = tokio::time::sleep(Duration::from_millis(500)) => {}
             }
         }
         running.abort_all();
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    /// Marks a feed as being polled; false when it already is.
+    fn claim(&self, id: i64) -> bool {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id)
+    }
+
+    fn release(&self, id: i64) {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&id);
+    }
+
+    /// Adds a feed an admin named, after checking the address with the fetcher's safety
+    /// rules (http or https; unless private addresses are allowed, no host that resolves
+    /// to a loopback, private, link-local or metadata address), then polls it once so the
+    /// admin sees the outcome. A feed whose first poll fails is kept (it is retried with
+    /// backoff, and `/feeds` shows why); an address refused here is not added.
+    pub async fn add_admin_feed(&self, url: &str) -> Result<AddedFeed, FeedRefused> {
+        let given = url.trim();
+        let url =
+            sources::check_feed_url(given).map_err(|_| FeedRefused::NotFeedUrl(given.into()))?;
+        let parsed =
+            reqwest::Url::parse(&url).map_err(|_| FeedRefused::NotFeedUrl(given.into()))?;
+        let host = parsed.host_str().unwrap_or_default().to_string();
+        if !self.fetcher.options().allow_private {
+            let literal = match parsed.host() {
+                Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+                Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
+                _ => None,
+            };
+            let addresses: Vec<std::net::IpAddr> = match literal {
+                Some(ip) => vec![ip],
+                None => {
+                    let port = parsed.port_or_known_default().unwrap_or(80);
+                    tokio::net::lookup_host((host.as_str(), port))
+                        .await
+                        .map_err(|e| FeedRefused::UnknownHost {
+                            host: host.clone(),
+                            reason: e.to_string(),
+                        })?
+                        .map(|a| a.ip())
+                        .collect()
+                }
+            };
+            if addresses.is_empty() {
+                return Err(FeedRefused::UnknownHost {
+                    host,
+                    reason: "no address".into(),
+                });
+            }
+            // Any private address refuses the host: the resolver would skip it, but a name
+            // that points inside is a probe, not a feed.
+            if let Some(ip) = addresses.into_iter().find(|ip| !fetch::is_public(*ip)) {
+                return Err(FeedRefused::Private { host, ip });
+            }
+        }
+        if let Some(known) = self.store.feeds()?.into_iter().find(|f| f.url == url) {
+            return Err(FeedRefused::Known {
+                id: known.id,
+                name: known.name,
+            });
+        }
+        let name = host;
+        // Inserted and claimed under the lock the poller claims with, so the poller does
+        // not poll the new feed at the same time.
+        let id = {
+            let mut in_flight = self
+                .in_flight
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let id = self.store.upsert_feed(&NewFeed {
+                name,
+                url: url.clone(),
+                outlet: None,
+                interval_secs: sources::DEFAULT_INTERVAL.as_secs(),
+                origin: FeedOrigin::Admin,
+            })?;
+            in_flight.insert(id);
+            id
+        };
+        let polled = match self.store.feed(id) {
+            Ok(Some(feed)) => Ok(self.poll_feed(&feed).await),
+            Ok(None) => Err(FeedRefused::Removed(id)),
+            Err(e) => Err(e.into()),
+        };
+        self.release(id);
+        let report = polled?;
+        log_report(&report);
+        // The feed is named by its own title from now on.
+        let mut name = report.name.clone();
+        if let Some(title) = &report.title
+            && let Some(feed) = self.store.feed(id)?
+        {
+            self.store.upsert_feed(&NewFeed {
+                name: title.clone(),
+                url: feed.url,
+                outlet: feed.outlet,
+                interval_secs: feed.interval_secs,
+                origin: feed.origin,
+            })?;
+            name = title.clone();
+        }
+        Ok(AddedFeed { id, name, report })
+    }
+
+    /// Removes a feed (by its id, the number `/feeds` and `feeds list` show). The articles
+    /// read from it stay in the corpus and the database. `None` when there is no such feed.
+    pub fn remove_feed(&self, id: i64) -> Result<Option<FeedStatus>, IngestError> {
+        let Some(status) = self.status()?.into_iter().find(|f| f.id == id) else {
+            return Ok(None);
+        };
+        Ok(self.store.remove_feed(id)?.then_some(status))
     }
 
     /// Polls one feed: fetch (conditional), parse, build articles (fetching pages when the
@@ -296,6 +454,7 @@ impl Ingest {
             .map_err(|e| IngestError::BadFeed(format!("not a feed: {e}")))?;
         let parsed = feed::parse(&text, &body.url).map_err(IngestError::BadFeed)?;
         let feed_title = parsed.title.clone();
+        report.title = feed_title.clone();
         // Items already seen with the same content are not fetched again.
         let mut fresh = Vec::new();
         let mut keys = HashSet::new();

@@ -355,6 +355,12 @@ pub fn note(n: &Note, lang: Lang) -> String {
                 "This result has expired; please search again.",
             )
             .into(),
+        (Note::FeedsInBot, _) => lang
+            .pick(
+                "订阅源由机器人管理员在私聊中管理。在命令行里请用 jianbao feeds list、jianbao feeds poll 和 jianbao feeds import，或编辑订阅源文件。",
+                "Feeds are managed by the bot's admins in a private chat. On the command line use jianbao feeds list, jianbao feeds poll and jianbao feeds import, or edit the feeds file.",
+            )
+            .into(),
     }
 }
 
@@ -392,6 +398,215 @@ pub fn bot_notice(n: BotNotice, lang: Lang) -> &'static str {
             "Too many requests here; please try again later. The earlier ones will be answered.",
         ),
     }
+}
+
+// Feed administration (`/addfeed`, `/feeds`, `/removefeed`; bot admins only). Feed names,
+// addresses and error reasons are shown as the feed and the fetcher give them.
+
+/// The admin commands, for an admin's `/help`.
+pub fn admin_commands(lang: Lang) -> &'static str {
+    lang.pick(
+        "管理员命令（仅私聊）：\n/addfeed 网址 — 添加订阅源并立即读取一次\n/feeds — 订阅源列表和状态\n/removefeed 编号 — 删除订阅源（已读到的文章保留）",
+        "Admin commands (private chat only):\n/addfeed URL — add a feed and read it once now\n/feeds — the feeds and their state\n/removefeed N — remove a feed (its articles stay)",
+    )
+}
+
+/// Why an admin command was not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminRefusal {
+    /// The sender is not in the `admins` setting.
+    NotAdmin,
+    /// Sent in a group.
+    NotPrivate,
+    /// This bot runs without feeds (no database).
+    NoFeeds,
+}
+
+pub fn admin_refusal(r: AdminRefusal, lang: Lang) -> &'static str {
+    match r {
+        AdminRefusal::NotAdmin => lang.pick(
+            "抱歉，订阅源只能由机器人的管理员管理。你可以用 /search 和 /latest 查看已有的新闻。",
+            "Sorry, only the bot's admins can manage feeds. You can use /search and /latest on the news I have.",
+        ),
+        AdminRefusal::NotPrivate => lang.pick(
+            "订阅源管理命令只能在与我的私聊中使用。",
+            "Feed commands work only in a private chat with me.",
+        ),
+        AdminRefusal::NoFeeds => lang.pick(
+            "这个机器人没有开启订阅源功能。",
+            "This bot runs without feeds.",
+        ),
+    }
+}
+
+pub fn addfeed_usage(lang: Lang) -> &'static str {
+    lang.pick(
+        "用法：/addfeed 网址，例如 /addfeed https://example.com/rss.xml",
+        "Usage: /addfeed URL, e.g. /addfeed https://example.com/rss.xml",
+    )
+}
+
+pub fn removefeed_usage(lang: Lang) -> &'static str {
+    lang.pick(
+        "用法：/removefeed 编号（编号见 /feeds）",
+        "Usage: /removefeed N (the numbers are in /feeds)",
+    )
+}
+
+/// Why an address was not added.
+pub fn feed_refused(r: &crate::ingest::FeedRefused, lang: Lang) -> String {
+    use crate::ingest::FeedRefused as R;
+    match (r, lang) {
+        (R::NotFeedUrl(given), Lang::Zh) => {
+            format!("“{given}”不是可以订阅的网址：只接受 http:// 或 https:// 开头的完整地址。")
+        }
+        (R::NotFeedUrl(given), Lang::En) => {
+            format!(
+                "“{given}” cannot be a feed: give a full address starting with http:// or https://."
+            )
+        }
+        (R::Private { host, ip }, Lang::Zh) => {
+            format!("{host} 指向本机或内网地址（{ip}），为了安全不能订阅。")
+        }
+        (R::Private { host, ip }, Lang::En) => format!(
+            "{host} points to a local or private address ({ip}); for safety it cannot be a feed."
+        ),
+        (R::UnknownHost { host, reason }, Lang::Zh) => {
+            format!("找不到主机 {host}（{reason}），没有添加。请检查网址。")
+        }
+        (R::UnknownHost { host, reason }, Lang::En) => {
+            format!("Cannot find the host {host} ({reason}); not added. Please check the address.")
+        }
+        (R::Known { id, name }, Lang::Zh) => {
+            format!("这个订阅源已经在列表里：{id}. {name}。发送 /feeds 查看。")
+        }
+        (R::Known { id, name }, Lang::En) => {
+            format!("This feed is already followed: {id}. {name}. Send /feeds to see it.")
+        }
+        (R::Removed(id), Lang::Zh) => format!("订阅源 {id} 在添加时被删除了。"),
+        (R::Removed(id), Lang::En) => format!("Feed {id} was removed while it was being added."),
+        (R::Store(_), _) => bot_notice(BotNotice::Apology, lang).into(),
+    }
+}
+
+/// The first line of the answer to `/addfeed`: added, and whether the first read worked.
+pub fn feed_added(lang: Lang, id: i64, name: &str, failed: Option<&str>) -> String {
+    match (failed, lang) {
+        (None, Lang::Zh) => format!("已添加订阅源 {id}. {name}"),
+        (None, Lang::En) => format!("Feed added: {id}. {name}"),
+        (Some(reason), Lang::Zh) => format!(
+            "已添加订阅源 {id}. {name}，但第一次读取失败：{reason}\n之后会自动重试（间隔逐渐变长）；用 /feeds 查看状态，/removefeed {id} 删除。"
+        ),
+        (Some(reason), Lang::En) => format!(
+            "Feed added: {id}. {name}, but the first read failed: {reason}\nIt will be retried (waiting longer each time); /feeds shows its state, /removefeed {id} removes it."
+        ),
+    }
+}
+
+/// What the first read of a new feed brought.
+pub fn feed_first_read(
+    lang: Lang,
+    report: &crate::ingest::PollReport,
+    pages_failed: usize,
+) -> String {
+    let mut out = match lang {
+        Lang::Zh => format!(
+            "读到 {} 篇新文章，{} 篇更新，{} 篇重复；现在就可以搜索。",
+            report.added,
+            report.updated,
+            report.duplicates + report.unchanged
+        ),
+        Lang::En => format!(
+            "Read {} new articles, {} updated, {} already known; they are searchable now.",
+            report.added,
+            report.updated,
+            report.duplicates + report.unchanged
+        ),
+    };
+    if report.not_modified {
+        out = lang
+            .pick("服务器说内容没有变化。", "The server says nothing changed.")
+            .into();
+    }
+    if pages_failed > 0 {
+        out.push('\n');
+        out.push_str(&match lang {
+            Lang::Zh => format!("{pages_failed} 篇文章的网页读取失败，保留了订阅源里的摘要。"),
+            Lang::En => format!(
+                "{pages_failed} article pages could not be read; the feed's own text was kept."
+            ),
+        });
+    }
+    out
+}
+
+pub fn no_feeds(lang: Lang) -> &'static str {
+    lang.pick(
+        "还没有订阅源。用 /addfeed 网址 添加，或在订阅源文件里列出。",
+        "No feeds yet. Add one with /addfeed URL, or list them in the feeds file.",
+    )
+}
+
+pub fn feeds_heading(lang: Lang, n: usize, failing: usize) -> String {
+    match lang {
+        Lang::Zh if failing > 0 => format!("订阅源 {n} 个，其中 {failing} 个出错："),
+        Lang::Zh => format!("订阅源 {n} 个："),
+        Lang::En if failing > 0 => format!("{n} feeds, {failing} failing:"),
+        Lang::En => format!("{n} feeds:"),
+    }
+}
+
+/// The state line of one feed in `/feeds`: articles, last success (a UTC time).
+pub fn feed_state(lang: Lang, articles: u64, last_success: Option<&str>) -> String {
+    match (lang, last_success) {
+        (Lang::Zh, Some(t)) => format!("文章 {articles} 篇 · 上次成功 {t}"),
+        (Lang::Zh, None) => format!("文章 {articles} 篇 · 还没有成功读取过"),
+        (Lang::En, Some(t)) => format!("{articles} articles · last success {t}"),
+        (Lang::En, None) => format!("{articles} articles · never read successfully"),
+    }
+}
+
+/// The error line of a failing feed in `/feeds`.
+pub fn feed_error(lang: Lang, error: &str, failures: u32) -> String {
+    match lang {
+        Lang::Zh => format!("上次错误（连续 {failures} 次）：{error}"),
+        Lang::En => format!("Last error ({failures} in a row): {error}"),
+    }
+}
+
+pub fn feeds_footer(lang: Lang) -> &'static str {
+    lang.pick(
+        "删除：/removefeed 编号　添加：/addfeed 网址",
+        "Remove: /removefeed N   Add: /addfeed URL",
+    )
+}
+
+pub fn no_such_feed(lang: Lang, given: &str) -> String {
+    match lang {
+        Lang::Zh => format!("没有编号为“{given}”的订阅源。发送 /feeds 查看编号。"),
+        Lang::En => format!("No feed has the number “{given}”. Send /feeds to see the numbers."),
+    }
+}
+
+/// The answer to `/removefeed`; `from_file` when the feed is listed in the feeds file (it
+/// comes back at the next start unless removed there too).
+pub fn feed_removed(lang: Lang, id: i64, name: &str, articles: u64, from_file: bool) -> String {
+    let mut out = match lang {
+        Lang::Zh => format!(
+            "已删除订阅源 {id}. {name}，不再读取。已经读到的 {articles} 篇文章仍然可以搜索。"
+        ),
+        Lang::En => format!(
+            "Removed feed {id}. {name}; it is no longer read. The {articles} articles already read stay searchable."
+        ),
+    };
+    if from_file {
+        out.push('\n');
+        out.push_str(lang.pick(
+            "注意：它写在订阅源文件里，下次启动时会重新加入；请也从文件中删除。",
+            "Note: it is listed in the feeds file and comes back at the next start; remove it there too.",
+        ));
+    }
+    out
 }
 
 /// Before the article title on the inline card of an answer.

@@ -58,6 +58,7 @@ pub fn state_live(fake: &FakeTelegram, engine: Arc<LiveEngine>) -> Arc<State> {
             search: 2,
             latest: 5,
         },
+        feed_admin: None,
     })
 }
 

@@ -18,7 +18,7 @@ use crate::common::feed_server::{
 use crate::common::*;
 
 /// A live engine over the seed article only.
-fn live_over_seed() -> Arc<LiveEngine> {
+pub(crate) fn live_over_seed() -> Arc<LiveEngine> {
     let corpus = load(&seed_path());
     let engine = Engine::from_corpus(
         corpus,
@@ -33,7 +33,7 @@ fn live_over_seed() -> Arc<LiveEngine> {
 
 /// Ids of the articles that search finds for `query` and that hold it word for word (a
 /// search also ranks looser matches, which these tests do not count).
-fn ids_for(engine: &LiveEngine, query: &str) -> Vec<String> {
+pub(crate) fn ids_for(engine: &LiveEngine, query: &str) -> Vec<String> {
     let snap = engine.snapshot();
     snap.search(query, 1, 20)
         .articles

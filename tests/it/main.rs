@@ -11,6 +11,7 @@ mod common;
 mod corpus;
 mod dates;
 mod fake_telegram_checks;
+mod feeds_admin;
 mod live;
 mod pages;
 mod reliability;

@@ -279,6 +279,7 @@ async fn trend_is_sent_as_a_photo_telegram_accepts() {
             search: 2,
             latest: 5,
         },
+        feed_admin: None,
     });
     let tg = crate::bot::client(&fake, Limits::unlimited());
     let handlers = Arc::new(Handlers {

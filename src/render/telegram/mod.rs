@@ -3,6 +3,7 @@
 //! whose callback data stays far below Telegram's 64 bytes; and inline-mode cards
 //! ([`inline`]). The HTML primitives are in [`html`]. Pure: the bot sends the result.
 
+pub mod feeds;
 pub mod html;
 pub mod inline;
 
