@@ -36,6 +36,9 @@ pub struct Config {
     pub poll: bool,
     pub allow_private_addresses: bool,
     pub admins: Vec<i64>,
+    pub timezone: String,
+    pub quiet_hours: String,
+    pub digest_after: usize,
 }
 
 /// Why the settings could not be loaded.
@@ -186,6 +189,7 @@ impl Config {
                 });
             }
         }
+        self.alerts()?;
         let maxima = [
             ("search_limit", self.search_limit, MAX_SEARCH_LIMIT),
             ("latest_limit", self.latest_limit, MAX_LATEST_LIMIT),
@@ -210,6 +214,34 @@ impl Config {
                 .then(|| PathBuf::from(self.update_spool.trim())),
             ..crate::bot::Settings::default()
         }
+    }
+
+    /// How alerts for followed topics are sent (time zone, quiet hours, digests).
+    pub fn alerts(&self) -> Result<crate::bot::alerts::AlertSettings, ConfigError> {
+        let timezone =
+            self.timezone
+                .trim()
+                .parse::<chrono_tz::Tz>()
+                .map_err(|_| ConfigError::BadValue {
+                    key: "timezone".into(),
+                    message: format!(
+                        "{:?} is not a time zone name (like Asia/Shanghai or UTC)",
+                        self.timezone
+                    ),
+                })?;
+        let quiet =
+            crate::bot::alerts::QuietHours::parse(&self.quiet_hours).map_err(|message| {
+                ConfigError::BadValue {
+                    key: "quiet_hours".into(),
+                    message,
+                }
+            })?;
+        Ok(crate::bot::alerts::AlertSettings {
+            timezone,
+            quiet,
+            digest_after: self.digest_after,
+            ..Default::default()
+        })
     }
 
     /// How many articles a conversation lists when the user does not say.

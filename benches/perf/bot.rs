@@ -168,6 +168,7 @@ impl TestBot {
             bot_id: UserId(profile.id as u64),
             sizes: config.list_sizes(),
             feed_admin: None,
+            following: None,
         });
         let fake = FakeTelegram::start_with(TOKEN, profile).await;
         let tg = Arc::new(Telegram::new(

@@ -6,6 +6,7 @@
 
 mod ask;
 mod enumeration;
+mod follow;
 mod highlight;
 mod live;
 mod matcher;
@@ -30,12 +31,19 @@ pub use ask::{
     Answer, AnswerType, AskTrace, Candidate, Features, QuestionInfo, analyse, analyse_on, classify,
 };
 pub use enumeration::{Enumeration, detect as detect_enumeration};
+pub use follow::{Following, Refusal, topic_key};
 pub use highlight::highlight;
 pub use live::{Change, Indexed, Listener, LiveEngine, Outcome, normalize_url, text_hash};
 pub use matcher::TopicMatcher;
 pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
 pub use summary::{KeyPointsKind, Summary, SummaryNote, lede_of, summarize};
+use topic::is_word_letter;
 pub use topic::{Topic, contains_phrase};
+
+/// A phrase made only of letters or digits (not Han).
+fn is_word_letter_phrase(phrase: &str) -> bool {
+    !phrase.is_empty() && phrase.chars().all(is_word_letter)
+}
 pub use trend::{
     MAX_TREND_WORDS, PEAK_TITLES, Peak, Period, PeriodCount, Series, Trend, TrendNotice,
     TrendRequest,
@@ -393,6 +401,12 @@ impl Engine {
     /// How many segments this snapshot's index is in (see [`Engine::compact_index`]).
     pub fn index_segments(&self) -> usize {
         self.index.view().segments()
+    }
+
+    /// The segmenter this corpus was indexed with (the same normalisation and stop words
+    /// for anything matched against it, like followed topics).
+    pub fn segmenter(&self) -> &Segmenter {
+        &self.segmenter
     }
 
     /// The articles, in the order they were added.

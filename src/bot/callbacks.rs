@@ -30,6 +30,12 @@ pub(super) async fn handle_callback(
     };
     let (chat, message_id) = (message.chat().id, message.id());
     match parsed {
+        Some(Callback::Unfollow(id)) => {
+            return super::follow::handle_button(bot, q, state, lang, Some(id), None).await;
+        }
+        Some(Callback::Following(chat)) => {
+            return super::follow::handle_button(bot, q, state, lang, None, Some(chat)).await;
+        }
         Some(Callback::Page { key, page }) => {
             let Some(query) = state.memory.query(chat.0, key) else {
                 bot.call(

@@ -33,6 +33,9 @@ pub(super) async fn handle_message(
             let messages = render::reply(&Reply::Note(Note::TextOnly), None, lang);
             return send(bot, msg.chat.id, None, &messages, state, None).await;
         }
+        Some(Action::Answer(Request::Command(c))) if c.is_following() => {
+            return super::follow::handle_command(bot, msg, state, lang, c).await;
+        }
         Some(Action::Answer(r)) => r,
     };
     // Best effort, and never retried for long: it only says an answer is coming.

@@ -5,7 +5,9 @@
 //!   not come) and never stops the bot;
 //! - `sender`: the one client for the Bot API: retries, rate limits per chat and overall,
 //!   replies before alerts (reusable by anything that sends);
-//! - `flood` (the alerts helper's schedule for alert messages);
+//! - `follow`: `/subscribe`, `/subscriptions`, `/unsubscribe` and their buttons, with the
+//!   administrator checks;
+//! - `alerts`: the alert sender, draining the outbox (digests, quiet hours, paused chats);
 //! - `delivery`: long polling with explicit offsets, a spool so no update is lost across a
 //!   stop or crash, per-chat queues with a bound, a stop within a grace period;
 //! - `admin`: `/addfeed`, `/feeds`, `/removefeed` for the bot's admins, in private;
@@ -18,9 +20,10 @@
 
 mod addressing;
 pub mod admin;
+pub mod alerts;
 mod callbacks;
 pub mod delivery;
-pub mod flood;
+mod follow;
 mod inline;
 mod messages;
 pub mod sender;
@@ -61,6 +64,8 @@ pub struct State {
     /// The feeds and their admins, for `/addfeed`, `/feeds`, `/removefeed`; `None` when the
     /// bot runs without feeds.
     pub feed_admin: Option<admin::FeedAdmin>,
+    /// Followed topics (`None` when the database could not be opened).
+    pub following: Option<Arc<crate::answer::Following>>,
 }
 
 /// The bot's update handlers, for [`delivery::run`].

@@ -196,6 +196,9 @@ pub struct CallError {
     /// Not sent because the bot is stopping ([`Telegram::stop_sending`]): the work it was
     /// part of is to be done again on the next start, not apologised for.
     pub interrupted: bool,
+    /// Given up after retrying something that may pass (a 5xx, a refused connection, a
+    /// 429 beyond the retry budget): worth trying again later, unlike a refusal.
+    pub passing: bool,
 }
 
 impl CallError {
@@ -209,12 +212,25 @@ impl CallError {
         self.interrupted
     }
 
+    /// Whether the failure may pass, so the call is worth making again later.
+    pub fn may_pass(&self) -> bool {
+        self.passing
+    }
+
     fn failed(method: &'static str, error: RequestError) -> Self {
         Self {
             method,
             error,
             maybe_done: false,
             interrupted: false,
+            passing: false,
+        }
+    }
+
+    fn gave_up(method: &'static str, error: RequestError) -> Self {
+        Self {
+            passing: true,
+            ..Self::failed(method, error)
         }
     }
 
@@ -227,6 +243,7 @@ impl CallError {
             ))),
             maybe_done: false,
             interrupted: true,
+            passing: false,
         }
     }
 }
@@ -391,7 +408,8 @@ impl Telegram {
             };
             match wait {
                 Some(wait) if attempts < 4 => self.pause(method, wait).await?,
-                _ => return Err(CallError::failed(method, error)),
+                Some(_) => return Err(CallError::gave_up(method, error)),
+                None => return Err(CallError::failed(method, error)),
             }
         }
     }
@@ -491,7 +509,7 @@ impl Telegram {
                 crate::bot::redact(&error.to_string(), &self.token)
             );
             if Instant::now() + wait > deadline {
-                return Err(CallError::failed(method, error));
+                return Err(CallError::gave_up(method, error));
             }
             self.pause(method, wait).await?;
         }

@@ -9,22 +9,26 @@ use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
 use super::admin::FeedAdmin;
+use super::alerts::{self, AlertSettings};
 use super::delivery::{self, Settings};
 use super::sender::{Limits, RetryPolicy, Telegram};
 use super::signals::wait_for_signal;
 use super::token::{Connected, ServeError, redact};
 use super::{Handlers, State};
-use crate::answer::LiveEngine;
+use crate::answer::{Following, LiveEngine};
 use crate::chat::{self, Command, ListSizes, Memory};
 
-/// Registers the commands and polls until Ctrl-C or SIGTERM, then stops within
-/// `settings.grace` (what is left waits in the spool for the next start).
+/// Registers the commands, sends alerts for followed topics and polls until Ctrl-C or
+/// SIGTERM, then stops within `settings.grace` (what is left waits in the spool and the
+/// outbox for the next start).
 pub async fn serve(
     connected: Connected,
     engine: Arc<LiveEngine>,
+    following: Option<Arc<Following>>,
     sizes: ListSizes,
     settings: Settings,
     feed_admin: Option<FeedAdmin>,
+    alert_settings: AlertSettings,
 ) -> Result<ExitCode, ServeError> {
     let Connected { bot, me, token } = connected;
     let username = me.username.clone().unwrap_or_default();
@@ -59,6 +63,7 @@ pub async fn serve(
         bot_id: me.id,
         sizes,
         feed_admin,
+        following: following.clone(),
     });
     let tg = Telegram::new(
         &token,
@@ -84,9 +89,27 @@ pub async fn serve(
         wait_for_signal().await;
         tracing::info!("stopping");
     };
-    let outcome = delivery::run(tg, handlers, settings, stop)
-        .await
-        .map_err(|e| ServeError::Other(anyhow::anyhow!("update spool: {e}")))?;
+    let (stop_alerts, alerts_stopped) = tokio::sync::oneshot::channel::<()>();
+    let sender = following.map(|f| {
+        tokio::spawn(alerts::run(
+            Arc::clone(&tg),
+            f,
+            alert_settings,
+            async move {
+                let _ = alerts_stopped.await;
+            },
+        ))
+    });
+    let outcome = delivery::run(Arc::clone(&tg), handlers, settings, stop).await;
+    // Alerts stop with the updates: messages on the wire finish, the rest stays queued.
+    tg.stop_sending();
+    let _ = stop_alerts.send(());
+    if let Some(sender) = sender
+        && let Err(e) = sender.await
+    {
+        tracing::error!("the alert sender ended badly: {e}");
+    }
+    let outcome = outcome.map_err(|e| ServeError::Other(anyhow::anyhow!("update spool: {e}")))?;
     tracing::info!(
         "stopped: {} updates handled, {} left for the next start",
         outcome.handled,

@@ -42,6 +42,26 @@ pub enum Command {
     Feeds,
     #[command(hide)]
     RemoveFeed(String),
+    #[command(
+        description = "关注话题，有新文章时提醒：/subscribe 关键词",
+        aliases = ["follow"]
+    )]
+    Subscribe(String),
+    #[command(description = "关注的话题")]
+    Subscriptions(String),
+    #[command(description = "取消关注：/unsubscribe 编号或关键词")]
+    Unsubscribe(String),
+}
+
+impl Command {
+    /// The commands about followed topics, which only the bot can carry out (they push
+    /// messages later and need the chat's administrators).
+    pub fn is_following(&self) -> bool {
+        matches!(
+            self,
+            Command::Subscribe(_) | Command::Subscriptions(_) | Command::Unsubscribe(_)
+        )
+    }
 }
 
 /// English descriptions of the commands, in the same order, for users whose language is
@@ -57,6 +77,15 @@ pub fn english_descriptions() -> Vec<(&'static str, &'static str)> {
         (
             "trend",
             "Trend chart: /trend words [year], up to three words",
+        ),
+        (
+            "subscribe",
+            "Follow a topic, alerted on new articles: /subscribe words",
+        ),
+        ("subscriptions", "Followed topics"),
+        (
+            "unsubscribe",
+            "Stop following: /unsubscribe number or words",
         ),
     ]
 }
@@ -112,6 +141,8 @@ pub enum Note {
     Expired,
     /// A feed administration command where there is no bot admin (the terminal).
     FeedsInBot,
+    /// About followed topics (what the terminal says to `/subscribe`).
+    Follow(crate::render::words::FollowNote),
 }
 
 /// The answer to one request, ready to render.
@@ -372,6 +403,9 @@ pub fn respond(
         Request::Command(Command::AddFeed(_) | Command::Feeds | Command::RemoveFeed(_)) => {
             Reply::Note(Note::FeedsInBot)
         }
+        Request::Command(
+            Command::Subscribe(_) | Command::Subscriptions(_) | Command::Unsubscribe(_),
+        ) => Reply::Note(Note::Follow(crate::render::words::FollowNote::TelegramOnly)),
         Request::Unknown(word) => Reply::Note(Note::UnknownCommand(word)),
         Request::Question(q) => Reply::Answer(Box::new(engine.ask_on(&q, today()))),
     }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::answer::{Engine, LiveEngine};
+use crate::answer::{Engine, Following, LiveEngine};
 use crate::config::Config;
 use crate::corpus;
 use crate::ingest::{self, FetchOptions, Ingest};
@@ -135,6 +135,11 @@ impl Context {
             Arc::clone(&store),
             self.fetch_options(),
         )?);
+        let following = Arc::new(Following::new(
+            Arc::clone(&store),
+            engine.snapshot().segmenter().clone(),
+        )?);
+        ingest.follow_with(Arc::clone(&following));
         if let Err(e) = ingest.sync_feeds_file(&self.config.feeds) {
             tracing::warn!("feeds not updated from the feeds file: {e}");
         }
@@ -148,6 +153,7 @@ impl Context {
                 &self.config.corpus,
                 self.config.load_options(),
                 false,
+                Some(Arc::clone(&following)),
             ) {
                 Ok(w) => Some(w),
                 Err(e) => {
@@ -164,6 +170,7 @@ impl Context {
         Ok(Live {
             engine,
             ingest,
+            following,
             stop,
             _watching: watching,
         })
@@ -182,6 +189,8 @@ impl Context {
 pub struct Live {
     pub engine: Arc<LiveEngine>,
     pub ingest: Arc<Ingest>,
+    /// Followed topics and their alerts (sent by the bot).
+    pub following: Arc<Following>,
     stop: tokio::sync::watch::Sender<bool>,
     _watching: Option<ingest::watch::Watching>,
 }

@@ -38,12 +38,16 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
         bot::serve(
             connected,
             Arc::clone(&live.engine),
+            Some(Arc::clone(&live.following)),
             ctx.config.list_sizes(),
             ctx.config.delivery(),
             Some(bot::admin::FeedAdmin {
                 ingest: Arc::clone(&live.ingest),
                 admins: ctx.config.admins.clone(),
             }),
+            ctx.config
+                .alerts()
+                .map_err(|e| ServeError::Other(e.into()))?,
         )
         .await
     });

@@ -18,7 +18,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::answer::{Change, LiveEngine, text_hash};
+use crate::answer::{Change, Following, LiveEngine, text_hash};
 use crate::corpus::{Article, DateOrigin};
 use crate::store::{
     Feed, FeedOrigin, FeedState, NewFeed, SeenItem, Store, StoreError, StoredArticle, now,
@@ -137,6 +137,9 @@ pub struct Ingest {
     /// Feeds being polled now (by the poller or an admin's first poll), so no feed is
     /// polled twice at once.
     in_flight: Mutex<HashSet<i64>>,
+    /// Followed topics: new feed articles queue their alerts in the transaction that
+    /// saves them.
+    following: std::sync::OnceLock<Arc<Following>>,
 }
 
 impl Ingest {
@@ -150,7 +153,15 @@ impl Ingest {
             store,
             fetcher: Fetcher::new(options)?,
             in_flight: Mutex::default(),
+            following: std::sync::OnceLock::new(),
         })
+    }
+
+    /// From now on, new feed articles are matched against followed topics (set once).
+    pub fn follow_with(&self, following: Arc<Following>) {
+        if self.following.set(following).is_err() {
+            tracing::warn!("followed topics were already attached to the feed poller");
+        }
     }
 
     pub fn store(&self) -> &Arc<Store> {
@@ -482,10 +493,17 @@ impl Ingest {
             let engine = Arc::clone(&self.engine);
             let store = Arc::clone(&self.store);
             let feed_id = feed.id;
-            let (counts, warnings) =
-                tokio::task::spawn_blocking(move || save_batch(&engine, &store, feed_id, built))
-                    .await
-                    .map_err(|e| IngestError::BadFeed(format!("indexing stopped: {e}")))??;
+            // A feed's first read is its backlog, not news: it raises no alerts.
+            let following = self
+                .following
+                .get()
+                .filter(|_| feed.last_success.is_some())
+                .cloned();
+            let (counts, warnings) = tokio::task::spawn_blocking(move || {
+                save_batch(&engine, &store, following.as_deref(), feed_id, built)
+            })
+            .await
+            .map_err(|e| IngestError::BadFeed(format!("indexing stopped: {e}")))??;
             report.added += counts[0];
             report.updated += counts[1];
             report.unchanged += counts[2];
@@ -626,11 +644,12 @@ fn chars(paragraphs: &[String]) -> usize {
     paragraphs.iter().map(|p| p.chars().count()).sum()
 }
 
-/// Indexes a batch and saves it with its seen items in one transaction. Counts: added,
-/// updated, unchanged, duplicates.
+/// Indexes a batch and saves it with its seen items and the alerts its new articles raise,
+/// in one transaction. Counts: added, updated, unchanged, duplicates.
 fn save_batch(
     engine: &LiveEngine,
     store: &Store,
+    following: Option<&Following>,
     feed_id: i64,
     built: Vec<(feed::Item, Article, Option<String>)>,
 ) -> Result<([usize; 4], Vec<String>), IngestError> {
@@ -643,6 +662,7 @@ fn save_batch(
         articles.push(article);
     }
     let outcomes = engine.upsert(articles.clone())?;
+    let mut alerts = Vec::new();
     let mut counts = [0; 4];
     let mut stored = Vec::new();
     let mut seen = Vec::new();
@@ -655,6 +675,11 @@ fn save_batch(
                     1
                 }] += 1;
                 article.id = outcome.id.clone();
+                if outcome.change == Change::Added
+                    && let Some(f) = following
+                {
+                    alerts.extend(f.alerts_for_articles(&[&article]));
+                }
                 stored.push(StoredArticle {
                     feed_id: Some(feed_id),
                     content_hash: format!("{:016x}", text_hash(&article)),
@@ -678,7 +703,12 @@ fn save_batch(
             },
         ));
     }
-    store.save_batch(&stored, &seen)?;
+    store.save_batch_with_alerts(&stored, &seen, &alerts)?;
+    if !alerts.is_empty()
+        && let Some(f) = following
+    {
+        f.wake();
+    }
     Ok((counts, warnings))
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
-use crate::answer::LiveEngine;
+use crate::answer::{Change, Following, LiveEngine};
 use crate::corpus::{self, LoadOptions};
 
 /// How long the debouncer waits for a burst of events on one file to settle.
@@ -63,13 +63,15 @@ impl Paths {
     }
 }
 
-/// Starts watching the corpus folder `root`; changes go to `engine`. `force_polling` uses
-/// the polling watcher even where notifications work.
+/// Starts watching the corpus folder `root`; changes go to `engine`, and articles in new
+/// files are matched against followed topics when `following` is given. `force_polling`
+/// uses the polling watcher even where notifications work.
 pub fn watch(
     engine: Arc<LiveEngine>,
     root: &Path,
     options: LoadOptions,
     force_polling: bool,
+    following: Option<Arc<Following>>,
 ) -> Result<Watching, notify::Error> {
     let canonical = root.canonicalize().map_err(notify::Error::io)?;
     let paths = Paths {
@@ -87,7 +89,7 @@ pub fn watch(
                     .filter_map(|p| paths.corpus_path(p))
                     .collect();
                 for path in changed {
-                    refresh(&engine, &path, &options);
+                    refresh(&engine, &path, &options, following.as_deref());
                 }
             }
             Err(errors) => {
@@ -139,7 +141,13 @@ pub fn watch(
 
 /// Brings the corpus in line with what is at `path` now: a file read (or dropped when it no
 /// longer holds articles), a folder read file by file, a missing path's articles removed.
-pub fn refresh(engine: &LiveEngine, path: &Path, options: &LoadOptions) {
+/// Articles new to the corpus raise the alerts of `following`.
+pub fn refresh(
+    engine: &LiveEngine,
+    path: &Path,
+    options: &LoadOptions,
+    following: Option<&Following>,
+) {
     let result = if path.is_dir() {
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(path)
@@ -154,9 +162,9 @@ pub fn refresh(engine: &LiveEngine, path: &Path, options: &LoadOptions) {
         }
         files
             .iter()
-            .try_for_each(|f| reload(engine, f, options).map(|_| ()))
+            .try_for_each(|f| reload(engine, f, options, following).map(|_| ()))
     } else if path.is_file() {
-        reload(engine, path, options).map(|_| ())
+        reload(engine, path, options, following).map(|_| ())
     } else {
         engine.remove_under(path).map(|removed| {
             if !removed.is_empty() {
@@ -177,6 +185,7 @@ fn reload(
     engine: &LiveEngine,
     file: &Path,
     options: &LoadOptions,
+    following: Option<&Following>,
 ) -> Result<usize, crate::answer::EngineError> {
     let corpus = match corpus::load_dir(file, options) {
         Ok(c) => c,
@@ -190,6 +199,18 @@ fn reload(
     let outcomes = engine.replace_file(file, corpus.articles)?;
     if !outcomes.is_empty() {
         tracing::info!("{}: {n} articles indexed", file.display());
+    }
+    if let Some(following) = following {
+        let snapshot = engine.snapshot();
+        let added: Vec<&corpus::Article> = outcomes
+            .iter()
+            .filter(|o| o.change == Change::Added)
+            .filter_map(|o| snapshot.article(&o.id))
+            .collect();
+        let alerts = following.alerts_for_articles(&added);
+        if let Err(e) = following.queue(&alerts) {
+            tracing::warn!("{}: alerts not queued: {e}", file.display());
+        }
     }
     Ok(n)
 }

@@ -6,6 +6,7 @@ use crate::answer::ArticleRef;
 use crate::render::clip;
 use crate::render::telegram::html::{TELEGRAM_LIMIT, escape, marked, split_message};
 use crate::render::telegram::{Button, CALLBACK_LIMIT, OutMessage};
+use crate::render::words::{self, Lang};
 
 /// Characters of the best paragraph shown in an alert.
 const ALERT_SNIPPET_CHARS: usize = 300;
@@ -32,15 +33,19 @@ fn summary_button(label: String, id: &str) -> Option<Button> {
 }
 
 /// One article for one topic. `paragraph` is the best matching paragraph as written and
-/// `highlights` the byte ranges of the topic's words in it.
+/// `highlights` the byte ranges of the topic's words in it. `buttons`: false in channels,
+/// where a key-points press would post into the channel for everyone.
 pub fn alert_message(
     topic: &str,
     article: &ArticleRef,
     paragraph: &str,
     highlights: &[std::ops::Range<usize>],
+    lang: Lang,
+    buttons: bool,
 ) -> OutMessage {
     let mut html = format!(
-        "🔔 关注：<b>{}</b>\n<b>{}</b>\n{}",
+        "{}<b>{}</b>\n<b>{}</b>\n{}",
+        words::alert_heading(lang),
         escape(&clip(topic, TOPIC_CHARS)),
         escape(&clip(&article.title, ALERT_TITLE_CHARS)),
         meta(article)
@@ -50,29 +55,46 @@ pub fn alert_message(
         html.push_str("\n\n");
         html.push_str(&marked(&text, &ranges));
     }
-    OutMessage {
-        html,
-        buttons: summary_button("要点".into(), &article.article_id)
+    let buttons = if buttons {
+        summary_button(words::key_points_button(lang, None), &article.article_id)
             .into_iter()
             .map(|b| vec![b])
-            .collect(),
-    }
+            .collect()
+    } else {
+        Vec::new()
+    };
+    OutMessage { html, buttons }
 }
 
+/// Most articles in one digest message (its buttons stay on two rows).
+pub const DIGEST_ITEMS: usize = 10;
+
 /// Several new articles for one chat in one message: each with its topic, title and
-/// citation, numbered, with numbered 要点 buttons.
-pub fn digest_message(items: &[(String, ArticleRef)]) -> OutMessage {
-    let mut blocks = vec![format!("🔔 你关注的话题有 {} 篇新文章：", items.len())];
+/// citation, numbered, with numbered key-points buttons (none in channels, see
+/// [`alert_message`]).
+pub fn digest_message(items: &[(String, ArticleRef)], lang: Lang, buttons: bool) -> OutMessage {
+    let mut blocks = vec![words::digest_heading(lang, items.len())];
     let mut row = Vec::new();
     for (i, (topic, a)) in items.iter().enumerate() {
+        let meta = meta(a);
         blocks.push(format!(
-            "{}. <b>{}</b>\n{} · 关注：{}",
+            "{}. <b>{}</b>\n{}{}{}",
             i + 1,
             escape(&clip(&a.title, ALERT_TITLE_CHARS)),
-            meta(a),
+            if meta.is_empty() {
+                String::new()
+            } else {
+                format!("{meta} · ")
+            },
+            words::digest_topic(lang),
             escape(&clip(topic, TOPIC_CHARS))
         ));
-        row.extend(summary_button(format!("要点 {}", i + 1), &a.article_id));
+        if buttons {
+            row.extend(summary_button(
+                words::key_points_button(lang, Some(i + 1)),
+                &a.article_id,
+            ));
+        }
     }
     // A digest is short by construction (the sender caps its items); cut if not.
     let html = split_message(&blocks, TELEGRAM_LIMIT)
@@ -106,7 +128,14 @@ mod tests {
     fn alerts_bold_the_words_and_escape_the_rest() {
         let text = "<b>防汛</b> 防汛工作";
         let at = text.rfind("防汛").unwrap();
-        let m = alert_message("防汛", &reference("a<b"), text, &[at..at + 6]);
+        let m = alert_message(
+            "防汛",
+            &reference("a<b"),
+            text,
+            &[at..at + 6],
+            Lang::Zh,
+            true,
+        );
         assert!(m.html.contains("a&lt;b"), "{}", m.html);
         assert!(
             m.html.contains("&lt;b&gt;防汛&lt;/b&gt; <b>防汛</b>工作"),
@@ -115,6 +144,8 @@ mod tests {
         );
         assert!(m.html.contains("2024-06-20 · 新华社"));
         assert_eq!(m.buttons[0][0].data, "s:feed-1");
+        let channel = alert_message("防汛", &reference("a"), text, &[], Lang::En, false);
+        assert!(channel.buttons.is_empty() && channel.html.starts_with("🔔 Following: "));
     }
 
     #[test]
@@ -122,7 +153,7 @@ mod tests {
         let items: Vec<(String, ArticleRef)> = (0..6)
             .map(|i| ("防汛".to_string(), reference(&format!("标题{i}"))))
             .collect();
-        let m = digest_message(&items);
+        let m = digest_message(&items, Lang::Zh, true);
         assert!(m.html.contains("6 篇新文章") && m.html.contains("6. <b>标题5</b>"));
         assert_eq!(m.buttons.iter().map(Vec::len).sum::<usize>(), 6);
     }

@@ -349,6 +349,7 @@ pub fn note(n: &Note, lang: Lang) -> String {
         (Note::UnknownCommand(c), Lang::En) => {
             format!("There is no command {c}. Send /help to see what I do.")
         }
+        (Note::Follow(f), _) => follow_note(f, lang),
         (Note::Expired, _) => lang
             .pick(
                 "这条结果已过期，请重新搜索。",
@@ -362,6 +363,190 @@ pub fn note(n: &Note, lang: Lang) -> String {
             )
             .into(),
     }
+}
+
+/// What the bot says about followed topics (`/subscribe`, `/subscriptions`,
+/// `/unsubscribe`). `topic` texts are the reader's words; callers escape them for HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowNote {
+    /// `/subscribe` without words.
+    SubscribeWhat,
+    /// Now following; `held` subscriptions in the chat now.
+    Subscribed {
+        topic: String,
+        held: usize,
+    },
+    AlreadyFollowing {
+        topic: String,
+    },
+    /// The chat holds the most it may.
+    Full {
+        max: usize,
+    },
+    /// Nothing searchable in the words.
+    NothingToFollow,
+    OnlyStopWords {
+        topic: String,
+    },
+    TooShort {
+        topic: String,
+    },
+    TooBroad {
+        topic: String,
+        matched: usize,
+        of: usize,
+    },
+    /// In a group, only administrators may change what it follows.
+    AdminsOnly,
+    /// A channel named from a private chat that the bot cannot see.
+    NoSuchChannel {
+        name: String,
+    },
+    /// The user is not an administrator of the channel.
+    NotChannelAdmin {
+        name: String,
+    },
+    /// The bot cannot post in the channel.
+    BotNotChannelAdmin {
+        name: String,
+    },
+    /// `/unsubscribe` without a number or words.
+    UnsubscribeWhich,
+    /// No subscription with that number or those words.
+    NoSuchSubscription {
+        which: String,
+    },
+    Unsubscribed {
+        topic: String,
+    },
+    /// `/subscriptions` with nothing followed.
+    NoSubscriptions,
+    /// Alerts were paused (the chat was unreachable) and now resume.
+    Resumed,
+    /// The database is not available, so nothing can be followed.
+    Unavailable,
+    /// In the terminal (`jianbao chat`): alerts are pushed in Telegram only.
+    TelegramOnly,
+}
+
+/// The plain text of a [`FollowNote`].
+pub fn follow_note(n: &FollowNote, lang: Lang) -> String {
+    use FollowNote as F;
+    match (n, lang) {
+        (F::SubscribeWhat, Lang::Zh) => "请在 /subscribe 后写上要关注的关键词，例如 /subscribe 防汛".into(),
+        (F::SubscribeWhat, Lang::En) => "Put the words to follow after /subscribe, e.g. /subscribe 防汛".into(),
+        (F::Subscribed { topic, held }, Lang::Zh) => format!(
+            "已关注「{topic}」：有新文章提到它时，我会在这里提醒。（已关注 {held} 个话题）"
+        ),
+        (F::Subscribed { topic, held }, Lang::En) => format!(
+            "Now following “{topic}”: I will post here when a new article mentions it. ({held} topics followed)"
+        ),
+        (F::AlreadyFollowing { topic }, Lang::Zh) => format!("已经关注「{topic}」了。"),
+        (F::AlreadyFollowing { topic }, Lang::En) => format!("“{topic}” is followed already."),
+        (F::Full { max }, Lang::Zh) => format!("最多关注 {max} 个话题。请先用 /unsubscribe 取消一个。"),
+        (F::Full { max }, Lang::En) => format!("At most {max} topics can be followed. Remove one first with /unsubscribe."),
+        (F::NothingToFollow, Lang::Zh) => "这些符号里没有可以关注的词。请写上关键词，例如 /subscribe 防汛".into(),
+        (F::NothingToFollow, Lang::En) => "There is no word to follow in that. Write words, e.g. /subscribe 防汛".into(),
+        (F::OnlyStopWords { topic }, Lang::Zh) => format!(
+            "「{topic}」只有常用词，几乎每篇文章都有。换个更具体的词吧，例如 /subscribe 防汛"
+        ),
+        (F::OnlyStopWords { topic }, Lang::En) => format!(
+            "“{topic}” has only common words that nearly every article has. Try something more specific, e.g. /subscribe 防汛"
+        ),
+        (F::TooShort { topic }, Lang::Zh) => format!("「{topic}」太短了：单个字母或数字几乎处处都有。"),
+        (F::TooShort { topic }, Lang::En) => format!("“{topic}” is too short: a single letter or digit is everywhere."),
+        (F::TooBroad { topic, matched, of }, Lang::Zh) => format!(
+            "「{topic}」太宽泛：最近 {of} 篇文章中有 {matched} 篇提到它。换个更具体的词吧。"
+        ),
+        (F::TooBroad { topic, matched, of }, Lang::En) => format!(
+            "“{topic}” is too broad: {matched} of the latest {of} articles mention it. Try something more specific."
+        ),
+        (F::AdminsOnly, Lang::Zh) => "在群里，只有管理员可以关注或取消关注话题。大家都可以用 /subscriptions 查看。".into(),
+        (F::AdminsOnly, Lang::En) => "In a group, only administrators can follow or unfollow topics. Anyone can see them with /subscriptions.".into(),
+        (F::NoSuchChannel { name }, Lang::Zh) => format!("找不到频道 {name}。请先把我设为这个频道的管理员。"),
+        (F::NoSuchChannel { name }, Lang::En) => format!("I cannot find the channel {name}. Make me an administrator of it first."),
+        (F::NotChannelAdmin { name }, Lang::Zh) => format!("只有频道 {name} 的管理员才能为它关注话题。"),
+        (F::NotChannelAdmin { name }, Lang::En) => format!("Only administrators of {name} can change what it follows."),
+        (F::BotNotChannelAdmin { name }, Lang::Zh) => format!("我还不是频道 {name} 的管理员，没法在那里发消息。请先把我设为管理员。"),
+        (F::BotNotChannelAdmin { name }, Lang::En) => format!("I am not an administrator of {name}, so I cannot post there. Make me one first."),
+        (F::UnsubscribeWhich, Lang::Zh) => "要取消哪一个？用法：/unsubscribe 编号 或 /unsubscribe 关键词（编号见 /subscriptions）".into(),
+        (F::UnsubscribeWhich, Lang::En) => "Which one? Usage: /unsubscribe number or /unsubscribe words (numbers in /subscriptions)".into(),
+        (F::NoSuchSubscription { which }, Lang::Zh) => format!("没有找到关注「{which}」。发送 /subscriptions 查看列表。"),
+        (F::NoSuchSubscription { which }, Lang::En) => format!("No followed topic “{which}”. Send /subscriptions to see the list."),
+        (F::Unsubscribed { topic }, Lang::Zh) => format!("已取消关注「{topic}」。"),
+        (F::Unsubscribed { topic }, Lang::En) => format!("Stopped following “{topic}”."),
+        (F::NoSubscriptions, Lang::Zh) => "还没有关注任何话题。用 /subscribe 关键词 关注一个，例如 /subscribe 防汛".into(),
+        (F::NoSubscriptions, Lang::En) => "No topics followed yet. Follow one with /subscribe words, e.g. /subscribe 防汛".into(),
+        (F::Resumed, Lang::Zh) => "提醒已恢复。".into(),
+        (F::Resumed, Lang::En) => "Alerts are back on.".into(),
+        (F::Unavailable, Lang::Zh) => "关注功能暂时不可用，请稍后再试。".into(),
+        (F::Unavailable, Lang::En) => "Following topics is not available right now; please try later.".into(),
+        (F::TelegramOnly, Lang::Zh) => "关注话题的提醒只在 Telegram 里推送；这里可以用 /search 和 /trend。".into(),
+        (F::TelegramOnly, Lang::En) => "Alerts for followed topics are pushed in Telegram only; here, try /search and /trend.".into(),
+    }
+}
+
+/// The heading of `/subscriptions`: this chat's, or a channel's (`@name`).
+pub fn subscriptions_heading(lang: Lang, channel: Option<&str>) -> String {
+    match (channel, lang) {
+        (None, Lang::Zh) => "关注的话题：".into(),
+        (None, Lang::En) => "Followed topics:".into(),
+        (Some(c), Lang::Zh) => format!("频道 {c} 关注的话题："),
+        (Some(c), Lang::En) => format!("Topics {c} follows:"),
+    }
+}
+
+/// How many alerts a subscription sent, and whether it is paused.
+pub fn subscription_status(lang: Lang, alerts: u64, paused: bool) -> String {
+    let mut out = match lang {
+        Lang::Zh => format!("已提醒 {alerts} 次"),
+        Lang::En if alerts == 1 => "1 alert".to_string(),
+        Lang::En => format!("{alerts} alerts"),
+    };
+    if paused {
+        out.push_str(lang.pick("（已暂停）", " (paused)"));
+    }
+    out
+}
+
+/// Under the list: how to remove one.
+pub fn subscriptions_footer(lang: Lang) -> &'static str {
+    lang.pick(
+        "取消关注：/unsubscribe 编号，或按下面的按钮。",
+        "To stop following one: /unsubscribe number, or press a button below.",
+    )
+}
+
+/// The button that removes subscription `n` (its number in the list; `None`: the one just made).
+pub fn unsubscribe_button(lang: Lang, n: Option<usize>) -> String {
+    match (n, lang) {
+        (Some(n), Lang::Zh) => format!("取消 {n}"),
+        (Some(n), Lang::En) => format!("Remove {n}"),
+        (None, _) => lang.pick("取消关注", "Unfollow").into(),
+    }
+}
+
+/// The button that shows the list.
+pub fn subscriptions_button(lang: Lang) -> &'static str {
+    lang.pick("我的关注", "Followed topics")
+}
+
+/// The first line of an alert: the topic followed.
+pub fn alert_heading(lang: Lang) -> &'static str {
+    lang.pick("🔔 关注：", "🔔 Following: ")
+}
+
+/// The first line of a digest of `n` new articles.
+pub fn digest_heading(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("🔔 你关注的话题有 {n} 篇新文章："),
+        Lang::En => format!("🔔 {n} new articles on topics you follow:"),
+    }
+}
+
+/// Which topic a digest line is for.
+pub fn digest_topic(lang: Lang) -> &'static str {
+    lang.pick("关注：", "topic: ")
 }
 
 /// Short texts only the bot shows: answers to button presses, and the apology for a

@@ -24,6 +24,17 @@ impl Store {
         articles: &[StoredArticle],
         items: &[(i64, SeenItem)],
     ) -> Result<(), StoreError> {
+        self.save_batch_with_alerts(articles, items, &[])
+    }
+
+    /// [`Store::save_batch`] that also queues the alerts the new articles raised, in the
+    /// same transaction: a crash keeps both or neither.
+    pub fn save_batch_with_alerts(
+        &self,
+        articles: &[StoredArticle],
+        items: &[(i64, SeenItem)],
+        alerts: &[super::NewAlert],
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let at = now();
@@ -71,6 +82,7 @@ impl Store {
                 ])?;
             }
         }
+        super::follow::insert_alerts(&tx, alerts)?;
         tx.commit()?;
         Ok(())
     }

@@ -10,6 +10,7 @@
 
 mod articles;
 mod feeds;
+mod follow;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -18,12 +19,17 @@ use rusqlite::Connection;
 
 pub use articles::StoredArticle;
 pub use feeds::{Feed, FeedOrigin, FeedState, NewFeed, SeenItem};
+pub use follow::{
+    Alert, MAX_SUBSCRIPTIONS_PER_CHAT, NewAlert, NewSubscription, PHRASE_SEPARATOR, Subscribed,
+    Subscription,
+};
 
 /// The schema, in order. Never edit an applied entry: add a new one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    what: "feeds, items seen, articles from feeds",
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        what: "feeds, items seen, articles from feeds",
+        sql: "
         CREATE TABLE feeds (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL,
@@ -64,7 +70,45 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
         );
         CREATE INDEX articles_url ON articles (url);
         ",
-}];
+    },
+    Migration {
+        version: 2,
+        what: "followed topics and the outbox of their alerts",
+        sql: "
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            chat_id BIGINT NOT NULL,
+            chat_kind TEXT NOT NULL,
+            query TEXT NOT NULL,
+            topic_key TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            created_by BIGINT,
+            created_at BIGINT NOT NULL,
+            paused_at BIGINT,
+            pause_reason TEXT,
+            alerts_sent BIGINT NOT NULL DEFAULT 0,
+            UNIQUE (chat_id, topic_key)
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL,
+            chat_id BIGINT NOT NULL,
+            article_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            published TEXT,
+            outlet TEXT,
+            url TEXT,
+            paragraph TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            state TEXT NOT NULL,
+            error TEXT,
+            done_at BIGINT,
+            UNIQUE (subscription_id, article_id)
+        );
+        CREATE INDEX outbox_state_chat ON outbox (state, chat_id);
+        ",
+    },
+];
 
 /// One numbered step of the schema.
 #[derive(Debug, Clone, Copy)]

@@ -59,6 +59,7 @@ pub fn state_live(fake: &FakeTelegram, engine: Arc<LiveEngine>) -> Arc<State> {
             latest: 5,
         },
         feed_admin: None,
+        following: None,
     })
 }
 

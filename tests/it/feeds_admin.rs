@@ -107,6 +107,7 @@ async fn admins_add_list_and_remove_feeds_in_private_and_everyone_else_is_refuse
             ingest: Arc::clone(&ingest),
             admins: vec![a],
         }),
+        following: None,
     });
     let bot = run_on(fake, state, fast(), Settings::default());
     let feed_url = server.url("/rss");

@@ -615,9 +615,14 @@ fn the_watched_folder_follows_files_added_changed_and_removed() {
     )
     .unwrap();
     let live = Arc::new(LiveEngine::new(Arc::new(engine)));
-    let _watching =
-        jianbao::ingest::watch::watch(Arc::clone(&live), &root, LoadOptions::default(), false)
-            .expect("watching");
+    let _watching = jianbao::ingest::watch::watch(
+        Arc::clone(&live),
+        &root,
+        LoadOptions::default(),
+        false,
+        None,
+    )
+    .expect("watching");
     let wait_for = |what: &str, ok: &dyn Fn() -> bool| {
         let started = Instant::now();
         while !ok() {
@@ -678,7 +683,7 @@ fn the_polling_watcher_works_where_there_are_no_events() {
     std::fs::create_dir(&root).unwrap();
     let live = live_over_seed();
     let watching =
-        jianbao::ingest::watch::watch(Arc::clone(&live), &root, LoadOptions::default(), true)
+        jianbao::ingest::watch::watch(Arc::clone(&live), &root, LoadOptions::default(), true, None)
             .expect("watching");
     assert!(watching.polling);
     std::fs::write(

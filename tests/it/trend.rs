@@ -280,6 +280,7 @@ async fn trend_is_sent_as_a_photo_telegram_accepts() {
             latest: 5,
         },
         feed_admin: None,
+        following: None,
     });
     let tg = crate::bot::client(&fake, Limits::unlimited());
     let handlers = Arc::new(Handlers {

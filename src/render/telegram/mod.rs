@@ -4,6 +4,7 @@
 //! ([`inline`]). The HTML primitives are in [`html`]. Pure: the bot sends the result.
 
 pub mod feeds;
+pub mod follow;
 pub mod html;
 pub mod inline;
 
@@ -44,8 +45,9 @@ const SNIPPET_CHARS: usize = 120;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Button {
     pub label: String,
-    /// Callback data: `p:<search key>:<page>` (a page of a search) or `s:<article id>`
-    /// (key points).
+    /// Callback data: `p:<search key>:<page>` (a page of a search), `s:<article id>`
+    /// (key points), `u:<subscription id>` (stop following), `l:<chat id>` (followed
+    /// topics of that chat).
     pub data: String,
 }
 
@@ -74,8 +76,15 @@ fn summary_button(label: String, id: &str) -> Option<Button> {
 /// Reads callback data back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Callback {
-    Page { key: u32, page: usize },
+    Page {
+        key: u32,
+        page: usize,
+    },
     Summary(String),
+    /// Stop following this subscription.
+    Unfollow(i64),
+    /// Show the followed topics of this chat.
+    Following(i64),
 }
 
 pub fn parse_callback(data: &str) -> Option<Callback> {
@@ -85,6 +94,12 @@ pub fn parse_callback(data: &str) -> Option<Callback> {
             key: key.parse().ok()?,
             page: page.parse().ok()?,
         });
+    }
+    if let Some(id) = data.strip_prefix("u:") {
+        return id.parse().ok().map(Callback::Unfollow);
+    }
+    if let Some(chat) = data.strip_prefix("l:") {
+        return chat.parse().ok().map(Callback::Following);
     }
     data.strip_prefix("s:")
         .filter(|id| !id.is_empty())
