@@ -133,6 +133,7 @@ fn channel_ref(args: &str) -> Option<(ChatRef, &str)> {
 /// list) there; the rest of the arguments, or the note to answer instead.
 async fn scope_for(
     bot: &TgBot,
+    bot_id: UserId,
     msg: &Message,
     args: &str,
     change: bool,
@@ -170,7 +171,7 @@ async fn scope_for(
                 let me = bot
                     .call(&GetChatMember {
                         chat_id: ChatRef::Id(info.id),
-                        user_id: bot_id(bot).await?,
+                        user_id: bot_id.0,
                     })
                     .await;
                 if !matches!(&me, Ok(m) if m.status == "administrator") {
@@ -211,15 +212,6 @@ async fn scope_for(
     )))
 }
 
-/// The bot's own user id (from its token: `<id>:<secret>`).
-async fn bot_id(bot: &TgBot) -> anyhow::Result<u64> {
-    bot.token()
-        .split(':')
-        .next()
-        .and_then(|id| id.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("the token does not start with the bot's id"))
-}
-
 /// Answers `/subscribe`, `/subscriptions` or `/unsubscribe`.
 pub(super) async fn handle_command(
     bot: &TgBot,
@@ -233,9 +225,11 @@ pub(super) async fn handle_command(
         None => render::note(&FollowNote::Unavailable, lang),
         Some(following) => match command {
             Command::Subscribe(args) => subscribe(bot, msg, state, following, &args, lang).await?,
-            Command::Unsubscribe(args) => unsubscribe(bot, msg, following, &args, lang).await?,
+            Command::Unsubscribe(args) => {
+                unsubscribe(bot, msg, state, following, &args, lang).await?
+            }
             Command::Subscriptions(args) => {
-                match scope_for(bot, msg, &args, false, false).await? {
+                match scope_for(bot, state.bot_id, msg, &args, false, false).await? {
                     Ok((scope, _)) => {
                         // Asking for the list where alerts were paused turns them back on.
                         let resumed =
@@ -272,7 +266,7 @@ async fn subscribe(
     args: &str,
     lang: Lang,
 ) -> anyhow::Result<OutMessage> {
-    let (scope, words) = match scope_for(bot, msg, args, true, true).await? {
+    let (scope, words) = match scope_for(bot, state.bot_id, msg, args, true, true).await? {
         Ok(found) => found,
         Err(note) => return Ok(render::note(&note, lang)),
     };
@@ -343,11 +337,12 @@ fn find<'a>(
 async fn unsubscribe(
     bot: &TgBot,
     msg: &Message,
+    state: &State,
     following: &Following,
     args: &str,
     lang: Lang,
 ) -> anyhow::Result<OutMessage> {
-    let (scope, which) = match scope_for(bot, msg, args, true, false).await? {
+    let (scope, which) = match scope_for(bot, state.bot_id, msg, args, true, false).await? {
         Ok(found) => found,
         Err(note) => return Ok(render::note(&note, lang)),
     };

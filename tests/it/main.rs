@@ -12,6 +12,7 @@ mod corpus;
 mod dates;
 mod fake_telegram_checks;
 mod feeds_admin;
+mod follow;
 mod live;
 mod pages;
 mod reliability;

@@ -127,6 +127,10 @@ struct Inner {
     callback_queries: HashMap<String, bool>,
     inline_queries: HashMap<String, bool>,
     commands: HashMap<String, Value>,
+    /// Members' statuses by (chat, user): `creator`, `administrator`, `member`, `left`…
+    members: HashMap<(i64, i64), String>,
+    /// Chats that refuse messages, with Telegram's description (blocked, deleted).
+    unreachable: HashMap<i64, String>,
 }
 
 impl Inner {
@@ -278,6 +282,8 @@ impl FakeTelegram {
                 callback_queries: HashMap::new(),
                 inline_queries: HashMap::new(),
                 commands: HashMap::new(),
+                members: HashMap::new(),
+                unreachable: HashMap::new(),
             }),
             changed: watch::Sender::new(0),
             shutdown: watch::Sender::new(false),
@@ -347,6 +353,28 @@ impl FakeTelegram {
         };
         self.shared.bump();
         id
+    }
+
+    /// Sets `user`'s status in `chat` (`creator`, `administrator`, `member`, `left`), as
+    /// `getChatMember` answers it.
+    pub fn set_member(&self, chat: i64, user: i64, status: &str) {
+        self.shared
+            .lock()
+            .members
+            .insert((chat, user), status.to_string());
+    }
+
+    /// From now on `sendMessage` to `chat` is refused as Telegram refuses a chat that
+    /// blocked the bot (403 "Forbidden: bot was blocked by the user"); `false` lifts it.
+    pub fn set_blocked(&self, chat: i64, blocked: bool) {
+        let mut inner = self.shared.lock();
+        if blocked {
+            inner
+                .unreachable
+                .insert(chat, "Forbidden: bot was blocked by the user".to_string());
+        } else {
+            inner.unreachable.remove(&chat);
+        }
     }
 
     /// Makes a chat known without an update (Telegram refuses to send to unknown chats).

@@ -57,6 +57,8 @@ pub const IMPLEMENTED: &[&str] = &[
     "answerCallbackQuery",
     "answerInlineQuery",
     "sendChatAction",
+    "getChat",
+    "getChatMember",
 ];
 
 /// `name` in its documented spelling (`SendMessage` → `sendMessage`).
@@ -104,6 +106,8 @@ pub fn call(inner: &mut Inner, method: &str, p: &Value, uploads: &[Upload]) -> O
         "answerCallbackQuery" => answer_callback_query(inner, p),
         "answerInlineQuery" => answer_inline_query(inner, p),
         "sendChatAction" => send_chat_action(inner, p),
+        "getChat" => chat(inner, p),
+        "getChatMember" => get_chat_member(inner, p),
         _ => Err(Refusal {
             code: 404,
             description: "Not Found".to_string(),
@@ -320,9 +324,54 @@ fn bot_message(
 
 // ---- methods ----
 
+/// A member's status as the test set it (`member` when not set; the bot itself is
+/// `administrator` where the test said so, else `member`); `user not found` for a user id
+/// the fake has never seen in that chat and no status was set for.
+fn get_chat_member(inner: &Inner, p: &Value) -> Outcome {
+    let chat = chat(inner, p)?;
+    let chat_id = chat["id"].as_i64().unwrap_or(0);
+    let Some(user_id) = int(p, "user_id") else {
+        return Err(bad("user_id is empty"));
+    };
+    let status = match inner.members.get(&(chat_id, user_id)) {
+        Some(s) => s.clone(),
+        None if chat["type"] == "private" && chat_id == user_id => "member".to_string(),
+        None => return Err(bad("user not found")),
+    };
+    let user = if user_id == inner.profile.id {
+        inner.bot_user()
+    } else {
+        json!({"id": user_id, "is_bot": false, "first_name": format!("user{user_id}")})
+    };
+    let mut member = json!({"status": status, "user": user});
+    if status == "administrator" {
+        member["can_be_edited"] = json!(false);
+        member["is_anonymous"] = json!(false);
+        member["can_manage_chat"] = json!(true);
+        member["can_post_messages"] = json!(true);
+    }
+    Ok(member)
+}
+
+/// The refusal for a chat that blocked the bot or is gone, if the test made it so.
+fn unreachable(inner: &Inner, chat_id: i64) -> Result<(), Refusal> {
+    match inner.unreachable.get(&chat_id) {
+        Some(description) => Err(Refusal {
+            code: if description.starts_with("Forbidden") {
+                403
+            } else {
+                400
+            },
+            description: description.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn send_message(inner: &mut Inner, p: &Value) -> Outcome {
     let chat = chat(inner, p)?;
     let chat_id = chat["id"].as_i64().unwrap_or(0);
+    unreachable(inner, chat_id)?;
     let raw = string(p, "text").unwrap_or_default();
     let (text, entities) = formatted(
         &raw,
