@@ -329,6 +329,29 @@ mod tests {
     }
 
     #[test]
+    fn alert_settings_are_checked_at_load() {
+        let c = Config::load_from(
+            None,
+            &vars(&[
+                ("JIANBAO_TIMEZONE", "Europe/Berlin"),
+                ("JIANBAO_QUIET_HOURS", ""),
+            ]),
+        )
+        .expect("valid");
+        let alerts = c.alerts().unwrap();
+        assert_eq!(alerts.timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(alerts.quiet, None);
+        for (var, value) in [
+            ("JIANBAO_TIMEZONE", "Mars/Olympus"),
+            ("JIANBAO_QUIET_HOURS", "late"),
+        ] {
+            let err = Config::load_from(None, &vars(&[(var, value)])).unwrap_err();
+            let key = var.trim_start_matches("JIANBAO_").to_ascii_lowercase();
+            assert!(err.to_string().contains(&key), "{err}");
+        }
+    }
+
+    #[test]
     fn env_overrides() {
         let c = Config::load_from(
             None,
