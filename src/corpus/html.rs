@@ -198,6 +198,10 @@ struct Meta {
     page_title: Option<String>,
     /// JSON-LD `datePublished`, then the date `<meta>` tags.
     dates: Vec<String>,
+    /// Weaker hints, used only when neither those nor the page's visible date line give a
+    /// date: a publication time in an inline script's data (`"pubtime": "…"`, as many
+    /// Chinese news sites write it), then the modification dates (`dateModified`).
+    weak_dates: Vec<String>,
     /// `<meta name=source>` and the like.
     source: Option<String>,
     /// JSON-LD publisher, `og:site_name`: the site, when the page names no source.
@@ -216,8 +220,24 @@ impl Meta {
                 meta.read_json_ld(&value, 0);
             }
         }
+        static SCRIPT_DATE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r#"(?i)["']?\b(?:pub_?time|pub_?date|publish_?time|publish_?date|date_?published)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']"#,
+            )
+            .expect("valid regex")
+        });
+        for script in doc
+            .select("script:not([type='application/ld+json'])")
+            .iter()
+        {
+            let text = script.text();
+            if let Some(c) = SCRIPT_DATE.captures(&text) {
+                meta.weak_dates.push(c[1].trim().to_string());
+            }
+        }
         let mut og_titles = Vec::new();
         let mut dates = Vec::new();
+        let mut modified = Vec::new();
         for m in doc.select("meta").iter() {
             let key = m
                 .attr("property")
@@ -248,6 +268,11 @@ impl Meta {
                 | "sailthru.date"
                 | "parsely-pub-date"
                 | "weibo: article:create_at" => dates.push(value),
+                "datemodified"
+                | "dateupdate"
+                | "article:modified_time"
+                | "og:updated_time"
+                | "datecreated" => modified.push(value),
                 "source" | "mediaid" | "og:article:source" | "article:source" => {
                     meta.source.get_or_insert(value);
                 }
@@ -268,6 +293,7 @@ impl Meta {
         }
         meta.titles.extend(og_titles);
         meta.dates.extend(dates);
+        meta.weak_dates.extend(modified);
         for link in doc.select("link[rel='canonical']").iter() {
             if let Some(href) = link.attr("href").filter(|h| h.starts_with("http")) {
                 // The canonical link outranks og:url.
@@ -376,19 +402,36 @@ fn apply_meta(article: &mut Article, meta: &Meta, lines: &[&str]) {
         article.title = title;
     }
     article.deck.retain(|d| key(d) != key(&article.title));
+    let read = |d: &String| parse_date(d).or_else(|| loose_date(d));
     let stated = meta
         .dates
         .iter()
-        .find_map(|d| parse_date(d).or_else(|| loose_date(d)));
+        .find_map(read)
+        .or_else(|| date_under_headline(lines, &article.title));
+    let unknown = matches!(
+        article.date_origin,
+        DateOrigin::FileTime | DateOrigin::Unknown
+    );
+    let weak = || {
+        meta.weak_dates
+            .iter()
+            .find_map(read)
+            .or_else(|| page::lede_date(article))
+    };
     if let Some(date) = stated {
         article.date = Some(date);
         article.date_origin = DateOrigin::Stated;
-        article
-            .warnings
-            .retain(|w| !w.contains("modification time"));
+    } else if unknown && let Some(date) = weak() {
+        article.date = Some(date);
+        article.date_origin = DateOrigin::Page;
     } else if article.date_origin == DateOrigin::FileTime {
         article.date = None;
         article.date_origin = DateOrigin::Unknown;
+    }
+    if article.date_origin != DateOrigin::FileTime {
+        article
+            .warnings
+            .retain(|w| !w.contains("modification time"));
     }
     if article.source.is_none() {
         article.source = meta
@@ -403,6 +446,24 @@ fn apply_meta(article: &mut Article, meta: &Meta, lines: &[&str]) {
             .clone()
             .filter(|a| a.chars().count() <= 20 && !a.contains("http"));
     }
+}
+
+/// Lines under the headline where its date/source line may be.
+const DATE_LINE_WINDOW: usize = 6;
+
+/// The date on the page's date/source line: the first full date within a few lines under
+/// the visible headline (`2019-12-10 07:57:40 来源：新华网`, `发布日期：2019-09-23`).
+fn date_under_headline(lines: &[&str], title: &str) -> Option<chrono::NaiveDate> {
+    let title = key(title);
+    if title.is_empty() {
+        return None;
+    }
+    let at = lines.iter().position(|l| key(l) == title)?;
+    lines
+        .iter()
+        .skip(at + 1)
+        .take(DATE_LINE_WINDOW)
+        .find_map(|l| super::dates::find_dates(l).into_iter().next())
 }
 
 /// A date at the start of a longer value (`2019-09-07 13:43:45 +0800`, `20190907`).

@@ -77,7 +77,10 @@ fn layout(lines: &[&str]) -> Option<Layout> {
             });
         }
     }
-    let before = lines[first + 1..para]
+    // The first paragraph may be the first line itself (a page that is all prose).
+    let before = lines
+        .get(first + 1..para)
+        .unwrap_or_default()
         .iter()
         .filter(|l| !is_furniture(l))
         .count();
@@ -211,6 +214,12 @@ pub(super) fn set_date(
     let reference = header_dates.first().or(page_dates.iter().min()).copied();
     let (date, origin) = match byline_date {
         Some((Some(y), m, d)) => (NaiveDate::from_ymd_opt(y, m, d), DateOrigin::Stated),
+        // A dateline without a year (`巴黎12月9日电`) is when the story was filed, often the
+        // day before by Beijing time; the publication date printed under the headline is
+        // the one a citation gives.
+        Some((None, _, _)) if !header_dates.is_empty() => {
+            (header_dates.first().copied(), DateOrigin::Page)
+        }
         Some((None, m, d)) => match reference {
             Some(r) => (with_inferred_year(m, d, r), DateOrigin::BylineWithPageYear),
             None => (
@@ -220,7 +229,10 @@ pub(super) fn set_date(
         },
         None => match header_dates.first() {
             Some(d) => (Some(*d), DateOrigin::Page),
-            None => (file_date, DateOrigin::FileTime),
+            None => match lede_date(article) {
+                Some(d) => (Some(d), DateOrigin::Page),
+                None => (file_date, DateOrigin::FileTime),
+            },
         },
     };
     if byline_date.is_some() && date.is_none() {
@@ -241,6 +253,21 @@ pub(super) fn set_date(
     };
 }
 
+/// How far into the first paragraph a dateline date may stand.
+const LEDE_DATE_CHARS: usize = 30;
+
+/// A full date at the very start of the body (`2019年2月27日下午，…`, `本报讯 2019年…`): news
+/// ledes open with when it happened, which is the best guess left when the page states no
+/// date.
+pub(super) fn lede_date(article: &Article) -> Option<NaiveDate> {
+    let lede: String = article
+        .first_paragraph_without_byline()
+        .chars()
+        .take(LEDE_DATE_CHARS)
+        .collect();
+    find_dates(&lede).into_iter().next()
+}
+
 /// Strips a `标签：` style label from a line.
 fn strip_label<'a>(line: &'a str, labels: &[&str]) -> &'a str {
     for label in labels {
@@ -257,6 +284,21 @@ fn strip_label<'a>(line: &'a str, labels: &[&str]) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_whose_first_line_is_a_paragraph_is_read_not_a_panic() {
+        // Regression: the first real news page of this shape (text from an HTML page with
+        // no headline above its prose) panicked on a slice from after the first line to
+        // the first paragraph, which was that line.
+        for text in [
+            "3月4日，市政府召开常务会议，研究部署春耕生产工作。\n会议还研究了其他事项。\n",
+            "首页\n3月4日，市政府召开常务会议，研究部署春耕生产工作。\n",
+            "2023-03-05\n3月4日，市政府召开常务会议，研究部署春耕生产工作。\n",
+        ] {
+            let a = parse(text, None).expect("parsed");
+            assert!(!a.title.is_empty(), "{text:?}: {a:?}");
+        }
+    }
 
     #[test]
     fn page_with_header_metadata_and_no_byline() {
