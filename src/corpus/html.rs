@@ -222,7 +222,7 @@ impl Meta {
         }
         static SCRIPT_DATE: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(
-                r#"(?i)["']?\b(?:pub_?time|pub_?date|publish_?time|publish_?date|date_?published)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']"#,
+                r#"(?i)["']?(?-u:\b)(?:pub_?time|pub_?date|publish_?time|publish_?date|date_?published)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']"#,
             )
             .expect("valid regex")
         });
@@ -655,10 +655,19 @@ fn is_hidden(node: &NodeRef) -> bool {
 }
 
 /// The main text by the extractor, cut by the genre's rules. `None` if it found none.
+/// Characters of main text below which the extractor looks again with looser rules.
+const EXTRACT_MIN_CHARS: usize = 250;
+
 fn extract_body(doc: Document, url: Option<&str>) -> Option<Vec<String>> {
     let config = dom_smoothie::Config {
         text_mode: dom_smoothie::TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
+        // The page's JSON-LD is read once, by `Meta`.
+        disable_json_ld: true,
+        // Readability parses again with looser rules while the text found is shorter than
+        // this; its default (500) is for English, where a short news story has twice as
+        // many characters as in Chinese.
+        char_threshold: EXTRACT_MIN_CHARS,
         ..Default::default()
     };
     let mut readability = dom_smoothie::Readability::with_document(doc, url, Some(config)).ok()?;
@@ -706,5 +715,61 @@ mod tests {
             declared_charset(b"<meta charset='utf-8'>").as_deref(),
             Some("utf-8")
         );
+    }
+
+    fn page(head: &str, body: &str) -> String {
+        format!("<html><head><title>站名</title>{head}</head><body>{body}</body></html>")
+    }
+
+    const STORY: &str = "<p>3月4日，市政府召开常务会议，研究部署春耕生产工作。会议指出，要抓好粮食生产，确保播种面积稳定。</p>\
+        <p>会议还研究了其他事项，要求各部门加强协调，抓好落实，确保各项工作按期完成。</p>";
+
+    fn date_of(html: &str) -> Option<chrono::NaiveDate> {
+        read_html_bytes(html.as_bytes(), None, None, "t")
+            .expect("read")
+            .date
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn dates_from_the_line_under_the_headline_scripts_and_modification_meta() {
+        // The date line under the headline beats a dateline's day (filed the day before).
+        let html = page(
+            "",
+            &format!(
+                "<div>首页 &gt; 国际</div><h1>法国大罢工影响交通</h1><div>2019-12-10 07:57:40 来源：某网</div>\
+                      <p>新华社巴黎12月9日电 法国全国大罢工再次严重影响交通，多条线路停运。当天，巴黎大部分地铁线路关闭。</p>{STORY}"
+            ),
+        );
+        assert_eq!(date_of(&html), day(2019, 12, 10));
+        // A publication time in an inline script's data.
+        let html = page(
+            r#"<script>window.DATA = {"title": "x", "pubtime": "2019-09-07 19:02:26"};</script>"#,
+            &format!("<h1>某地召开会议</h1>{STORY}"),
+        );
+        assert_eq!(date_of(&html), day(2019, 9, 7));
+        // Only a modification date.
+        let html = page(
+            r#"<meta itemprop="dateModified" content="2019-10-08 12:00:57">"#,
+            &format!("<h1>某地召开会议</h1>{STORY}"),
+        );
+        assert_eq!(date_of(&html), day(2019, 10, 8));
+        // Nothing stated: the lede's own date.
+        let html = page(
+            "",
+            &format!(
+                "<h1>某地召开会议</h1><p>2019年2月27日下午，区领导一行到金融街开展调研工作，听取了有关情况汇报。</p>{STORY}"
+            ),
+        );
+        assert_eq!(date_of(&html), day(2019, 2, 27));
+        // A published date in the meta outranks all of these.
+        let html = page(
+            r#"<meta property="article:published_time" content="2020-01-02T08:00:00+08:00"><meta itemprop="dateModified" content="2020-03-01">"#,
+            &format!("<h1>某地召开会议</h1><div>2019-12-10 来源：某网</div>{STORY}"),
+        );
+        assert_eq!(date_of(&html), day(2020, 1, 2));
     }
 }
