@@ -12,6 +12,7 @@ mod baseline;
 mod bot;
 mod corpora;
 mod engine;
+mod live;
 mod report;
 mod stats;
 mod workload;
@@ -21,6 +22,7 @@ mod workload;
 #[path = "../../tests/it/common"]
 mod common {
     pub mod fake_telegram;
+    pub mod feed_server;
 }
 
 use std::collections::HashSet;
@@ -98,6 +100,23 @@ struct Options {
     /// Where to write every figure as JSON.
     #[arg(long, default_value = "bench/results/perf.json")]
     out: PathBuf,
+    /// Measure the live corpus (issue 12) instead: file drops, feed items, 1,000 items with
+    /// pages from a local server with search and ask timed meanwhile, restarts from a
+    /// database.
+    #[arg(long)]
+    live: bool,
+    /// Feed items (with article pages) ingested in one poll in `--live`.
+    #[arg(long, default_value_t = 1000)]
+    live_items: usize,
+    /// File drops and single feed items timed in `--live`.
+    #[arg(long, default_value_t = 20)]
+    live_drops: usize,
+    /// Stored articles for the restart measurements of `--live`.
+    #[arg(long, default_value = "20000,100000")]
+    restart_sizes: String,
+    /// Where `--live` writes its figures as JSON.
+    #[arg(long, default_value = "bench/results/live.json")]
+    live_out: PathBuf,
 
     // Child modes (this binary re-runs itself).
     /// Measure the corpus in this folder and print one JSON line.
@@ -110,6 +129,14 @@ struct Options {
     one_bot: Option<PathBuf>,
     #[arg(long, hide = true)]
     questions_file: Option<PathBuf>,
+    /// Measure the live engine over the corpus in this folder and print one JSON line.
+    #[arg(long, hide = true)]
+    one_live: Option<PathBuf>,
+    /// Measure a restart from the database `--db` (corpus folder: this one, empty).
+    #[arg(long, hide = true)]
+    one_restart: Option<PathBuf>,
+    #[arg(long, hide = true)]
+    db: Option<PathBuf>,
     /// Passed by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -127,16 +154,34 @@ fn main() -> ExitCode {
     jianbao::allocator::return_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     // `cargo test --all-targets` runs bench targets without `--bench`: nothing to measure.
-    let child = args.iter().any(|a| a == "--one-size" || a == "--one-bot");
+    let child = args.iter().any(|a| {
+        matches!(
+            a.as_str(),
+            "--one-size" | "--one-bot" | "--one-live" | "--one-restart"
+        )
+    });
     if !child && !args.iter().any(|a| a == "--bench") {
         println!("perf: a benchmark; run it with `cargo bench --bench perf -- [options]`");
         return ExitCode::SUCCESS;
     }
     let options = Options::parse();
-    let result = match (&options.one_size, &options.one_bot) {
-        (Some(dir), _) => one_size(&options, dir, started),
-        (None, Some(dir)) => one_bot(&options, dir),
-        (None, None) => orchestrate(&options),
+    let result = if let Some(dir) = &options.one_live {
+        one_live(&options, dir)
+    } else if let Some(dir) = &options.one_restart {
+        options
+            .db
+            .as_deref()
+            .context("--db")
+            .and_then(|db| live::measure_restart(dir, db, &options.label, started))
+            .and_then(|r| print_json(&r))
+    } else if options.live {
+        orchestrate_live(&options)
+    } else {
+        match (&options.one_size, &options.one_bot) {
+            (Some(dir), _) => one_size(&options, dir, started),
+            (None, Some(dir)) => one_bot(&options, dir),
+            (None, None) => orchestrate(&options),
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -183,6 +228,121 @@ fn one_bot(options: &Options, dir: &Path) -> anyhow::Result<()> {
         gap: Duration::from_millis(options.bot_gap_ms),
     };
     print_json(&bot::measure(dir, &requests)?)
+}
+
+/// Child: the live engine over the whole corpus.
+fn one_live(options: &Options, dir: &Path) -> anyhow::Result<()> {
+    let (queries, questions) = child_workload(options)?;
+    print_json(&live::measure_live(
+        dir,
+        &options.data,
+        &queries,
+        &questions,
+        options.live_items,
+        options.live_drops,
+    )?)
+}
+
+/// Parent of `--live`: the corpus, the workload and the databases; then the children.
+fn orchestrate_live(options: &Options) -> anyhow::Result<()> {
+    let stories = corpora::read_stories(&options.data.join("xinwenlianbo"))?;
+    eprintln!("perf: {} 新闻联播 stories with text", stories.len());
+    let tmp = tempfile::Builder::new().prefix("jianbao-live-").tempdir()?;
+    let full = corpora::write(tmp.path(), &stories, Size::Full)?;
+    let work = prepare_workload(options, &stories, &full)?;
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty)?;
+    let mut databases = Vec::new();
+    for size in Size::parse_list(&options.restart_sizes)? {
+        let dir = corpora::write(tmp.path(), &stories, size)?;
+        let db = tmp.path().join(format!("{}.db", size.label()));
+        let t = Instant::now();
+        let n = live::fill_database(&dir, &db)?;
+        eprintln!(
+            "perf: database of {n} stored articles in {:.1} s ({:.0} MB)",
+            t.elapsed().as_secs_f64(),
+            std::fs::metadata(&db).map_or(0.0, |m| m.len() as f64 / 1e6)
+        );
+        std::fs::remove_file(dir.join("stories.jsonl"))?;
+        databases.push((size.label(), db));
+    }
+    let settle = || {
+        let waited = stats::wait_until_idle(Duration::from_secs(options.idle_wait));
+        if waited > Duration::from_secs(3) {
+            eprintln!(
+                "perf: waited {:.0} s for the machine to go idle",
+                waited.as_secs_f64()
+            );
+        }
+    };
+    let exe = std::env::current_exe()?;
+    eprintln!("perf: live engine on full");
+    settle();
+    let mut cmd = Command::new(&exe);
+    cmd.arg("--one-live")
+        .arg(&full)
+        .arg("--queries")
+        .arg(&work.queries_file)
+        .arg("--questions-file")
+        .arg(&work.questions_file)
+        .arg("--data")
+        .arg(&options.data)
+        .arg("--live-items")
+        .arg(options.live_items.to_string())
+        .arg("--live-drops")
+        .arg(options.live_drops.to_string());
+    let (live_result, _) = run_child(cmd)?;
+    let mut restarts = Vec::new();
+    for (label, db) in &databases {
+        eprintln!("perf: restart from the {label} database");
+        settle();
+        let mut cmd = Command::new(&exe);
+        cmd.arg("--one-restart")
+            .arg(&empty)
+            .arg("--db")
+            .arg(db)
+            .arg("--label")
+            .arg(label);
+        restarts.push(run_child(cmd)?.0);
+    }
+    let mut binary_restart_s = Vec::new();
+    let mut binary_restart_label = String::new();
+    if let Some((label, db)) = databases.first() {
+        eprintln!("perf: jianbao search on the {label} database");
+        binary_restart_label = label.clone();
+        for _ in 0..options.startup_tries {
+            settle();
+            binary_restart_s.push(live::time_binary_restart(&empty, db)?);
+        }
+    }
+    let run = live::LiveRun {
+        live: live_result,
+        restarts,
+        binary_restart_s,
+        binary_restart_label,
+    };
+    if let Some(dir) = options.live_out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    #[derive(Serialize)]
+    struct Report<'a> {
+        tool: &'static str,
+        machine: Machine,
+        run: &'a live::LiveRun,
+    }
+    let report = Report {
+        tool: "cargo bench --bench perf -- --live",
+        machine: Machine::this(),
+        run: &run,
+    };
+    std::fs::write(
+        &options.live_out,
+        serde_json::to_string_pretty(&report)? + "\n",
+    )
+    .with_context(|| format!("cannot write {}", options.live_out.display()))?;
+    println!("{}", live::markdown(&run));
+    eprintln!("perf: figures written to {}", options.live_out.display());
+    Ok(())
 }
 
 fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
