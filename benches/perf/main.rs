@@ -315,11 +315,22 @@ fn orchestrate_live(options: &Options) -> anyhow::Result<()> {
             binary_restart_s.push(live::time_binary_restart(&empty, db)?);
         }
     }
+    eprintln!("perf: jianbao search on the files");
+    let mut binary_files_s = Vec::new();
+    let no_db = tmp.path().join("none.db");
+    for _ in 0..options.startup_tries {
+        settle();
+        binary_files_s.push(live::time_binary_restart(
+            &options.data.join("xinwenlianbo"),
+            &no_db,
+        )?);
+    }
     let run = live::LiveRun {
         live: live_result,
         restarts,
         binary_restart_s,
         binary_restart_label,
+        binary_files_s,
     };
     if let Some(dir) = options.live_out.parent() {
         std::fs::create_dir_all(dir)?;
