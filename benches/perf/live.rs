@@ -165,7 +165,8 @@ pub fn measure_live(
         .build()?;
 
     // A file dropped into the watched folder.
-    let watching = ingest::watch::watch(Arc::clone(&live), dir, LoadOptions::default(), false)?;
+    let watching =
+        ingest::watch::watch(Arc::clone(&live), dir, LoadOptions::default(), false, None)?;
     let watcher_polling = watching.polling;
     std::thread::sleep(Duration::from_millis(500));
     let mut file_drop_s = Vec::new();
