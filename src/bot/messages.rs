@@ -63,7 +63,7 @@ pub(super) async fn handle_message(
     if let Reply::Trend(trend) = &reply
         && crate::render::trend::has_chart(trend)
     {
-        return send_chart(bot, msg.chat.id, reply_to, trend, state, &reply).await;
+        return send_chart(bot, msg.chat.id, reply_to, trend, state, &reply, lang).await;
     }
     let mut messages = render::reply(&reply, search_key, lang);
     if matches!(reply, Reply::Help(_)) && admin::is_admin_in_private(msg, state) {
@@ -81,10 +81,11 @@ async fn send_chart(
     trend: &crate::answer::Trend,
     state: &State,
     reply: &Reply,
+    lang: Lang,
 ) -> anyhow::Result<()> {
     let png = tokio::task::block_in_place(|| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::render::chart::trend_png(trend)
+            crate::render::chart::trend_png(trend, lang)
         }))
     })
     .map_err(|_| anyhow::anyhow!("drawing the chart panicked"))??;
@@ -97,7 +98,7 @@ async fn send_chart(
     let mut req = bot
         .teloxide()
         .send_photo(chat, InputFile::memory(png).file_name("trend.png"))
-        .caption(crate::render::trend::caption_html(trend))
+        .caption(crate::render::trend::caption_html(trend, lang))
         .parse_mode(ParseMode::Html);
     if let Some(id) = reply_to {
         req = req.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use super::Context;
 use crate::chat::{self, Command, Memory, Request};
-use crate::render;
+use crate::render::{self, Lang};
 
 /// Draws a trend into a PNG in the temporary folder (one file per chart of this session);
 /// `None`, with a warning, if it cannot.
-fn chart_file(trend: &crate::answer::Trend) -> Option<std::path::PathBuf> {
+fn chart_file(trend: &crate::answer::Trend, lang: Lang) -> Option<std::path::PathBuf> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static CHARTS: AtomicUsize = AtomicUsize::new(1);
     let path = std::env::temp_dir().join(format!(
@@ -18,7 +18,7 @@ fn chart_file(trend: &crate::answer::Trend) -> Option<std::path::PathBuf> {
         std::process::id(),
         CHARTS.fetch_add(1, Ordering::Relaxed)
     ));
-    let written = render::chart::trend_png(trend)
+    let written = render::chart::trend_png(trend, lang)
         .map_err(anyhow::Error::from)
         .and_then(|png| std::fs::write(&path, png).map_err(anyhow::Error::from));
     match written {
@@ -78,8 +78,12 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
             memory.remember_list(0, None, reply.listed_ids());
             match &reply {
                 chat::Reply::Trend(trend) if render::trend::has_chart(trend) => {
-                    let png = chart_file(trend);
-                    write!(out, "{}", render::trend::trend_text(trend, png.as_deref()))?;
+                    let png = chart_file(trend, ctx.style.lang);
+                    write!(
+                        out,
+                        "{}",
+                        render::trend::trend_text(trend, png.as_deref(), ctx.style.lang)
+                    )?;
                 }
                 _ => write!(out, "{}", render::text::reply(&reply, ctx.style))?,
             }

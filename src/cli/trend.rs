@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     }
     let trend = engine.trend(&request);
     if let Some(path) = &args.png {
-        let png = render::chart::trend_png(&trend)?;
+        let png = render::chart::trend_png(&trend, ctx.style.lang)?;
         std::fs::write(path, png)
             .with_context(|| format!("cannot write the chart to {}", path.display()))?;
     }
@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         write!(
             out,
             "{}",
-            render::trend::trend_text(&trend, args.png.as_deref())
+            render::trend::trend_text(&trend, args.png.as_deref(), ctx.style.lang)
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -10,6 +10,7 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, RGBColor, register_font};
 
 use crate::answer::{Period, Trend};
+use crate::render::words::{self, Lang};
 
 /// The embedded font (Apache-2.0; `assets/fonts/LICENSE-wqy-microhei.txt`).
 const FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei-gb2312.ttf");
@@ -67,10 +68,10 @@ fn period_label(period: Period, start: chrono::NaiveDate) -> String {
 }
 
 /// The chart of `trend` as PNG bytes.
-pub fn trend_png(trend: &Trend) -> Result<Vec<u8>, ChartError> {
+pub fn trend_png(trend: &Trend, lang: Lang) -> Result<Vec<u8>, ChartError> {
     register();
     let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
-    draw(trend, &mut rgb).map_err(|e| ChartError::Draw(e.to_string()))?;
+    draw(trend, lang, &mut rgb).map_err(|e| ChartError::Draw(e.to_string()))?;
     let mut out = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
@@ -85,7 +86,7 @@ pub fn trend_png(trend: &Trend) -> Result<Vec<u8>, ChartError> {
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
-fn draw(trend: &Trend, rgb: &mut [u8]) -> DrawResult {
+fn draw(trend: &Trend, lang: Lang, rgb: &mut [u8]) -> DrawResult {
     let root = BitMapBackend::with_buffer(rgb, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let periods = trend.series.first().map_or(0, |s| s.counts.len());
@@ -95,11 +96,7 @@ fn draw(trend: &Trend, rgb: &mut [u8]) -> DrawResult {
         .flat_map(|s| s.counts.iter().map(|c| c.articles))
         .max()
         .unwrap_or(0);
-    let unit = match trend.period {
-        Period::Week => "每周",
-        Period::Month => "每月",
-    };
-    let mut title = format!("{unit}文章数");
+    let mut title = words::chart_title(lang, trend.period);
     if let Some((from, to)) = trend.range {
         title.push_str(&format!("  {from} ~ {to}"));
     }
@@ -129,7 +126,7 @@ fn draw(trend: &Trend, rgb: &mut [u8]) -> DrawResult {
         .y_labels(8)
         .x_label_formatter(&label)
         .y_label_formatter(&|y| y.to_string())
-        .y_desc("篇")
+        .y_desc(words::chart_axis(lang))
         .label_style((FAMILY, 14))
         .axis_desc_style((FAMILY, 16))
         .light_line_style(RGBColor(235, 235, 235))

@@ -256,7 +256,7 @@ pub fn reply(r: &crate::chat::Reply, style: Style) -> String {
         Reply::Summary(s) => summary(s, style),
         Reply::Article(a) => article(a, style),
         Reply::Answer(a) => answer(a, style),
-        Reply::Trend(t) => super::trend::trend_text(t, None),
+        Reply::Trend(t) => super::trend::trend_text(t, None, style.lang),
         Reply::Note(n) => format!("{}\n", words::note(n, style.lang)),
     }
 }

@@ -2,10 +2,11 @@
 //! entity parsing, each topic marked with its line's colour, the peak period's top titles)
 //! and the terminal's sparklines. The picture itself is drawn in [`super::chart`].
 
-use crate::answer::{Period, Series, Trend, TrendNotice};
+use crate::answer::{Series, Trend, TrendNotice};
 use crate::render::chart::SERIES_MARKS;
 use crate::render::clip;
 use crate::render::telegram::html::{escape, utf16_len};
+use crate::render::words::{self, Lang};
 
 /// Telegram's limit on a photo caption, in UTF-16 code units after entity parsing.
 pub const CAPTION_LIMIT: usize = 1024;
@@ -34,61 +35,42 @@ impl Line {
     }
 }
 
-fn unit(p: Period) -> &'static str {
-    match p {
-        Period::Week => "每周",
-        Period::Month => "每月",
-    }
-}
-
-fn period_name(p: Period, start: chrono::NaiveDate) -> String {
-    match p {
-        Period::Week => format!("{start} 那周"),
-        Period::Month => start.format("%Y-%m 月").to_string(),
-    }
-}
-
-fn notice_lines(t: &Trend) -> Vec<Line> {
+fn notice_lines(t: &Trend, lang: Lang) -> Vec<Line> {
     t.notices
         .iter()
         .map(|n| {
-            Line::plain(match n {
-                TrendNotice::NoWords => {
-                    "请在 /trend 后面写上关键词，最多三个，例如 /trend 黄河 长江 或 /trend 黄河 2024"
-                        .into()
+            // The reader's words are clipped before they are echoed.
+            let clipped = match n {
+                TrendNotice::TooManyWords(rest) => {
+                    TrendNotice::TooManyWords(rest.iter().map(|w| clip(w, WORD_CHARS)).collect())
                 }
-                TrendNotice::TooManyWords(rest) => format!(
-                    "最多比较三个词，已略过：{}",
-                    clip(&rest.join("、"), WORD_CHARS * 2)
-                ),
-                TrendNotice::Unsearchable(w) => {
-                    format!("“{}”里没有可查的字词，已略过。", clip(w, WORD_CHARS))
-                }
-                TrendNotice::NoDates => "这些文章都没有日期，画不出走势。".into(),
-                TrendNotice::EmptyYear(y) => format!("{y} 年没有带日期的文章。"),
-            })
+                TrendNotice::Unsearchable(w) => TrendNotice::Unsearchable(clip(w, WORD_CHARS)),
+                other => other.clone(),
+            };
+            Line::plain(words::trend_notice(lang, &clipped))
         })
         .collect()
 }
 
 /// The header and each topic's lines (its total, its peak, the peak's titles).
-fn topic_lines(t: &Trend, i: usize, s: &Series) -> (Line, Vec<Line>) {
+fn topic_lines(t: &Trend, i: usize, s: &Series, lang: Lang) -> (Line, Vec<Line>) {
     let mark = SERIES_MARKS[i % SERIES_MARKS.len()];
-    let mut head_text = format!("{mark} {} 共 {} 篇", s.word, s.total);
-    let mut head_html = format!("{mark} <b>{}</b> 共 {} 篇", escape(&s.word), s.total);
+    let total = words::trend_total(lang, s.total);
+    let mut head_text = format!("{mark} {} {total}", s.word);
+    let mut head_html = format!("{mark} <b>{}</b> {}", escape(&s.word), escape(&total));
     if let Some(p) = &s.peak {
-        let peak = format!(
-            "，最多是 {} {} 篇",
-            period_name(t.period, p.start),
-            p.articles
+        let peak = words::trend_peak(
+            lang,
+            &words::trend_period(lang, t.period, p.start),
+            p.articles,
         );
         head_text.push_str(&peak);
         head_html.push_str(&escape(&peak));
     }
     if s.undated > 0 {
-        let undated = format!("（另有 {} 篇无日期）", s.undated);
+        let undated = words::trend_undated(lang, s.undated);
         head_text.push_str(&undated);
-        head_html.push_str(&undated);
+        head_html.push_str(&escape(&undated));
     }
     let titles = s
         .peak
@@ -117,26 +99,23 @@ fn topic_lines(t: &Trend, i: usize, s: &Series) -> (Line, Vec<Line>) {
 /// The caption of the trend photo (or the whole message when there is nothing to draw):
 /// HTML whose text is at most [`CAPTION_LIMIT`] UTF-16 units. Peak titles are dropped,
 /// last first, until it fits.
-pub fn caption_html(t: &Trend) -> String {
+pub fn caption_html(t: &Trend, lang: Lang) -> String {
     let mut lines: Vec<Line> = Vec::new();
     if has_chart(t) {
-        let words: Vec<String> = t.words.iter().map(|w| clip(w, WORD_CHARS)).collect();
+        let shown: Vec<String> = t.words.iter().map(|w| clip(w, WORD_CHARS)).collect();
         let (from, to) = t.range.unwrap_or_default();
-        let text = format!(
-            "📈 {} {}文章数（{from} 至 {to}）",
-            words.join(" · "),
-            unit(t.period)
+        let text = words::trend_heading(lang, &shown.join(" · "), t.period, from, to);
+        let marked = format!(
+            "<b>{}</b>",
+            shown
+                .iter()
+                .map(|w| escape(w))
+                .collect::<Vec<_>>()
+                .join("</b> · <b>")
         );
+        // The heading's own words hold no markup characters; the topic words are escaped.
         lines.push(Line {
-            html: format!(
-                "📈 <b>{}</b> {}文章数（{from} 至 {to}）",
-                words
-                    .iter()
-                    .map(|w| escape(w))
-                    .collect::<Vec<_>>()
-                    .join("</b> · <b>"),
-                unit(t.period)
-            ),
+            html: words::trend_heading(lang, &marked, t.period, from, to),
             text,
         });
     }
@@ -144,9 +123,9 @@ pub fn caption_html(t: &Trend) -> String {
         .series
         .iter()
         .enumerate()
-        .map(|(i, s)| topic_lines(t, i, s))
+        .map(|(i, s)| topic_lines(t, i, s, lang))
         .collect();
-    let notices = notice_lines(t);
+    let notices = notice_lines(t, lang);
     let length = |lines: &[Line], topics: &[(Line, Vec<Line>)], notices: &[Line]| {
         let all: Vec<&Line> = lines
             .iter()
@@ -180,7 +159,7 @@ pub fn caption_html(t: &Trend) -> String {
     let html = all.join("\n");
     // A lone notice can still be long (a long word is clipped, so this is a guard only).
     if html.is_empty() {
-        "没有可以画的走势。".into()
+        words::trend_nothing(lang).into()
     } else {
         html
     }
@@ -206,12 +185,13 @@ pub fn sparkline(counts: &[usize], top: usize) -> String {
 
 /// The trend for a terminal: a sparkline per topic with its total and peak, the range, and
 /// the notices. `png` is where the chart was written, if it was.
-pub fn trend_text(t: &Trend, png: Option<&std::path::Path>) -> String {
+pub fn trend_text(t: &Trend, png: Option<&std::path::Path>, lang: Lang) -> String {
     let mut out = String::new();
     if let Some((from, to)) = t.range
         && !t.series.is_empty()
     {
-        out.push_str(&format!("{}文章数，{from} 至 {to}\n", unit(t.period)));
+        out.push_str(&words::trend_range(lang, t.period, from, to));
+        out.push('\n');
     }
     let top = t
         .series
@@ -224,16 +204,16 @@ pub fn trend_text(t: &Trend, png: Option<&std::path::Path>) -> String {
         let counts: Vec<usize> = s.counts.iter().map(|c| c.articles).collect();
         let pad = " ".repeat(width - s.word.chars().count());
         out.push_str(&format!(
-            "{}{pad}  {}  共 {} 篇",
+            "{}{pad}  {}  {}",
             s.word,
             sparkline(&counts, top),
-            s.total
+            words::trend_total(lang, s.total)
         ));
         if let Some(p) = &s.peak {
-            out.push_str(&format!(
-                "，最多是 {} {} 篇",
-                period_name(t.period, p.start),
-                p.articles
+            out.push_str(&words::trend_peak(
+                lang,
+                &words::trend_period(lang, t.period, p.start),
+                p.articles,
             ));
         }
         out.push('\n');
@@ -247,12 +227,13 @@ pub fn trend_text(t: &Trend, png: Option<&std::path::Path>) -> String {
             }
         }
     }
-    for n in notice_lines(t) {
+    for n in notice_lines(t, lang) {
         out.push_str(&n.text);
         out.push('\n');
     }
     if let Some(path) = png {
-        out.push_str(&format!("图表：{}\n", path.display()));
+        out.push_str(&words::chart_written(lang, path));
+        out.push('\n');
     }
     out
 }
@@ -260,6 +241,7 @@ pub fn trend_text(t: &Trend, png: Option<&std::path::Path>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::answer::Period;
     use crate::answer::{ArticleRef, Peak, PeriodCount};
     use chrono::NaiveDate;
 
@@ -306,9 +288,24 @@ mod tests {
     }
 
     #[test]
+    fn an_english_reader_gets_english_words_around_the_topics() {
+        let t = trend_with_titles("标题", "新华社", 2);
+        let html = caption_html(&t, Lang::En);
+        assert!(html.contains("weekly article counts"), "{html}");
+        assert!(html.contains("2 articles, most in the week of"), "{html}");
+        assert!(html.contains("left out: 淮河"), "{html}");
+        assert!(!html.contains("篇"), "{html}");
+        let text = trend_text(&t, Some(std::path::Path::new("/tmp/c.png")), Lang::En);
+        assert!(
+            text.contains("Chart: /tmp/c.png") && !text.contains("共"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn caption_fits_and_escapes() {
         let t = trend_with_titles(&"很长的标题&".repeat(30), "<新华社>", 3);
-        let html = caption_html(&t);
+        let html = caption_html(&t, Lang::Zh);
         assert!(
             html.contains("a&lt;b") && html.contains("&lt;新华社&gt;"),
             "{html}"
@@ -326,7 +323,7 @@ mod tests {
     fn long_captions_drop_titles_first() {
         let words = ["黄", "淮", "长"].map(|c| c.repeat(30));
         let t = trend_of(words, &"标".repeat(40), &"社".repeat(40), 3);
-        let html = caption_html(&t);
+        let html = caption_html(&t, Lang::Zh);
         assert!(
             html.matches('《').count() < 9,
             "some titles were dropped: {html}"

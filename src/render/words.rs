@@ -276,7 +276,9 @@ pub fn source(lang: Lang, name: &str) -> String {
 #[derive(Debug, Clone, Copy)]
 pub enum WholeText<'a> {
     Url(&'a str),
-    File(&'a str),
+    /// No address to point to (a file on the server, whose path is not the reader's
+    /// business): the key points of the article with this id.
+    KeyPoints(&'a str),
 }
 
 /// The last message of an article too long to send whole: `total` messages, `sent` of them
@@ -288,9 +290,11 @@ pub fn article_cut(lang: Lang, total: usize, sent: usize, rest: WholeText<'_>) -
     };
     let tail = match (lang, rest) {
         (Lang::Zh, WholeText::Url(url)) => format!("原文：{url}）"),
-        (Lang::Zh, WholeText::File(file)) => format!("完整内容见文件 {file}。）"),
+        (Lang::Zh, WholeText::KeyPoints(id)) => format!("其余部分没有发出；要点见 /summary {id}）"),
         (Lang::En, WholeText::Url(url)) => format!("The original: {url})"),
-        (Lang::En, WholeText::File(file)) => format!("The whole text is in the file {file}.)"),
+        (Lang::En, WholeText::KeyPoints(id)) => {
+            format!("The rest is not sent; its key points: /summary {id})")
+        }
     };
     head + &tail
 }
@@ -362,6 +366,132 @@ pub fn note(n: &Note, lang: Lang) -> String {
                 "Feeds are managed by the bot's admins in a private chat. On the command line use jianbao feeds list, jianbao feeds poll and jianbao feeds import, or edit the feeds file.",
             )
             .into(),
+    }
+}
+
+/// How often a trend counts: "每周" / "weekly".
+pub fn trend_unit(lang: Lang, period: crate::answer::Period) -> &'static str {
+    use crate::answer::Period;
+    match period {
+        Period::Week => lang.pick("每周", "weekly"),
+        Period::Month => lang.pick("每月", "monthly"),
+    }
+}
+
+/// One period of a trend, named: `2024-06-03 那周` / `week of 2024-06-03`.
+pub fn trend_period(lang: Lang, period: crate::answer::Period, start: chrono::NaiveDate) -> String {
+    use crate::answer::Period;
+    match (period, lang) {
+        (Period::Week, Lang::Zh) => format!("{start} 那周"),
+        (Period::Week, Lang::En) => format!("the week of {start}"),
+        (Period::Month, Lang::Zh) => start.format("%Y-%m 月").to_string(),
+        (Period::Month, Lang::En) => start.format("%Y-%m").to_string(),
+    }
+}
+
+/// What a trend counts, over which dates: `每周文章数（2024-01-01 至 2024-06-30）`.
+pub fn trend_range(
+    lang: Lang,
+    period: crate::answer::Period,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> String {
+    let unit = trend_unit(lang, period);
+    match lang {
+        Lang::Zh => format!("{unit}文章数（{from} 至 {to}）"),
+        Lang::En => format!("{unit} article counts ({from} to {to})"),
+    }
+}
+
+/// The first line of a trend caption; `words` are already marked up as the caller needs.
+pub fn trend_heading(
+    lang: Lang,
+    words: &str,
+    period: crate::answer::Period,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> String {
+    let range = trend_range(lang, period, from, to);
+    match lang {
+        Lang::Zh => format!("📈 {words} {range}"),
+        Lang::En => format!("📈 {words}: {range}"),
+    }
+}
+
+/// The chart's own title (digits and the unit only; the words are in the caption).
+pub fn chart_title(lang: Lang, period: crate::answer::Period) -> String {
+    match lang {
+        Lang::Zh => format!("{}文章数", trend_unit(lang, period)),
+        Lang::En => format!("Articles ({})", trend_unit(lang, period)),
+    }
+}
+
+/// The chart's y axis.
+pub fn chart_axis(lang: Lang) -> &'static str {
+    lang.pick("篇", "articles")
+}
+
+/// A topic's total: `共 12 篇` / `12 articles`.
+pub fn trend_total(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("共 {n} 篇"),
+        Lang::En if n == 1 => "1 article".into(),
+        Lang::En => format!("{n} articles"),
+    }
+}
+
+/// After the total: the busiest period.
+pub fn trend_peak(lang: Lang, period: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("，最多是 {period} {n} 篇"),
+        Lang::En => format!(", most in {period}: {n}"),
+    }
+}
+
+/// After the total: articles about the word that have no date.
+pub fn trend_undated(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("（另有 {n} 篇无日期）"),
+        Lang::En => format!(" ({n} more without a date)"),
+    }
+}
+
+/// Why part of a trend request was not drawn. `words` are already clipped.
+pub fn trend_notice(lang: Lang, notice: &crate::answer::TrendNotice) -> String {
+    use crate::answer::TrendNotice as N;
+    match (notice, lang) {
+        (N::NoWords, Lang::Zh) => {
+            "请在 /trend 后面写上关键词，最多三个，例如 /trend 黄河 长江 或 /trend 黄河 2024".into()
+        }
+        (N::NoWords, Lang::En) => {
+            "Put up to three words after /trend, e.g. /trend 黄河 长江 or /trend 黄河 2024".into()
+        }
+        (N::TooManyWords(rest), Lang::Zh) => format!("最多比较三个词，已略过：{}", rest.join("、")),
+        (N::TooManyWords(rest), Lang::En) => format!(
+            "At most three words are compared; left out: {}",
+            rest.join(", ")
+        ),
+        (N::Unsearchable(w), Lang::Zh) => format!("“{w}”里没有可查的字词，已略过。"),
+        (N::Unsearchable(w), Lang::En) => format!("“{w}” has nothing searchable; left out."),
+        (N::NoDates, Lang::Zh) => "这些文章都没有日期，画不出走势。".into(),
+        (N::NoDates, Lang::En) => {
+            "None of these articles has a date, so there is no trend to draw.".into()
+        }
+        (N::EmptyYear(y), Lang::Zh) => format!("{y} 年没有带日期的文章。"),
+        (N::EmptyYear(y), Lang::En) => format!("No dated articles in {y}."),
+    }
+}
+
+/// When a trend request leaves nothing to say.
+pub fn trend_nothing(lang: Lang) -> &'static str {
+    lang.pick("没有可以画的走势。", "Nothing to chart.")
+}
+
+/// Where the terminal wrote the chart.
+pub fn chart_written(lang: Lang, path: &std::path::Path) -> String {
+    match lang {
+        Lang::Zh => format!("图表：{}", path.display()),
+        Lang::En => format!("Chart: {}", path.display()),
     }
 }
 

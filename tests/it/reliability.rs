@@ -309,7 +309,12 @@ fn replies_are_capped_titles_ledes_points_suggestions_and_article_messages() {
         "article in {} messages",
         messages.len()
     );
-    assert!(messages.last().unwrap().html.contains("全文较长"));
+    let cut = &messages.last().unwrap().html;
+    assert!(cut.contains("全文较长") && cut.contains("/summary big"), "{cut}");
+    assert!(
+        !cut.contains(&dir.path().display().to_string()),
+        "no server path in Telegram: {cut}"
+    );
     let question = (0..3_000)
         .map(|i| format!("词{i}"))
         .collect::<Vec<_>>()

@@ -246,7 +246,7 @@ fn terminal_chat_prints_a_sparkline_and_the_png_path() {
     let text = stdout(&out);
     let path = text
         .lines()
-        .find_map(|l| l.strip_prefix("图表："))
+        .find_map(|l| l.strip_prefix("Chart: "))
         .unwrap_or_else(|| panic!("no chart path in {text}"));
     let bytes = std::fs::read(path.trim()).expect("the chart file exists");
     png_size(&bytes);

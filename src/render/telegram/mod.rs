@@ -141,7 +141,9 @@ pub fn reply(reply: &Reply, search_key: Option<u32>, lang: Lang) -> Vec<OutMessa
         Reply::Answer(a) => vec![answer(a, lang)],
         // The bot sends a chart as a photo with this as its caption; when there is nothing
         // to draw, this is the whole answer.
-        Reply::Trend(t) => vec![OutMessage::plain(crate::render::trend::caption_html(t))],
+        Reply::Trend(t) => vec![OutMessage::plain(crate::render::trend::caption_html(
+            t, lang,
+        ))],
         Reply::Note(n) => vec![OutMessage::plain(note(n, lang))],
     }
 }
@@ -335,10 +337,10 @@ fn article(a: &Article, lang: Lang) -> Vec<OutMessage> {
     if messages.len() > ARTICLE_MESSAGES {
         let total = messages.len();
         messages.truncate(ARTICLE_MESSAGES - 1);
-        let (url, file) = (a.url.as_deref().map(|u| clip(u, 500)), clip(&a.origin, 200));
+        let url = a.url.as_deref().map(|u| clip(u, 500));
         let whole = match &url {
             Some(u) => words::WholeText::Url(u),
-            None => words::WholeText::File(&file),
+            None => words::WholeText::KeyPoints(&a.id),
         };
         let rest = words::article_cut(lang, total, ARTICLE_MESSAGES - 1, whole);
         messages.push(escape(&rest));
