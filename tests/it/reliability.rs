@@ -310,7 +310,10 @@ fn replies_are_capped_titles_ledes_points_suggestions_and_article_messages() {
         messages.len()
     );
     let cut = &messages.last().unwrap().html;
-    assert!(cut.contains("全文较长") && cut.contains("/summary big"), "{cut}");
+    assert!(
+        cut.contains("全文较长") && cut.contains("/summary big"),
+        "{cut}"
+    );
     assert!(
         !cut.contains(&dir.path().display().to_string()),
         "no server path in Telegram: {cut}"
