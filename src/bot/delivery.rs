@@ -120,7 +120,13 @@ impl Payload for GetUpdates {
 struct Spool {
     path: Option<PathBuf>,
     file: Mutex<Option<std::io::BufWriter<std::fs::File>>>,
+    /// Lines appended since the file was last rewritten.
+    written: std::sync::atomic::AtomicUsize,
 }
+
+/// Lines appended to the spool after which it is rewritten while the bot runs, so a bot
+/// that runs for months keeps a file of about this size (two lines per update).
+pub const COMPACT_AFTER_LINES: usize = 10_000;
 
 /// What a spool held at start.
 struct Replay {
@@ -143,6 +149,7 @@ impl Spool {
                 Self {
                     path: None,
                     file: Mutex::new(None),
+                    written: Default::default(),
                 },
                 replay,
             ));
@@ -181,6 +188,7 @@ impl Spool {
         let spool = Self {
             path: Some(path),
             file: Mutex::new(None),
+            written: Default::default(),
         };
         spool.compact(&replay.pending, replay.seen)?;
         Ok((spool, replay))
@@ -188,10 +196,40 @@ impl Spool {
 
     /// Rewrites the spool with only `pending` (atomically: a new file renamed over).
     fn compact(&self, pending: &[Value], seen: i64) -> std::io::Result<()> {
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        self.rewrite(&mut guard, pending, seen)
+    }
+
+    /// Rewrites the spool with what is unhandled now, while handlers run. The file stays
+    /// locked while `unhandled` is read, and a handler takes its update out of `unhandled`
+    /// before it writes the update's `done` line ([`Shared::finish`]), so an update is
+    /// either kept (its `done` comes after) or gone for good; none is repeated after a
+    /// restart.
+    fn compact_running(
+        &self,
+        unhandled: &Mutex<BTreeMap<i64, Value>>,
+        seen: i64,
+    ) -> std::io::Result<()> {
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let pending: Vec<Value> = unhandled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        self.rewrite(&mut guard, &pending, seen)
+    }
+
+    fn rewrite(
+        &self,
+        guard: &mut std::sync::MutexGuard<'_, Option<std::io::BufWriter<std::fs::File>>>,
+        pending: &[Value],
+        seen: i64,
+    ) -> std::io::Result<()> {
+        self.written.store(0, Ordering::Relaxed);
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(mut f) = guard.take() {
             f.flush()?;
         }
@@ -206,8 +244,13 @@ impl Spool {
         }
         std::fs::rename(&tmp, path)?;
         let file = std::fs::OpenOptions::new().append(true).open(path)?;
-        *guard = Some(std::io::BufWriter::new(file));
+        **guard = Some(std::io::BufWriter::new(file));
         Ok(())
+    }
+
+    /// Lines appended since the last rewrite.
+    fn written(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
     }
 
     fn append(&self, lines: impl IntoIterator<Item = Value>) {
@@ -216,6 +259,7 @@ impl Spool {
         let mut result = Ok(());
         for line in lines {
             result = result.and_then(|()| writeln!(f, "{line}"));
+            self.written.fetch_add(1, Ordering::Relaxed);
         }
         if let Err(e) = result.and_then(|()| f.flush()) {
             tracing::error!("cannot write the update spool: {e}");
@@ -254,12 +298,14 @@ struct Shared<H> {
 }
 
 impl<H: Handler> Shared<H> {
+    /// Marks an update handled: out of `unhandled` first, then its `done` line (the order
+    /// [`Spool::compact_running`] relies on).
     fn finish(&self, id: i64) {
-        self.spool.done(id);
         self.unhandled
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&id);
+        self.spool.done(id);
     }
 }
 
@@ -329,6 +375,11 @@ pub async fn run<H: Handler>(
                 for u in fresh {
                     seen = seen.max(update_id(&u).unwrap_or(seen));
                     deliver(&shared, &mut tasks, &handled, u);
+                }
+                if shared.spool.written() >= COMPACT_AFTER_LINES
+                    && let Err(e) = shared.spool.compact_running(&shared.unhandled, seen)
+                {
+                    tracing::warn!("cannot rewrite the update spool (it keeps growing): {e}");
                 }
             }
             Err(e) => {
@@ -521,5 +572,47 @@ pub fn prepare_spool(path: &Path) -> std::io::Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(id: i64) -> Value {
+        serde_json::json!({ "update_id": id, "message": { "text": format!("u{id}") } })
+    }
+
+    #[test]
+    fn a_running_spool_is_rewritten_with_only_what_is_unhandled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("updates.jsonl");
+        let (spool, replay) = Spool::open(Some(path.clone())).unwrap();
+        assert!(replay.pending.is_empty());
+        let updates: Vec<Value> = (1..=5).map(update).collect();
+        spool.received(&updates);
+        let unhandled = Mutex::new(BTreeMap::new());
+        for u in &updates {
+            unhandled
+                .lock()
+                .unwrap()
+                .insert(update_id(u).unwrap(), u.clone());
+        }
+        for id in [1, 2, 4] {
+            unhandled.lock().unwrap().remove(&id);
+            spool.done(id);
+        }
+        assert_eq!(spool.written(), 8);
+        spool.compact_running(&unhandled, 5).unwrap();
+        assert_eq!(spool.written(), 0);
+        // Handled after the rewrite: its `done` goes to the new file.
+        unhandled.lock().unwrap().remove(&3);
+        spool.done(3);
+        drop(spool);
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        assert_eq!(lines, 4, "seen, two pending, one done");
+        let (_, replay) = Spool::open(Some(path)).unwrap();
+        let pending: Vec<i64> = replay.pending.iter().filter_map(update_id).collect();
+        assert_eq!((pending, replay.seen), (vec![5], 5));
     }
 }
