@@ -7,13 +7,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jianbao::answer::{Engine, Following, LiveEngine};
+use jianbao::answer::{Following, LiveEngine};
 use jianbao::bot::alerts::{self, AlertSettings, QuietHours};
 use jianbao::bot::delivery::{self, Settings};
 use jianbao::bot::sender::{Limits, Telegram};
 use jianbao::bot::{Handlers, State};
 use jianbao::chat::{ListSizes, Memory};
-use jianbao::config::Config;
 use jianbao::corpus::{Article, Corpus};
 use jianbao::ingest::{FetchOptions, Ingest};
 use jianbao::store::{FeedOrigin, NewFeed, Store};
@@ -42,18 +41,6 @@ struct World {
     items: Vec<(String, String, String)>,
 }
 
-fn engine_over(corpus: Corpus) -> Arc<LiveEngine> {
-    let engine = Engine::from_corpus(
-        corpus,
-        &Config::default().engine_options(),
-        SEGMENTER.clone(),
-        Duration::ZERO,
-        &|_, _| {},
-    )
-    .expect("engine");
-    Arc::new(LiveEngine::new(Arc::new(engine)))
-}
-
 impl World {
     /// The seed corpus and a feed whose first read (its backlog: one item) is done.
     async fn new() -> Self {
@@ -61,7 +48,7 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("jianbao.db");
         let store = Arc::new(Store::open(&db).unwrap());
-        let live = engine_over(load(&seed_path()));
+        let live = live_engine(load(&seed_path()));
         let (following, ingest) = Self::attach(&live, &store);
         let feed = store
             .upsert_feed(&NewFeed {
@@ -115,7 +102,7 @@ impl World {
         corpus
             .articles
             .extend(jianbao::ingest::stored_articles(&self.store).unwrap());
-        self.live = engine_over(corpus);
+        self.live = live_engine(corpus);
         (self.following, self.ingest) = Self::attach(&self.live, &self.store);
     }
 
@@ -444,7 +431,7 @@ fn a_topic_in_most_recent_articles_is_too_broad() {
             Article::new(format!("a{i}"), format!("标题{i}"), vec![text.to_string()])
         })
         .collect();
-    let live = engine_over(Corpus {
+    let live = live_engine(Corpus {
         articles,
         ..Corpus::default()
     });

@@ -19,16 +19,7 @@ use crate::common::*;
 
 /// A live engine over the seed article only.
 pub(crate) fn live_over_seed() -> Arc<LiveEngine> {
-    let corpus = load(&seed_path());
-    let engine = Engine::from_corpus(
-        corpus,
-        &Config::default().engine_options(),
-        SEGMENTER.clone(),
-        Duration::ZERO,
-        &|_, _| {},
-    )
-    .expect("engine");
-    Arc::new(LiveEngine::new(Arc::new(engine)))
+    live_engine(load(&seed_path()))
 }
 
 /// Ids of the articles that search finds for `query` and that hold it word for word (a

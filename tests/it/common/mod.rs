@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, LazyLock};
 
-use jianbao::answer::{Engine, Options};
+use jianbao::answer::{Engine, LiveEngine, Options};
 use jianbao::config::Config;
 use jianbao::corpus::{self, Corpus, LoadOptions};
 use jianbao::text::Segmenter;
@@ -55,6 +55,19 @@ pub fn load(dir: &Path) -> Corpus {
 }
 
 pub static SEGMENTER: LazyLock<Segmenter> = LazyLock::new(Segmenter::builtin);
+
+/// A live engine over `corpus`, with the default options and the shared segmenter.
+pub fn live_engine(corpus: Corpus) -> Arc<LiveEngine> {
+    let engine = Engine::from_corpus(
+        corpus,
+        &Config::default().engine_options(),
+        SEGMENTER.clone(),
+        std::time::Duration::ZERO,
+        &|_, _| {},
+    )
+    .expect("engine");
+    Arc::new(LiveEngine::new(Arc::new(engine)))
+}
 
 /// An engine over the seed and every fixture, built once for all search tests.
 pub static ENGINE: LazyLock<Arc<Engine>> = LazyLock::new(|| {
