@@ -93,8 +93,9 @@ pub trait Handler: Send + Sync + 'static {
     fn route(&self, update: &Update) -> Route;
     /// Handles one update (see [`Handled`]).
     fn handle(&self, update: Update) -> impl Future<Output = Handled> + Send + '_;
-    /// Tells a chat whose queue is full that its requests are refused for now.
-    fn too_busy(&self, chat: i64) -> impl Future<Output = ()> + Send + '_;
+    /// Tells a chat whose queue is full that its requests are refused for now; `refused`
+    /// is the update that overflowed it (whose sender's language the notice is in).
+    fn too_busy(&self, chat: i64, refused: Update) -> impl Future<Output = ()> + Send + '_;
 }
 
 /// `getUpdates`, answered as raw JSON so each update can be spooled as received and one
@@ -506,7 +507,7 @@ fn deliver<H: Handler>(
                 count();
                 if notify {
                     let shared = Arc::clone(shared);
-                    tasks.spawn(async move { shared.handler.too_busy(chat).await });
+                    tasks.spawn(async move { shared.handler.too_busy(chat, update).await });
                 }
                 return;
             }

@@ -118,8 +118,12 @@ impl delivery::Handler for Handlers {
         }
     }
 
-    async fn too_busy(&self, chat: i64) {
-        let text = bot_notice(BotNotice::TooBusy, Lang::Zh);
+    async fn too_busy(&self, chat: i64, refused: Update) {
+        let from = match &refused.kind {
+            UpdateKind::Message(m) => m.from.as_ref(),
+            _ => None,
+        };
+        let text = bot_notice(BotNotice::TooBusy, lang_of(from));
         let payload = SendMessage::new(ChatId(chat), text);
         if let Err(e) = self.tg.send(chat, Priority::Reply, &payload).await {
             tracing::warn!("chat {chat}: cannot send the too-busy notice: {e}");

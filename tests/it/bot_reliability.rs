@@ -464,3 +464,35 @@ async fn a_kill_may_repeat_an_update_but_never_loses_one() {
     assert_eq!(replies.len(), 8, "{replies:?}");
     assert!(replies.values().all(|&n| n <= 2), "{replies:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_too_busy_notice_is_in_the_language_of_who_overflowed_the_queue() {
+    let fake = FakeTelegram::start(TOKEN).await;
+    let state = state_for(&fake, Arc::clone(&ENGINE));
+    let settings = Settings {
+        chat_queue: 2,
+        ..Settings::default()
+    };
+    // Telegram's own limit (1 a second in a private chat) keeps the queue full.
+    let bot = run_on(fake, state, Limits::default(), settings);
+    let mut reader = updates::user(5_101, "Reader", None);
+    reader["language_code"] = "en".into();
+    for i in 0..6 {
+        bot.fake
+            .push_update(updates::private_text(&reader, &format!("/search 黄河 {i}")));
+    }
+    let notice = bot
+        .fake
+        .wait_for(
+            "sendMessage",
+            |p| {
+                p["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("Too many requests"))
+            },
+            Duration::from_secs(20),
+        )
+        .await;
+    assert_eq!(notice["chat_id"], 5_101, "{notice}");
+    bot.finish_checked().await;
+}
