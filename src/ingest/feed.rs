@@ -161,8 +161,9 @@ pub fn parse(text: &str, url: &str) -> Result<ParsedFeed, String> {
         } else {
             entry.id.trim().to_string()
         };
-        if title.is_empty() && content.is_empty() && summary.is_empty() {
-            tracing::warn!("{url}: an item ({key}) has no title and no text; skipped");
+        // An item that is only a link is read from its page (some feeds list nothing else).
+        if title.is_empty() && content.is_empty() && summary.is_empty() && link.is_none() {
+            tracing::warn!("{url}: an item ({key}) has no title, no text and no link; skipped");
             continue;
         }
         let mut h = fnv::FnvHasher::default();

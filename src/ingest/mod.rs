@@ -490,6 +490,20 @@ impl Ingest {
                     .buffered(PAGE_FETCHES)
                     .collect()
                     .await;
+            // An item that was only a link and whose page gave nothing is no article; it is
+            // not marked seen, so the next poll tries its page again.
+            let (built, empty): (Vec<_>, Vec<_>) = built
+                .into_iter()
+                .partition(|(_, a, _)| !a.title.trim().is_empty() || !a.paragraphs.is_empty());
+            for (item, _, warning) in empty {
+                let w = format!(
+                    "{}: item {} has no title or text of its own and its page gave none; skipped for now",
+                    feed.url, item.key
+                );
+                tracing::warn!("{w}");
+                report.warnings.extend(warning);
+                report.warnings.push(w);
+            }
             let engine = Arc::clone(&self.engine);
             let store = Arc::clone(&self.store);
             let feed_id = feed.id;

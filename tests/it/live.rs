@@ -966,3 +966,52 @@ async fn the_bot_answers_with_an_item_published_after_it_started_and_a_restart_k
     assert_eq!((r.added, r.updated), (0, 0), "{r:?}");
     assert_eq!(ids_for(&restarted, "新能源汽车").len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_that_is_only_a_link_is_read_from_its_page() {
+    let server = FeedServer::start();
+    server.set(
+        "/n/bridge.html",
+        Route::html(&news_page(
+            "沁河特大桥合龙",
+            "2026-11-20 10:00:00 来源：晋城日报",
+            &[
+                "11月19日，沁河特大桥主桥顺利合龙，大桥全长一千八百米，预计明年五月通车。",
+                "大桥建成后，两岸群众过河时间将由四十分钟缩短至五分钟。",
+            ],
+        )),
+    );
+    server.set(
+        "/rss",
+        Route::rss(&rss(
+            "只有链接",
+            &[
+                ("bridge", "", Some(&server.url("/n/bridge.html")), None, ""),
+                ("gone", "", Some(&server.url("/n/missing.html")), None, ""),
+            ],
+        )),
+    );
+    let live = live_over_seed();
+    let store = Arc::new(Store::open_in_memory().unwrap());
+    let ingest = ingest_over(&live, &store);
+    let feed = add_feed(&store, "links", &server.url("/rss"));
+    let r = poll(&ingest, feed).await;
+    assert_eq!((r.added, r.failed.as_deref()), (1, None), "{r:?}");
+    let ids = ids_for(&live, "沁河特大桥");
+    assert_eq!(ids.len(), 1);
+    let snap = live.snapshot();
+    let a = snap.article(&ids[0]).unwrap();
+    assert_eq!(a.title, "沁河特大桥合龙");
+    assert_eq!(a.date, chrono::NaiveDate::from_ymd_opt(2026, 11, 20));
+    assert!(
+        r.warnings.iter().any(|w| w.contains("gone")),
+        "the link whose page is missing is named: {r:?}"
+    );
+    // Not seen yet: the next poll tries that page again, and adds nothing twice.
+    let again = poll(&ingest, feed).await;
+    assert_eq!(again.added, 0, "{again:?}");
+    assert!(
+        again.warnings.iter().any(|w| w.contains("gone")),
+        "{again:?}"
+    );
+}
