@@ -587,6 +587,13 @@ const BLOCKS: &[&str] = &[
     "body",
 ];
 
+/// The text of an HTML fragment (a feed item's content) as paragraphs: one per block
+/// element, hidden elements, scripts and styles dropped, entities decoded, white space
+/// collapsed; read with the same parser and rules as whole pages.
+pub fn fragment_paragraphs(html: &str) -> Vec<String> {
+    visible_lines(&Document::from(html))
+}
+
 /// The page's visible text, one block per line, as a browser's "select all, copy" gives it.
 fn visible_lines(doc: &Document) -> Vec<String> {
     let mut lines = Vec::new();

@@ -22,7 +22,7 @@ use serde::Serialize;
 pub use byline::Byline;
 pub use dates::parse_date;
 pub use decode::{DecodeError, decode};
-pub use html::{HtmlError, MAX_HTML_BYTES, read_html_bytes};
+pub use html::{HtmlError, MAX_HTML_BYTES, fragment_paragraphs, read_html_bytes};
 
 /// Longest title accepted, in characters. News titles are under about 110 characters in
 /// every data set at hand; a "title" far over that is a file that is not an article (a

@@ -1,9 +1,9 @@
 //! Fetched bytes to text: the charset from the byte-order mark, strict UTF-8, the HTTP
 //! header's label, the XML declaration or `<meta charset>`, then detection (GBK is common in
 //! Chinese feeds, and often mislabelled); and the text of an HTML fragment (a feed item's
-//! content) as paragraphs, block elements ending paragraphs, scripts and styles dropped,
-//! entities decoded. Whole article pages are read by the corpus HTML reader
-//! ([`crate::corpus::read_html_bytes`]), not here.
+//! content) as paragraphs, read by the corpus HTML reader's DOM rules
+//! ([`crate::corpus::fragment_paragraphs`]), as whole article pages are
+//! ([`crate::corpus::read_html_bytes`]).
 
 use std::sync::LazyLock;
 
@@ -76,172 +76,14 @@ pub fn declare_utf8(text: &str) -> std::borrow::Cow<'_, str> {
     XML_ENCODING.replace(text, r#"${1}"utf-8""#)
 }
 
-/// Elements whose start or end ends a paragraph.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "table",
-    "blockquote",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "figure",
-    "figcaption",
-    "pre",
-    "hr",
-    "dd",
-    "dt",
-    "dl",
-    "td",
-    "th",
-];
-
-/// Elements whose content is not text.
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "head",
-];
-
-/// The text of HTML as paragraphs: one per block element, white space collapsed, empty
-/// ones dropped.
+/// The text of HTML as paragraphs (see [`crate::corpus::fragment_paragraphs`]).
 pub fn paragraphs(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut rest = html;
-    let flush = |current: &mut String, out: &mut Vec<String>| {
-        let text = decode_entities(current);
-        let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let line = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
-        if !line.is_empty() {
-            out.push(line.to_string());
-        }
-        current.clear();
-    };
-    while let Some(lt) = rest.find('<') {
-        current.push_str(&rest[..lt]);
-        rest = &rest[lt..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |e| &after[e + 3..]);
-            continue;
-        }
-        let Some(gt) = rest.find('>') else {
-            // A lone `<`: text.
-            current.push_str(rest);
-            rest = "";
-            break;
-        };
-        let tag = &rest[1..gt];
-        rest = &rest[gt + 1..];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() {
-            // `< ` or `<3`: not a tag, keep the text.
-            if !tag.starts_with('/') && !tag.starts_with('!') && !tag.starts_with('?') {
-                current.push('<');
-                current.push_str(tag);
-                current.push('>');
-            }
-            continue;
-        }
-        if SKIPPED.contains(&name.as_str()) && !tag.starts_with('/') && !tag.ends_with('/') {
-            let close = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            rest = match lower.find(&close) {
-                Some(i) => rest[i..].find('>').map_or("", |e| &rest[i + e + 1..]),
-                None => "",
-            };
-            continue;
-        }
-        if BLOCKS.contains(&name.as_str()) {
-            flush(&mut current, &mut out);
-        }
-    }
-    current.push_str(rest);
-    flush(&mut current, &mut out);
-    out
+    crate::corpus::fragment_paragraphs(html)
 }
 
 /// The text of HTML on one line (titles, summaries).
 pub fn inline_text(html: &str) -> String {
     paragraphs(html).join(" ")
-}
-
-/// Decodes the character references of HTML text: numeric ones and the named ones news
-/// pages use.
-pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let end = rest[1..].find(|c: char| c == ';' || c == '&' || c.is_whitespace());
-        let decoded = end
-            .filter(|&e| rest.as_bytes().get(e + 1) == Some(&b';') && e <= 10)
-            .and_then(|e| {
-                let name = &rest[1..e + 1];
-                let c = if let Some(num) = name.strip_prefix('#') {
-                    let n = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => num.parse().ok(),
-                    };
-                    n.and_then(char::from_u32)
-                } else {
-                    match name {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        "nbsp" => Some(' '),
-                        "ensp" | "emsp" | "thinsp" => Some(' '),
-                        "mdash" => Some('—'),
-                        "ndash" => Some('–'),
-                        "hellip" => Some('…'),
-                        "middot" => Some('·'),
-                        "ldquo" => Some('“'),
-                        "rdquo" => Some('”'),
-                        "lsquo" => Some('‘'),
-                        "rsquo" => Some('’'),
-                        "copy" => Some('©'),
-                        "reg" => Some('®'),
-                        "times" => Some('×'),
-                        "yen" => Some('¥'),
-                        _ => None,
-                    }
-                };
-                c.map(|c| (c, e + 2))
-            });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use crate::answer::ArticleRef;
 use crate::render::clip;
 use crate::render::telegram::html::{TELEGRAM_LIMIT, escape, marked, split_message};
-use crate::render::telegram::{Button, CALLBACK_LIMIT, OutMessage};
+use crate::render::telegram::{Button, OutMessage, cite, summary_button};
 use crate::render::words::{self, Lang};
 
 /// Characters of the best paragraph shown in an alert.
@@ -14,23 +14,6 @@ const ALERT_SNIPPET_CHARS: usize = 300;
 const ALERT_TITLE_CHARS: usize = 100;
 /// Longest topic echoed in an alert.
 const TOPIC_CHARS: usize = 40;
-
-/// `2024-06-20 · 新华社`
-fn meta(a: &ArticleRef) -> String {
-    let mut parts = Vec::new();
-    if let Some(d) = a.date {
-        parts.push(d.to_string());
-    }
-    if let Some(o) = a.outlet_or_source() {
-        parts.push(escape(o));
-    }
-    parts.join(" · ")
-}
-
-fn summary_button(label: String, id: &str) -> Option<Button> {
-    let data = format!("s:{id}");
-    (data.len() <= CALLBACK_LIMIT).then_some(Button { label, data })
-}
 
 /// One article for one topic. `paragraph` is the best matching paragraph as written and
 /// `highlights` the byte ranges of the topic's words in it. `buttons`: false in channels,
@@ -48,7 +31,7 @@ pub fn alert_message(
         words::alert_heading(lang),
         escape(&clip(topic, TOPIC_CHARS)),
         escape(&clip(&article.title, ALERT_TITLE_CHARS)),
-        meta(article)
+        cite(article)
     );
     if !paragraph.trim().is_empty() {
         let (text, ranges) = crate::render::snippet(paragraph, highlights, ALERT_SNIPPET_CHARS);
@@ -76,7 +59,7 @@ pub fn digest_message(items: &[(String, ArticleRef)], lang: Lang, buttons: bool)
     let mut blocks = vec![words::digest_heading(lang, items.len())];
     let mut row = Vec::new();
     for (i, (topic, a)) in items.iter().enumerate() {
-        let meta = meta(a);
+        let meta = cite(a);
         blocks.push(format!(
             "{}. <b>{}</b>\n{}{}{}",
             i + 1,

@@ -491,6 +491,37 @@ mod tests {
     }
 
     #[test]
+    fn a_group_that_became_a_supergroup_keeps_its_topics_and_pending_alerts() {
+        let store = Store::open_in_memory().unwrap();
+        let sub = |chat, words| match store.subscribe(&new_sub(chat, words)).unwrap() {
+            Subscribed::Added(s) => s,
+            other => panic!("{other:?}"),
+        };
+        let flood = sub(-5, "防汛");
+        sub(-5, "黄河");
+        sub(-1005, "黄河");
+        store.queue_alerts(&[alert(flood.id, -5, "a1")]).unwrap();
+        store.move_chat(-5, -1005).unwrap();
+        assert!(store.subscriptions_of(-5).unwrap().is_empty());
+        let moved: Vec<String> = store
+            .subscriptions_of(-1005)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.query)
+            .collect();
+        assert_eq!(
+            moved.len(),
+            2,
+            "the topic both followed is kept once: {moved:?}"
+        );
+        let pending = store.pending_alerts(-1005, 10).unwrap();
+        assert_eq!(
+            (pending.len(), pending[0].chat_kind.as_str()),
+            (1, "supergroup")
+        );
+    }
+
+    #[test]
     fn a_paused_chat_gets_nothing_until_resumed() {
         let store = Store::open_in_memory().unwrap();
         let Subscribed::Added(s) = store.subscribe(&new_sub(5, "防汛")).unwrap() else {

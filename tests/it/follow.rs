@@ -14,7 +14,7 @@ use jianbao::bot::sender::{Limits, Telegram};
 use jianbao::bot::{Handlers, State};
 use jianbao::chat::{ListSizes, Memory};
 use jianbao::corpus::{Article, Corpus};
-use jianbao::ingest::{FetchOptions, Ingest};
+use jianbao::ingest::Ingest;
 use jianbao::store::{FeedOrigin, NewFeed, Store};
 use serde_json::Value;
 use teloxide::types::UserId;
@@ -78,18 +78,7 @@ impl World {
     fn attach(live: &Arc<LiveEngine>, store: &Arc<Store>) -> (Arc<Following>, Arc<Ingest>) {
         let following =
             Arc::new(Following::new(Arc::clone(store), SEGMENTER.clone()).expect("following"));
-        let ingest = Arc::new(
-            Ingest::new(
-                Arc::clone(live),
-                Arc::clone(store),
-                FetchOptions {
-                    timeout: Duration::from_secs(2),
-                    allow_private: true,
-                    ..FetchOptions::default()
-                },
-            )
-            .expect("ingest"),
-        );
+        let ingest = Arc::new(crate::live::ingest_over(live, store));
         ingest.follow_with(Arc::clone(&following));
         (following, ingest)
     }

@@ -176,7 +176,7 @@ fn searches_keep_running_while_articles_are_added() {
     assert!(live.snapshot().article("b29").is_some());
 }
 
-fn ingest_over(live: &Arc<LiveEngine>, store: &Arc<Store>) -> Ingest {
+pub(crate) fn ingest_over(live: &Arc<LiveEngine>, store: &Arc<Store>) -> Ingest {
     Ingest::new(
         Arc::clone(live),
         Arc::clone(store),

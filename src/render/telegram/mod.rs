@@ -68,7 +68,7 @@ impl OutMessage {
 }
 
 /// A key-points button for an article, if its id fits in the callback data.
-fn summary_button(label: String, id: &str) -> Option<Button> {
+pub(crate) fn summary_button(label: String, id: &str) -> Option<Button> {
     let data = format!("s:{id}");
     (data.len() <= CALLBACK_LIMIT).then_some(Button { label, data })
 }
