@@ -217,33 +217,24 @@ pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
         }
     };
     let num = |c: &regex::Captures<'_>, i: usize| c.get(i).and_then(|m| small_number(m.as_str()));
-    for c in ISO.captures_iter(norm) {
-        let m = c.get(0).expect("whole match");
-        if is_digit_before(norm, m.start()) || is_digit_after(norm, m.end()) {
-            continue;
+    // `2024-06-20` must not run on into more digits; `2024年6月` ends with its own word.
+    for (pattern, digits_may_follow) in [(&*ISO, false), (&*YMD, true)] {
+        for c in pattern.captures_iter(norm) {
+            let m = c.get(0).expect("whole match");
+            if is_digit_before(norm, m.start())
+                || (!digits_may_follow && is_digit_after(norm, m.end()))
+            {
+                continue;
+            }
+            let year = c[1].parse::<i32>().unwrap_or(0);
+            push(
+                &mut found,
+                &mut taken,
+                m.range(),
+                ymd_spec(year, num(&c, 2), num(&c, 3)),
+                false,
+            );
         }
-        let year = c[1].parse::<i32>().unwrap_or(0);
-        push(
-            &mut found,
-            &mut taken,
-            m.range(),
-            ymd_spec(year, num(&c, 2), num(&c, 3)),
-            false,
-        );
-    }
-    for c in YMD.captures_iter(norm) {
-        let m = c.get(0).expect("whole match");
-        if is_digit_before(norm, m.start()) {
-            continue;
-        }
-        let year = c[1].parse::<i32>().unwrap_or(0);
-        push(
-            &mut found,
-            &mut taken,
-            m.range(),
-            ymd_spec(year, num(&c, 2), num(&c, 3)),
-            false,
-        );
     }
     for c in RELATIVE_YEAR.captures_iter(norm) {
         let m = c.get(0).expect("whole match");
