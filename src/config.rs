@@ -22,6 +22,7 @@ pub struct Config {
     pub corpus: PathBuf,
     pub user_dict: PathBuf,
     pub stop_words: PathBuf,
+    pub synonyms: PathBuf,
     pub max_file_mb: u64,
     pub search_limit: usize,
     pub paragraphs_per_article: usize,
@@ -258,6 +259,7 @@ impl Config {
             corpus: self.corpus.clone(),
             user_dict: self.user_dict.clone(),
             stop_words: self.stop_words.clone(),
+            synonyms: self.synonyms.clone(),
             load: self.load_options(),
             paragraphs_per_article: self.paragraphs_per_article,
         }

@@ -119,7 +119,11 @@ pub fn measure(
     let rss_start_mb = rss_mb();
     let config = Config::default();
     let t = Instant::now();
-    let segmenter = Segmenter::load(Some(&config.user_dict), Some(&config.stop_words))?;
+    let segmenter = Segmenter::load(
+        Some(&config.user_dict),
+        Some(&config.stop_words),
+        Some(&config.synonyms),
+    )?;
     let dict_s = secs(t.elapsed());
     let rss_after_dict_mb = rss_mb();
 

@@ -148,7 +148,11 @@ pub fn measure_live(
     let cpu_start = cpu_seconds();
     let config = Config::default();
     let t = Instant::now();
-    let segmenter = Segmenter::load(Some(&config.user_dict), Some(&config.stop_words))?;
+    let segmenter = Segmenter::load(
+        Some(&config.user_dict),
+        Some(&config.stop_words),
+        Some(&config.synonyms),
+    )?;
     let options = jianbao::answer::Options {
         corpus: dir.to_path_buf(),
         ..config.engine_options()
@@ -618,7 +622,11 @@ pub fn measure_restart(
 ) -> anyhow::Result<RestartResult> {
     let config = Config::default();
     let t = Instant::now();
-    let segmenter = Segmenter::load(Some(&config.user_dict), Some(&config.stop_words))?;
+    let segmenter = Segmenter::load(
+        Some(&config.user_dict),
+        Some(&config.stop_words),
+        Some(&config.synonyms),
+    )?;
     let dict_s = secs(t.elapsed());
     let options = jianbao::answer::Options {
         corpus: empty.to_path_buf(),

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::search::char_ranges;
 use super::{ArticleRef, Engine, highlight};
-use crate::text::dates::{self, DateSpec, Granularity};
+use crate::text::dates::{self, DateSpec, Granularity, YearPart};
 use crate::text::{Segmenter, sentences};
 
 /// What kind of answer a question asks for.
@@ -45,13 +45,25 @@ pub struct QuestionInfo {
     /// The same words weighed by their rarity in general Chinese instead of in this
     /// corpus, for the decision to answer (see [`Segmenter::general_rarity`]).
     pub general_weights: Vec<f32>,
+    /// For each content word, the words the news uses for it (`见` → `会见`, `会晤`; see
+    /// [`Segmenter::news_words`]): a sentence with one of them has the word.
+    pub alternatives: Vec<Vec<String>>,
     /// Numbers the question names (`第51届`, `2号机组`): a sentence about another number
     /// is about another event.
     pub identifiers: Vec<String>,
     /// The question asks for a name of a thing (`叫什么`, `什么宣言`).
     pub wants_name: bool,
+    /// A number question that asks for a rate or a share (`增长了百分之几`, `占比多少`):
+    /// otherwise a percentage is not the amount asked for (`进出口有多少` is not answered
+    /// by `同比增长33.4%`).
+    pub wants_rate: bool,
+    /// A number question that asks which in order (`第几`): an ordinal is the answer.
+    pub wants_ordinal: bool,
     /// Dates the question names, read against the day it is asked.
     pub dates: Vec<DateSpec>,
+    /// Parts of a year it asks about (`1到10月`, `前三季度`): a figure for another part of
+    /// the year answers another question.
+    pub year_parts: Vec<YearPart>,
     /// The question (normalised) with its dates and scaffolding blanked out: what is
     /// searched for.
     #[serde(skip)]
@@ -68,7 +80,11 @@ static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
         // A role followed by "is called what": the answer is the holder's name.
         r"(?:总统|主席|总理|首相|国王|女王|王储|部长|外长|大使|秘书长|省长|市长|县长|书记|",
         r"校长|院长|主任|局长|队长|教练|冠军|选手|运动员|火炬手|得主|获得者|作者|院士|",
-        r"科学家|专家|负责人|发言人|领导人)(?:是|叫)?(?:什么|啥)(?:名字)?|名字是"
+        r"科学家|专家|负责人|发言人|领导人|领袖|元首|首脑|议长|委员长|董事长|总裁|总经理|",
+        r"创始人|丈夫|妻子|老公|老婆|儿子|女儿|父亲|母亲|姑娘|小伙|女孩|男孩|孩子|司机|医生|",
+        r"护士|工匠|英雄|嫌疑人|宇航员|航天员|主持人)(?:是|叫)?(?:什么|啥)(?:名字)?|名字是|",
+        // Any other role word ending as people's roles do (…者, …员, …手, …长, …人).
+        r"[\p{Han}](?:者|员|手|长|人)(?:是|叫)(?:什么|啥)(?:名字)?"
     ))
     .expect("valid regex")
 });
@@ -144,8 +160,12 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
     let seg = &engine.segmenter;
     let norm = seg.normalize(question);
     let (answer_type, unit) = classify(&norm);
-    let found = dates::find(&norm, today);
-    let content = seg.strip_phrases(&dates::blank(&norm, &found));
+    // Parts of a year (`1到10月`) first, so their months are not read as dates.
+    let parts = dates::year_parts(&norm);
+    let ranges: Vec<Range<usize>> = parts.iter().map(|(_, r)| r.clone()).collect();
+    let without_parts = dates::blank_ranges(&norm, &ranges);
+    let found = dates::find(&without_parts, today);
+    let content = seg.strip_phrases(&dates::blank(&without_parts, &found));
     let unseen = unseen_idf(engine);
     // Where the question word is (in characters; blanking keeps one character per
     // character): the words next to it are what is asked about.
@@ -156,6 +176,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
     let chars_before = |b: usize| content[..b].chars().count();
     let mut words: Vec<(String, f32)> = Vec::new();
     let mut general: Vec<f32> = Vec::new();
+    let mut alternatives: Vec<Vec<String>> = Vec::new();
     let mut push = |w: &str, weight: f32, at: usize| {
         if words.iter().any(|(x, _)| x == w) {
             return;
@@ -171,17 +192,19 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         });
         words.push((w.to_string(), weight * boost));
         general.push(seg.general_rarity(w) * boost);
+        alternatives.push(seg.news_words(w).to_vec());
     };
-    for w in seg.precise_words(&content) {
-        if seg.is_stop_word(w.text) || is_question_word(w.text) {
+    for (word, start) in seg.question_words(&content) {
+        let word = word.as_str();
+        if seg.is_stop_word(word) || is_question_word(word) {
             continue;
         }
-        let at = chars_before(w.start);
-        let idf = engine.index.word_idf(w.text);
-        let n = w.text.chars().count();
-        if idf >= unseen - 1e-3 && n >= 2 && w.text.chars().all(crate::text::is_han) {
+        let at = chars_before(start);
+        let idf = engine.index.word_idf(word);
+        let n = word.chars().count();
+        if idf >= unseen - 1e-3 && n >= 2 && word.chars().all(crate::text::is_han) {
             // Never seen as a word: use its parts the corpus knows, if any.
-            let parts = known_parts(engine, w.text, unseen);
+            let parts = known_parts(engine, word, unseen);
             if !parts.is_empty() {
                 let share = 1.0 / parts.len() as f32;
                 for (p, pidf) in parts {
@@ -191,7 +214,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
             }
         }
         // A word never seen in the corpus still counts, as much as a rare one.
-        push(w.text, idf.max(0.1), at);
+        push(word, idf.max(0.1), at);
     }
     // `多高`, `多长`: the attribute asked about is a content word, lighter than the others.
     if let Some(c) = ATTRIBUTE_Q.captures(&norm).and_then(|c| c.get(1)) {
@@ -199,6 +222,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         if !words.iter().any(|(w, _)| w.contains(attr.as_str())) {
             let idf = engine.index.word_idf(&attr).max(0.1) * 0.5;
             general.push(seg.general_rarity(&attr) * 0.5);
+            alternatives.push(Vec::new());
             words.push((attr, idf));
         }
     }
@@ -212,9 +236,13 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         unit,
         words,
         general_weights: general,
+        alternatives,
         identifiers,
         wants_name: answer_type == AnswerType::Other && NAME_Q.is_match(&norm),
+        wants_rate: RATE_Q.is_match(&norm),
+        wants_ordinal: norm.contains("第几"),
         dates: found,
+        year_parts: parts.into_iter().map(|(p, _)| p).collect(),
         content,
     }
 }
@@ -243,6 +271,11 @@ static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// Asking for a rate, a share or a change rather than an amount.
+static RATE_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"百分|%|比例|占比|比重|增长|增速|增幅|涨幅|降幅|跌幅|下降|上涨|提高|降低|率|几成|同比|环比|翻")
+        .expect("valid regex")
+});
 /// Asking for the name of a thing: the answer is usually quoted (《…》, “…”).
 static NAME_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"叫什么|叫啥|名字|名称|什么(?:宣言|条例|法|计划|倡议|文件|报告|战略|主题|口号|理念|工程|项目|奖|称号)")
@@ -256,7 +289,11 @@ fn known_parts(engine: &Engine, word: &str, unseen: f32) -> Vec<(String, f32)> {
     let seg = &engine.segmenter;
     let mut parts: Vec<(String, f32)> = Vec::new();
     for sub in seg.search_words(word) {
-        if sub.text == word || sub.text.chars().count() < 2 || seg.is_stop_word(sub.text) {
+        if sub.text == word
+            || sub.text.chars().count() < 2
+            || seg.is_stop_word(sub.text)
+            || is_question_word(sub.text)
+        {
             continue;
         }
         let idf = engine.index.word_idf(sub.text);
@@ -299,6 +336,9 @@ pub struct Candidate {
     /// How well the sentence's dates fit the question's, from -1 (another year) to 1; 0
     /// when the question names no date.
     pub date_fit: f32,
+    /// Whether the sentence speaks of the part of the year asked about: 1 the same, -1
+    /// only another, less when only its paragraph says; 0 when the question names none.
+    pub year_part_fit: f32,
     /// Rank of its paragraph after reranking (0 is best).
     pub paragraph_rank: usize,
     /// Coverage of the question by general-language rarity (see
@@ -400,6 +440,7 @@ const W_RANK: f32 = 0.2;
 const W_PROXIMITY: f32 = 0.05;
 const W_POSITION: f32 = 0.03;
 const W_DATE: f32 = 0.25;
+const W_YEAR_PART: f32 = 0.25;
 const W_HEADING: f32 = 0.15;
 /// Paragraph rerank: BM25 relative to the best, plus coverage of the question in the
 /// paragraph with its title and lead.
@@ -445,6 +486,8 @@ impl Engine {
     /// sentences of the best of them.
     pub fn ask_trace_on(&self, question: &str, today: NaiveDate) -> AskTrace {
         let info = analyse_on(self, question, today);
+        // The news' words for the question's words count when sentences are read, not in
+        // the search itself: adding them there retrieved worse paragraphs (docs/EVAL.md).
         let plan = crate::index::QueryPlan::new(&self.segmenter, &info.content);
         let read = self.retrieve(&info, &plan);
         let sents = self.sentences_of(&read[..read.len().min(READ)]);
@@ -494,7 +537,8 @@ impl Engine {
                 let context = contexts
                     .entry(h.article)
                     .or_insert_with(|| Rc::new(article_context(seg, article)));
-                let (covered, _) = coverage_in_context(&text, context, &info.words, total);
+                let (covered, _) =
+                    coverage_in_context(&text, context, &info.words, &info.alternatives, total);
                 let date = article_date_fit(&info.dates, article.date);
                 let bm25 = h.score / best;
                 Some(Retrieved {
@@ -581,8 +625,9 @@ impl Engine {
         let spread: Vec<f32> = info
             .words
             .iter()
-            .map(|(w, _)| {
-                let sf = sents.iter().filter(|s| s.norm.contains(w.as_str())).count() as f32;
+            .zip(&info.alternatives)
+            .map(|((w, _), alts)| {
+                let sf = sents.iter().filter(|s| has(&s.norm, w, alts)).count() as f32;
                 (1.0 + n / (1.0 + sf)).ln() / (1.0 + n).ln()
             })
             .collect();
@@ -592,16 +637,22 @@ impl Engine {
             // Words the sentence leaves to its context (the paragraph, the title, the
             // lead) count half: "it flows 171 km" answers a question naming the river's
             // city when the paragraph is about that city.
-            let (covered, proximity) =
-                coverage_in_context(&s.norm, &s.context, &info.words, total_weight);
+            let (covered, proximity) = coverage_in_context(
+                &s.norm,
+                &s.context,
+                &info.words,
+                &info.alternatives,
+                total_weight,
+            );
             // The same coverage, but weighing words by how few sentences hold them and
             // discounting the article's title words, which name the topic, not the fact.
             let weights: Vec<(String, f32)> = info
                 .words
                 .iter()
                 .zip(&spread)
-                .map(|((w, idf), sp)| {
-                    let topic = if norm_title.contains(w.as_str()) {
+                .zip(&info.alternatives)
+                .map(|(((w, idf), sp), alts)| {
+                    let topic = if has(norm_title, w, alts) {
                         TITLE_WORD
                     } else {
                         1.0
@@ -610,7 +661,7 @@ impl Engine {
                 })
                 .collect();
             let focus_total: f32 = weights.iter().map(|(_, w)| w).sum();
-            let (focus, _) = coverage(&s.norm, &weights, focus_total);
+            let (focus, _) = coverage(&s.norm, &weights, &info.alternatives, focus_total);
             let grams = if plan.bigrams.is_empty() {
                 0.0
             } else {
@@ -622,6 +673,7 @@ impl Engine {
             };
             let (type_match, unit_match) = type_match(seg, info, &s.norm);
             let date_fit = sentence_date_fit(&info.dates, &s.norm, s.date);
+            let year_part_fit = year_part_fit(&info.year_parts, &s.norm, &s.context);
             let general: Vec<(String, f32)> = info
                 .words
                 .iter()
@@ -629,10 +681,18 @@ impl Engine {
                 .map(|((w, _), g)| (w.clone(), *g))
                 .collect();
             let general_total: f32 = info.general_weights.iter().sum();
-            let (support, _) = coverage_in_context(&s.norm, &s.context, &general, general_total);
+            let (support, _) = coverage_in_context(
+                &s.norm,
+                &s.context,
+                &general,
+                &info.alternatives,
+                general_total,
+            );
             let missing = general
                 .iter()
-                .filter(|(w, _)| !s.norm.contains(w.as_str()) && !s.context.contains(w.as_str()))
+                .zip(&info.alternatives)
+                .filter(|((w, _), alts)| !has(&s.norm, w, alts) && !has(&s.context, w, alts))
+                .map(|(w, _)| w)
                 .map(|(_, g)| g / general_total.max(1e-6))
                 .fold(0.0f32, f32::max);
             let identifiers_found = info
@@ -647,6 +707,7 @@ impl Engine {
                 + W_PROXIMITY * proximity
                 + W_POSITION / (1.0 + s.position as f32)
                 + W_DATE * date_fit
+                + W_YEAR_PART * year_part_fit
                 - W_HEADING * f32::from(u8::from(s.heading));
             candidates.push(Candidate {
                 article: s.article,
@@ -658,6 +719,7 @@ impl Engine {
                 type_match,
                 unit_match,
                 date_fit,
+                year_part_fit,
                 paragraph_rank: s.rank,
                 support,
                 identifiers_found,
@@ -716,7 +778,14 @@ impl Engine {
             .take(2)
             .collect();
         support.sort_by_key(|c| (c.paragraph, c.range.start));
-        let terms: Vec<String> = trace.info.words.iter().map(|(w, _)| w.clone()).collect();
+        // The news' words for the question's words are highlighted too.
+        let terms: Vec<String> = trace
+            .info
+            .words
+            .iter()
+            .map(|(w, _)| w.clone())
+            .chain(trace.info.alternatives.iter().flatten().cloned())
+            .collect();
         let highlight_bytes = highlight(&self.segmenter, &sentence, &terms);
         let span = answer_span(&self.segmenter, &trace.info, &sentence, &terms);
         Answer {
@@ -844,16 +913,52 @@ fn sentence_date_fit(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) ->
     }
     let wanted = |y: i32| dates.iter().any(|d| d.from.year() <= y && y <= d.to.year());
     if years.iter().any(|&y| wanted(y)) {
-        // A named year is good; a day or month question still wants the article's date.
+        // A named year is good; a day or month question still wants the article's date,
+        // or the month named in the sentence (`明年` in a story of another December names
+        // the year, not the month asked about).
         let article = article_date_fit(dates, date);
         if dates.iter().all(|d| d.granularity == Granularity::Year) {
             1.0
-        } else {
+        } else if article >= 0.0 || names_asked_month(dates, norm) {
             (0.5 + 0.5 * article).max(0.3)
+        } else {
+            article
         }
     } else {
         -1.0
     }
+}
+
+/// How well a sentence fits the parts of the year asked about (see [`Candidate::year_part_fit`]).
+fn year_part_fit(asked: &[YearPart], norm: &str, context: &str) -> f32 {
+    if asked.is_empty() {
+        return 0.0;
+    }
+    let judge = |text: &str| -> Option<bool> {
+        let named = dates::year_parts(text);
+        (!named.is_empty()).then(|| named.iter().any(|(p, _)| asked.contains(p)))
+    };
+    match judge(norm) {
+        Some(true) => 1.0,
+        Some(false) => -1.0,
+        None => match judge(context) {
+            Some(true) => 0.5,
+            Some(false) => -0.5,
+            None => -0.3,
+        },
+    }
+}
+
+/// Whether a sentence names the month of one of the question's month or day dates.
+fn names_asked_month(dates: &[DateSpec], norm: &str) -> bool {
+    use chrono::Datelike;
+    dates.iter().any(|d| {
+        matches!(d.granularity, Granularity::Month | Granularity::Day) && {
+            let month = format!("{}月", d.from.month());
+            norm.match_indices(&month)
+                .any(|(at, _)| !norm[..at].ends_with(|c: char| c.is_ascii_digit()))
+        }
+    })
 }
 
 /// The probability that `best` answers the question, from its coverage, focus, answer
@@ -869,6 +974,10 @@ pub fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>)
     // question that names its date, however well it matches otherwise: the corpus may
     // simply not reach that date.
     if !info.dates.is_empty() && best.date_fit < 0.0 {
+        return 0.05;
+    }
+    // The same for a sentence whose figure is for another part of the year.
+    if best.year_part_fit <= -1.0 {
         return 0.05;
     }
     let f = Features::of(info, best, runner_up);
@@ -957,37 +1066,64 @@ struct SentenceInContext {
     context: Rc<String>,
 }
 
+/// Where `word`, or one of the news' words for it, is in `norm`.
+fn locate(norm: &str, word: &str, alternatives: &[String]) -> Option<Range<usize>> {
+    std::iter::once(word)
+        .chain(alternatives.iter().map(String::as_str))
+        .find_map(|w| norm.find(w).map(|at| at..at + w.len()))
+}
+
+/// Whether `norm` has `word` or one of the news' words for it.
+fn has(norm: &str, word: &str, alternatives: &[String]) -> bool {
+    norm.contains(word) || alternatives.iter().any(|a| norm.contains(a.as_str()))
+}
+
+/// The alternatives of the `i`-th word (none when the list is shorter).
+fn alts_of(alternatives: &[Vec<String>], i: usize) -> &[String] {
+    alternatives.get(i).map_or(&[], Vec::as_slice)
+}
+
 /// [`coverage`], with half credit for words found only in `context`.
 fn coverage_in_context(
     norm: &str,
     context: &str,
     words: &[(String, f32)],
+    alternatives: &[Vec<String>],
     total: f32,
 ) -> (f32, f32) {
-    let (covered, proximity) = coverage(norm, words, total);
+    let (covered, proximity) = coverage(norm, words, alternatives, total);
     if total <= 0.0 {
         return (covered, proximity);
     }
     let from_context: f32 = words
         .iter()
-        .filter(|(w, _)| !norm.contains(w.as_str()) && context.contains(w.as_str()))
-        .map(|(_, weight)| weight * 0.5)
+        .enumerate()
+        .filter(|(i, (w, _))| {
+            let alts = alts_of(alternatives, *i);
+            !has(norm, w, alts) && has(context, w, alts)
+        })
+        .map(|(_, (_, weight))| weight * 0.5)
         .sum();
     ((covered + from_context / total).min(1.0), proximity)
 }
 
 /// Weighted share of `words` found in `norm`, and how tightly the found words cluster
 /// (1 when they sit together, towards 0 when spread over a long sentence).
-fn coverage(norm: &str, words: &[(String, f32)], total: f32) -> (f32, f32) {
+fn coverage(
+    norm: &str,
+    words: &[(String, f32)],
+    alternatives: &[Vec<String>],
+    total: f32,
+) -> (f32, f32) {
     if total <= 0.0 {
         return (0.0, 0.0);
     }
     let mut found = 0.0;
     let mut positions: HashMap<usize, usize> = HashMap::new();
-    for (w, weight) in words {
-        if let Some(at) = norm.find(w.as_str()) {
+    for (i, (w, weight)) in words.iter().enumerate() {
+        if let Some(at) = locate(norm, w, alts_of(alternatives, i)) {
             found += weight;
-            positions.insert(at, at + w.len());
+            positions.insert(at.start, at.end);
         } else if w.chars().count() >= 2 {
             // Partial credit for a word whose characters appear without it (设在 vs 设).
             let n = w.chars().count() as f32;
@@ -1146,7 +1282,9 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
                     && (m.as_str().chars().count() >= 2
                         || m.as_str().chars().all(|c| c.is_ascii_digit()))
                     && !in_question(m.as_str())
-            }) || NUMBER_A.is_match(norm) && norm.contains('%')
+                    && (info.wants_rate || !is_rate(m.as_str()))
+            }) || info.wants_rate && NUMBER_A.is_match(norm) && norm.contains('%')
+                || info.wants_ordinal && ORDINAL.find_iter(norm).any(|m| !in_question(m.as_str()))
         }
         AnswerType::Time => TIME_A.is_match(norm),
         AnswerType::Reason => REASON_A.is_match(norm),
@@ -1176,6 +1314,15 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
     (typed, unit)
 }
 
+/// An ordinal (`第一`, `第51`), the answer to `第几`.
+static ORDINAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"第(?:\d+|[零一二三四五六七八九十百]+)").expect("valid regex"));
+
+/// A quantity that is a percentage or a change in points.
+fn is_rate(quantity: &str) -> bool {
+    quantity.ends_with('%') || quantity.ends_with('‰') || quantity.ends_with("个百分点")
+}
+
 /// Last characters of place names jieba does not tag as places.
 const PLACE_SUFFIX: &str = "省市县区镇乡村州岛港湾山河湖海江峡场馆宫站园城";
 /// A quoted or titled name.
@@ -1202,12 +1349,23 @@ mod tests {
             ("为什么要补水？", AnswerType::Reason),
             ("补水的原因是什么", AnswerType::Reason),
             ("会议的主题是什么", AnswerType::Other),
+            ("那位外卖骑手的老公叫什么名字", AnswerType::Person),
+            ("这次的获奖者叫什么", AnswerType::Person),
+            ("这款大模型叫什么名字", AnswerType::Other),
         ];
         for (q, want) in cases {
             assert_eq!(classify(q).0, want, "answer type of {q:?}");
         }
         assert_eq!(classify("黄河流经多少公里").1.as_deref(), Some("公里"));
         assert_eq!(classify("哪一年通过").1, None);
+        let info = |q: &str| {
+            let norm = q.to_string();
+            (RATE_Q.is_match(&norm), norm.contains("第几"))
+        };
+        assert_eq!(info("进出口有多少"), (false, false));
+        assert_eq!(info("进出口同比增长了多少"), (true, false));
+        assert_eq!(info("忻州是黄河入晋第几市"), (false, true));
+        assert!(is_rate("33.4%") && is_rate("2.0个百分点") && !is_rate("3151.9亿元"));
     }
 
     #[test]
@@ -1227,10 +1385,15 @@ mod tests {
     #[test]
     fn coverage_weights_and_proximity() {
         let words = vec![("黄河".to_string(), 1.0), ("公里".to_string(), 3.0)];
-        let (c, p) = coverage("黄河蜿蜒171公里", &words, 4.0);
+        let (c, p) = coverage("黄河蜿蜒171公里", &words, &[], 4.0);
         assert!((c - 1.0).abs() < 1e-6);
         assert!(p > 0.3 && p <= 1.0, "{p}");
-        let (c, _) = coverage("黄河", &words, 4.0);
+        let (c, _) = coverage("黄河", &words, &[], 4.0);
         assert!((c - 0.25).abs() < 1e-6);
+        // A word the news writes otherwise counts as found.
+        let alts = vec![vec!["会见".to_string()], vec![]];
+        let words = vec![("见".to_string(), 2.0), ("总统".to_string(), 2.0)];
+        let (c, _) = coverage("总统会见了代表团", &words, &alts, 4.0);
+        assert!((c - 1.0).abs() < 1e-6, "{c}");
     }
 }

@@ -91,6 +91,8 @@ pub struct Options {
     pub user_dict: PathBuf,
     /// Words left out of queries; the built-in copy when missing.
     pub stop_words: PathBuf,
+    /// A reader's words → the news' words, for questions; the built-in copy when missing.
+    pub synonyms: PathBuf,
     pub load: LoadOptions,
     /// Best paragraphs shown per article in search results.
     pub paragraphs_per_article: usize,
@@ -247,7 +249,11 @@ impl Engine {
         options: &Options,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Self, EngineError> {
-        let segmenter = Segmenter::load(Some(&options.user_dict), Some(&options.stop_words))?;
+        let segmenter = Segmenter::load(
+            Some(&options.user_dict),
+            Some(&options.stop_words),
+            Some(&options.synonyms),
+        )?;
         Self::load_with(options, segmenter, progress)
     }
 

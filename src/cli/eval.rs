@@ -40,7 +40,11 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let segmenter = Segmenter::load(Some(&ctx.config.user_dict), Some(&ctx.config.stop_words))?;
+    let segmenter = Segmenter::load(
+        Some(&ctx.config.user_dict),
+        Some(&ctx.config.stop_words),
+        Some(&ctx.config.synonyms),
+    )?;
     let mut options = Options::new(args.data);
     options.only = args.only;
     options.limit = args.limit;

@@ -103,7 +103,11 @@ impl Context {
         let progress = progress::LoadProgress::new();
         let options = self.config.engine_options();
         let started = std::time::Instant::now();
-        let segmenter = Segmenter::load(Some(&options.user_dict), Some(&options.stop_words))?;
+        let segmenter = Segmenter::load(
+            Some(&options.user_dict),
+            Some(&options.stop_words),
+            Some(&options.synonyms),
+        )?;
         let mut corpus = corpus::load_dir(&options.corpus, &options.load)
             .with_context(|| format!("cannot load the corpus {}", self.config.corpus.display()))?;
         if let Some(store) = store {

@@ -190,7 +190,7 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
                 "article_id": engine.articles()[c.article].id,
                 "score": c.score, "coverage": c.coverage, "focus": c.focus,
                 "type_match": c.type_match, "unit_match": c.unit_match,
-                "date_fit": c.date_fit, "paragraph_rank": c.paragraph_rank,
+                "date_fit": c.date_fit, "year_part_fit": c.year_part_fit, "paragraph_rank": c.paragraph_rank,
                 "support": c.support, "identifiers_found": c.identifiers_found,
                 "heading": c.heading,
                 "holds": holds(seg, engine.candidate_text(c), &q.answers),

@@ -369,6 +369,104 @@ pub fn blank(norm: &str, dates: &[DateSpec]) -> String {
     out
 }
 
+/// A part of a year that figures are reported for, as months `first..=last`: `1—10月份`,
+/// `前10个月`, `前三季度`, `一季度`, `上半年`. "How much from January to October" is not
+/// answered by the figure for January to July of the same year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct YearPart {
+    pub first: u32,
+    pub last: u32,
+}
+
+static MONTH_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"{MONTH}\s*(?:月份?)?\s*(?:—+|–|-|－|~|～|到|至)\s*{MONTH}\s*月"
+    ))
+    .expect("valid regex")
+});
+static FIRST_MONTHS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"前\s*{MONTH}\s*个?\s*月")).expect("valid regex"));
+static QUARTERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(前)?\s*第?\s*([一二三四1-4])\s*个?\s*季度").expect("valid regex")
+});
+static HALF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([上下])半年|(全年)").expect("valid regex"));
+
+/// The parts of a year a normalised text names, with their byte ranges, in text order.
+pub fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
+    let mut out: Vec<(YearPart, Range<usize>)> = Vec::new();
+    let mut push = |first: u32, last: u32, range: Range<usize>| {
+        if (1..=last).contains(&first)
+            && last <= 12
+            && out
+                .iter()
+                .all(|(_, r)| range.end <= r.start || r.end <= range.start)
+        {
+            out.push((YearPart { first, last }, range));
+        }
+    };
+    for c in MONTH_SPAN.captures_iter(norm) {
+        let whole = c.get(0).expect("match");
+        if is_digit_before(norm, whole.start()) && !norm[..whole.start()].ends_with('前') {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (
+            c.get(1).and_then(|m| small_number(m.as_str())),
+            c.get(2).and_then(|m| small_number(m.as_str())),
+        ) && a < b
+        {
+            push(a, b, whole.range());
+        }
+    }
+    for c in FIRST_MONTHS.captures_iter(norm) {
+        if let Some(n) = c.get(1).and_then(|m| small_number(m.as_str()))
+            && n >= 2
+        {
+            push(1, n, c.get(0).expect("match").range());
+        }
+    }
+    for c in QUARTERS.captures_iter(norm) {
+        let Some(q) = c.get(2).and_then(|m| small_number(m.as_str())) else {
+            continue;
+        };
+        if c.get(1).is_some() {
+            push(1, 3 * q, c.get(0).expect("match").range());
+        } else {
+            push(3 * q - 2, 3 * q, c.get(0).expect("match").range());
+        }
+    }
+    for c in HALF.captures_iter(norm) {
+        let range = c.get(0).expect("match").range();
+        match c.get(1).map(|m| m.as_str()) {
+            Some("上") => push(1, 6, range),
+            Some(_) => push(7, 12, range),
+            // `已超去年全年`: a comparison with the whole of another year.
+            None if !["去年", "上年", "前年"]
+                .iter()
+                .any(|y| norm[..range.start].ends_with(y)) =>
+            {
+                push(1, 12, range)
+            }
+            None => {}
+        }
+    }
+    out.sort_by_key(|(_, r)| r.start);
+    out
+}
+
+/// `norm` with the given byte ranges blanked, one space per character.
+pub fn blank_ranges(norm: &str, ranges: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(norm.len());
+    for (i, c) in norm.char_indices() {
+        if ranges.iter().any(|r| r.contains(&i)) {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 static SENTENCE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20|21)\d\d)\s*年|(今年|去年|前年|明年)").expect("valid regex")
 });
@@ -410,6 +508,36 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    #[test]
+    fn parts_of_a_year() {
+        let p = |first, last| YearPart { first, last };
+        for (text, want) in [
+            ("今年1到10月全国社会物流总额", vec![p(1, 10)]),
+            ("1—7月份，全国社会物流总额", vec![p(1, 7)]),
+            ("1月至10月，进出口", vec![p(1, 10)]),
+            ("前10个月广西进出口", vec![p(1, 10)]),
+            ("今年前三季度，国内生产总值", vec![p(1, 9)]),
+            ("一季度，长三角地区进出口", vec![p(1, 3)]),
+            ("第二季度和上半年", vec![p(4, 6), p(1, 6)]),
+            ("2024年全年开行多少列", vec![p(1, 12)]),
+            ("前11个月开行4706列，已超去年全年", vec![p(1, 11)]),
+            ("2024年10月22日", vec![]),
+            ("第10个", vec![]),
+        ] {
+            let got: Vec<YearPart> = year_parts(text).into_iter().map(|(p, _)| p).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+        let text = "今年1到10月物流";
+        let ranges: Vec<Range<usize>> = year_parts(text).into_iter().map(|(_, r)| r).collect();
+        let blanked = blank_ranges(text, &ranges);
+        assert_eq!(blanked.chars().count(), text.chars().count());
+        assert!(
+            blanked.starts_with("今年") && blanked.ends_with("物流"),
+            "{blanked:?}"
+        );
+        assert!(!blanked.contains('月'), "{blanked:?}");
     }
 
     fn one(q: &str, anchor: NaiveDate) -> DateSpec {

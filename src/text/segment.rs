@@ -4,7 +4,7 @@
 //! cuts text the same way. The operator's user dictionary and stop-word list are read at
 //! start from `config/`, so they can be extended without rebuilding.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -19,6 +19,8 @@ const DICTIONARY_TOTAL: f64 = 60_101_967.0;
 
 /// Words that carry little meaning in a query; used when the configured file is absent.
 const BUILTIN_STOP_WORDS: &str = include_str!("../../config/stopwords.txt");
+/// How readers say things and how the news writes them; used when the file is absent.
+const BUILTIN_SYNONYMS: &str = include_str!("../../config/synonyms.txt");
 /// Place, programme and slogan names jieba splits wrongly; used when the file is absent.
 const BUILTIN_USER_DICT: &str = include_str!("../../config/userdict.txt");
 
@@ -43,6 +45,8 @@ struct Inner {
     /// Stop words marked `phrase`: cut out of queries as text before segmentation,
     /// longest first, so they go even when jieba glues them to a neighbour.
     stop_phrases: Vec<String>,
+    /// A reader's word → the words the news uses for it (`config/synonyms.txt`).
+    synonyms: HashMap<String, Vec<String>>,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -57,7 +61,11 @@ impl Segmenter {
     /// Loads jieba's dictionary plus the user dictionary and the stop-word list. A path that
     /// does not exist falls back to the copy built into the binary, with a warning; a file
     /// that exists but cannot be parsed is an error naming it.
-    pub fn load(user_dict: Option<&Path>, stop_words: Option<&Path>) -> Result<Self, TextError> {
+    pub fn load(
+        user_dict: Option<&Path>,
+        stop_words: Option<&Path>,
+        synonyms: Option<&Path>,
+    ) -> Result<Self, TextError> {
         let dict_text = match user_dict.filter(|p| p.exists()) {
             Some(path) => read(path)?,
             None => {
@@ -108,19 +116,33 @@ impl Segmenter {
         // Longest first, so `是多少` goes before `多少` could leave a stray `是`.
         stop_phrases.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         stop_phrases.dedup();
+        let synonym_text = match synonyms.filter(|p| p.exists()) {
+            Some(path) => read(path)?,
+            None => {
+                if let Some(path) = synonyms {
+                    tracing::warn!(
+                        "synonym list {} not found; using the built-in one",
+                        path.display()
+                    );
+                }
+                BUILTIN_SYNONYMS.to_string()
+            }
+        };
+        let synonyms = parse_synonyms(&synonym_text, |w| normalizer.normalize(w));
         Ok(Self {
             inner: Arc::new(Inner {
                 jieba,
                 normalizer,
                 stop_words,
                 stop_phrases,
+                synonyms,
             }),
         })
     }
 
     /// The built-in dictionaries only; for tests and tools.
     pub fn builtin() -> Self {
-        Self::load(None, None).unwrap_or_else(|err| {
+        Self::load(None, None, None).unwrap_or_else(|err| {
             // The built-in lists are compiled in and covered by tests; this cannot fail
             // unless the source tree itself is broken.
             panic!("built-in dictionaries are malformed: {err}")
@@ -144,6 +166,12 @@ impl Segmenter {
     /// The stop words (normalised).
     pub fn stop_words(&self) -> impl Iterator<Item = &str> {
         self.inner.stop_words.iter().map(String::as_str)
+    }
+
+    /// The words the news uses for a reader's `word` (normalised), from the synonym list;
+    /// empty when it has none.
+    pub fn news_words(&self, word: &str) -> &[String] {
+        self.inner.synonyms.get(word).map_or(&[], Vec::as_slice)
     }
 
     /// `norm` (normalised) with every stop phrase (question scaffolding such as `是谁`,
@@ -207,6 +235,91 @@ impl Segmenter {
             .collect()
     }
 
+    /// The content words of a question (normalised, scaffolding already blanked by
+    /// [`Segmenter::strip_phrases`]), with their byte offsets in `text`, after undoing what
+    /// jieba's guessing of unknown words glues together. A two- or three-character word
+    /// that is not in the dictionary is a guess; when one of its ends belongs to the
+    /// neighbouring word (环 + 比降 → 环比 + 降; 老达 + 不到 → 老 + 达不到) it goes there, and
+    /// a stop character at its end (马小 + 光是 → 马小光 + 是) is blanked and the text cut
+    /// again. Stop words are still in the result; callers skip them.
+    pub fn question_words(&self, text: &str) -> Vec<(String, usize)> {
+        let mut text = text.to_string();
+        // Each pass blanks one character; a question has few guesses.
+        for _ in 0..6 {
+            let words = self.precise_words(&text);
+            let mut out: Vec<(String, usize, usize)> = Vec::with_capacity(words.len());
+            let mut blank = None;
+            let mut k = 0;
+            while k < words.len() {
+                let w = &words[k];
+                if !self.is_guess(w.text) {
+                    out.push((w.text.to_string(), w.start, w.end));
+                    k += 1;
+                    continue;
+                }
+                let first = w.text.chars().next().map_or(0, char::len_utf8);
+                let last = w.text.char_indices().last().map_or(0, |(i, _)| i);
+                if let Some(prev) = out.last_mut()
+                    && prev.2 == w.start
+                    && self.is_dictionary_word(&format!("{}{}", prev.0, &w.text[..first]))
+                {
+                    prev.0.push_str(&w.text[..first]);
+                    prev.2 += first;
+                    out.push((w.text[first..].to_string(), w.start + first, w.end));
+                    k += 1;
+                    continue;
+                }
+                if let Some(next) = words.get(k + 1)
+                    && next.start == w.end
+                    && self.is_dictionary_word(&format!("{}{}", &w.text[last..], next.text))
+                {
+                    out.push((w.text[..last].to_string(), w.start, w.start + last));
+                    out.push((
+                        format!("{}{}", &w.text[last..], next.text),
+                        w.start + last,
+                        next.end,
+                    ));
+                    k += 2;
+                    continue;
+                }
+                if self.is_stop_word(&w.text[last..]) {
+                    blank = Some(w.start + last..w.end);
+                    break;
+                }
+                if self.is_stop_word(&w.text[..first]) {
+                    blank = Some(w.start..w.start + first);
+                    break;
+                }
+                out.push((w.text.to_string(), w.start, w.end));
+                k += 1;
+            }
+            match blank {
+                // A Han character is three bytes, as is the ideographic space: offsets
+                // and character counts stay as they were.
+                Some(range) => text.replace_range(range, "\u{3000}"),
+                None => return out.into_iter().map(|(w, s, _)| (w, s)).collect(),
+            }
+        }
+        self.precise_words(&text)
+            .into_iter()
+            .map(|w| (w.text.to_string(), w.start))
+            .collect()
+    }
+
+    /// True if jieba's dictionary (with the user dictionary) has `word`.
+    pub fn is_dictionary_word(&self, word: &str) -> bool {
+        self.inner.jieba.has_word(word)
+    }
+
+    /// A word jieba guessed (its hidden Markov model joins unknown characters): two or
+    /// three Chinese characters that the dictionary does not have.
+    fn is_guess(&self, word: &str) -> bool {
+        let n = word.chars().count();
+        (2..=3).contains(&n)
+            && word.chars().all(super::normalize::is_han)
+            && !self.is_dictionary_word(word)
+    }
+
     /// Part-of-speech tags for `text` (jieba's tag set: `n`, `nr` person, `ns` place, `m`
     /// numeral, `t` time, ...), punctuation included.
     pub fn tag<'a>(&'a self, text: &'a str) -> Vec<jieba_rs::Tag<'a>> {
@@ -230,6 +343,26 @@ fn parse_phrase_list(text: &str) -> impl Iterator<Item = &str> {
             let word = cols.next()?;
             (cols.next() == Some("phrase") && word.chars().count() >= 2).then_some(word)
         })
+}
+
+/// The synonym list: a reader's word, then the news' words for it, per line.
+fn parse_synonyms(text: &str, normalize: impl Fn(&str) -> String) -> HashMap<String, Vec<String>> {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    for line in text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+    {
+        let mut cols = line.split_whitespace().map(&normalize);
+        let Some(head) = cols.next() else { continue };
+        let entry = map.entry(head.clone()).or_default();
+        for w in cols {
+            if w != head && !entry.contains(&w) {
+                entry.push(w);
+            }
+        }
+    }
+    map.retain(|_, v| !v.is_empty());
+    map
 }
 
 /// Non-empty, non-comment lines of a word list, first column only.
@@ -306,12 +439,54 @@ mod tests {
     }
 
     #[test]
+    fn guessed_words_give_back_what_they_glued() {
+        let seg = Segmenter::builtin();
+        let words = |q: &str| -> Vec<String> {
+            let norm = seg.strip_phrases(&seg.normalize(q));
+            let got = seg.question_words(&norm);
+            for (w, at) in &got {
+                assert!(norm[*at..].starts_with(w.as_str()), "{q:?}: {w:?} at {at}");
+            }
+            got.into_iter()
+                .map(|(w, _)| w)
+                .filter(|w| !seg.is_stop_word(w))
+                .collect()
+        };
+        for (q, glued) in [
+            ("四维高景三号02星是用什么火箭打上去的", "星是"),
+            ("中国有几个人拿奖了", "了"),
+        ] {
+            let got = words(q);
+            assert!(
+                !got.iter().any(|w| w.contains(glued) && w != glued),
+                "{q:?}: {got:?}"
+            );
+        }
+        // A word the dictionary knows is never taken apart.
+        assert!(words("黄河流经多少个县").contains(&"黄河".to_string()));
+    }
+
+    #[test]
     fn missing_files_fall_back_to_builtin() {
         let seg = Segmenter::load(
             Some(Path::new("/nonexistent/dict.txt")),
             Some(Path::new("/nonexistent/stop.txt")),
+            Some(Path::new("/nonexistent/synonyms.txt")),
         )
         .expect("fallback to built-in lists");
         assert!(seg.is_stop_word("的"));
+        assert!(seg.news_words("见").iter().any(|w| w == "会见"));
+    }
+
+    #[test]
+    fn synonyms_are_read_one_way() {
+        let map = parse_synonyms(
+            "# comment\n见 会见 会晤  # trailing\n\nGDP 国内生产总值\n孤单\n",
+            |w| w.to_lowercase(),
+        );
+        assert_eq!(map["见"], ["会见", "会晤"]);
+        assert_eq!(map["gdp"], ["国内生产总值"]);
+        assert!(!map.contains_key("会见"), "one way only");
+        assert!(!map.contains_key("孤单"), "a word alone has nothing to add");
     }
 }

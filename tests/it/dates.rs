@@ -56,6 +56,21 @@ fn engine() -> Engine {
             &["国家防总针对南方强降雨启动防汛三级应急响应，派出工作组赴一线。"],
         ),
         dated(
+            "logistics-2024-08",
+            day(2024, 8, 29),
+            "前7个月社会物流总额稳定增长",
+            &["1—7月份，全国社会物流总额为197.7万亿元，同比增长5.5%。"],
+        ),
+        dated(
+            "logistics-2024-11",
+            day(2024, 11, 28),
+            "物流运行稳中有进",
+            &[
+                "中国物流与采购联合会今天发布数据。",
+                "前10个月，全国社会物流总额达287.8万亿元，同比增长5.6%，增速比前三季度提高0.2个百分点。",
+            ],
+        ),
+        dated(
             "bridge-2024",
             day(2024, 6, 25),
             "跨海大桥建成通车",
@@ -98,6 +113,23 @@ fn a_year_in_the_question_picks_that_years_figure() {
         assert!(sentence(&a).contains(want), "{q:?}: {:?}", a.sentence);
         assert_eq!(a.dates.len(), 1, "{q:?}: {:?}", a.dates);
     }
+}
+
+#[test]
+fn a_part_of_the_year_picks_the_figure_for_that_part() {
+    let e = engine();
+    for (q, want) in [
+        ("今年1到10月全国社会物流总额是多少？", "287.8万亿元"),
+        ("2024年前7个月社会物流总额有多少", "197.7万亿元"),
+    ] {
+        let a = e.ask_on(q, day(2024, 12, 1));
+        assert!(a.answered, "{q:?} should be answered: {a:?}");
+        assert!(sentence(&a).contains(want), "{q:?}: {:?}", a.sentence);
+        assert_eq!(a.dates.len(), 1, "only the year is a date: {:?}", a.dates);
+    }
+    // Nothing states the first half: the figure for another part is not the answer.
+    let a = e.ask_on("今年上半年全国社会物流总额是多少？", day(2024, 12, 1));
+    assert!(!a.answered, "answered with {:?}", a.sentence);
 }
 
 #[test]
