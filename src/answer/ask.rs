@@ -411,6 +411,8 @@ pub struct Answer {
     pub answer_span_bytes: Option<Range<usize>>,
     /// The dates understood in the question, as ranges.
     pub dates: Vec<DateSpec>,
+    /// The parts of a year understood in the question (`1到10月`).
+    pub year_parts: Vec<YearPart>,
     /// Words to search for when there is no answer.
     pub suggested_search: Option<String>,
 }
@@ -761,6 +763,7 @@ impl Engine {
                 answer_span: None,
                 answer_span_bytes: None,
                 dates: trace.info.dates.clone(),
+                year_parts: trace.info.year_parts.clone(),
                 suggested_search: suggestion,
             };
         };
@@ -809,6 +812,7 @@ impl Engine {
             article: Some(ArticleRef::of(article)),
             paragraph: Some(best.paragraph),
             dates: trace.info.dates.clone(),
+            year_parts: trace.info.year_parts.clone(),
             suggested_search: None,
         }
     }

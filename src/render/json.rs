@@ -27,6 +27,7 @@ impl Serialize for Answer {
             highlights: &'a [[usize; 2]],
             answer_span: Option<[usize; 2]>,
             dates: &'a [crate::text::dates::DateSpec],
+            year_parts: &'a [crate::text::dates::YearPart],
             suggested_search: Option<&'a str>,
         }
         let article = self.article.as_ref();
@@ -46,6 +47,7 @@ impl Serialize for Answer {
             highlights: &self.highlights,
             answer_span: self.answer_span,
             dates: &self.dates,
+            year_parts: &self.year_parts,
             suggested_search: self.suggested_search.as_deref(),
         }
         .serialize(s)

@@ -46,6 +46,22 @@ pub fn dates_line(dates: &[crate::text::dates::DateSpec]) -> Option<String> {
     Some(format!("日期：{}", parts.join("、")))
 }
 
+/// The dates and parts of a year understood in a question (`日期：2024年、1—10月`), if any.
+pub fn question_dates_line(
+    dates: &[crate::text::dates::DateSpec],
+    parts: &[crate::text::dates::YearPart],
+) -> Option<String> {
+    let line = dates_line(dates);
+    if parts.is_empty() {
+        return line;
+    }
+    let parts: Vec<String> = parts.iter().map(|p| p.label()).collect();
+    Some(match line {
+        Some(line) => format!("{line}、{}", parts.join("、")),
+        None => format!("日期：{}", parts.join("、")),
+    })
+}
+
 pub fn snippet(
     text: &str,
     highlights: &[Range<usize>],

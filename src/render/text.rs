@@ -203,7 +203,7 @@ pub fn summary(s: &Summary, style: Style) -> String {
 
 pub fn answer(a: &Answer, style: Style) -> String {
     let mut out = String::new();
-    if let Some(line) = super::dates_line(&a.dates) {
+    if let Some(line) = super::question_dates_line(&a.dates, &a.year_parts) {
         let _ = writeln!(out, "{line}");
     }
     let Some(sentence) = &a.sentence else {

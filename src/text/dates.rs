@@ -454,6 +454,17 @@ pub fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
     out
 }
 
+impl YearPart {
+    /// The part for people: `1—10月`, `4—6月`, `6月`, `全年`.
+    pub fn label(&self) -> String {
+        match (self.first, self.last) {
+            (1, 12) => "全年".to_string(),
+            (a, b) if a == b => format!("{a}月"),
+            (a, b) => format!("{a}—{b}月"),
+        }
+    }
+}
+
 /// `norm` with the given byte ranges blanked, one space per character.
 pub fn blank_ranges(norm: &str, ranges: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(norm.len());

@@ -126,7 +126,14 @@ fn a_part_of_the_year_picks_the_figure_for_that_part() {
         assert!(a.answered, "{q:?} should be answered: {a:?}");
         assert!(sentence(&a).contains(want), "{q:?}: {:?}", a.sentence);
         assert_eq!(a.dates.len(), 1, "only the year is a date: {:?}", a.dates);
+        assert_eq!(a.year_parts.len(), 1, "{q:?}: {:?}", a.year_parts);
     }
+    let a = e.ask_on("今年1到10月全国社会物流总额是多少？", day(2024, 12, 1));
+    assert_eq!(
+        jianbao::render::question_dates_line(&a.dates, &a.year_parts).as_deref(),
+        Some("日期：今年（2024年）、1—10月"),
+        "the reply says which dates were understood"
+    );
     // Nothing states the first half: the figure for another part is not the answer.
     let a = e.ask_on("今年上半年全国社会物流总额是多少？", day(2024, 12, 1));
     assert!(!a.answered, "answered with {:?}", a.sentence);

@@ -349,7 +349,7 @@ fn article(a: &Article, lang: Lang) -> Vec<OutMessage> {
 }
 
 fn answer(a: &Answer, lang: Lang) -> OutMessage {
-    let dates = super::dates_line(&a.dates);
+    let dates = super::question_dates_line(&a.dates, &a.year_parts);
     let Some(sentence) = &a.sentence else {
         let mut text = words::no_answer(lang).to_string();
         if let Some(line) = &dates {
