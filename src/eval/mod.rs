@@ -261,53 +261,14 @@ fn evaluate_qa(
         .collect();
     let n = questions.len().max(1) as f64;
 
-    let (mut r1, mut r5, mut mrr, mut a1, mut a3, mut answered, mut answered_ok) =
-        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let mut tally = QaTally::default();
     let mut misses = match dump {
         Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
         None => None,
     };
     let asked = Instant::now();
     for q in &questions {
-        let trace = engine.ask_trace(&q.question);
-        let rank = trace
-            .paragraphs
-            .iter()
-            .position(|(a, _)| engine.articles()[*a].id == q.paragraph_id)
-            .map(|r| r + 1);
-        if let Some(rank) = rank {
-            r1 += f64::from(u8::from(rank == 1));
-            r5 += f64::from(u8::from(rank <= 5));
-            mrr += 1.0 / rank as f64;
-        }
-        // Answers come from the paragraphs `ask` reads, as in the bot.
-        let top: Vec<&str> = trace
-            .candidates
-            .iter()
-            .take(3)
-            .map(|c| engine.candidate_text(c))
-            .collect();
-        let contains = |s: &&str| q.answers.iter().any(|ans| s.contains(ans.as_str()));
-        let hit1 = top.first().is_some_and(contains);
-        if !hit1 && let Some(out) = misses.as_mut() {
-            use std::io::Write as _;
-            let line = serde_json::json!({
-                "question": q.question, "answers": q.answers, "gold_rank": rank,
-                "type": format!("{:?}", trace.info.answer_type), "words": trace.info.words,
-                "top": top, "scores": trace.candidates.iter().take(3).map(|c| c.score).collect::<Vec<_>>(),
-            });
-            writeln!(out, "{line}")?;
-        }
-        a1 += f64::from(u8::from(hit1));
-        a3 += f64::from(u8::from(top.iter().any(contains)));
-        let answer = engine.ask(&q.question);
-        if answer.answered {
-            answered += 1.0;
-            answered_ok +=
-                f64::from(u8::from(answer.sentence.as_deref().is_some_and(|s| {
-                    q.answers.iter().any(|a| s.contains(a.as_str()))
-                })));
-        }
+        tally.ask(&engine, q, misses.as_mut())?;
     }
     let ms_per_question = asked.elapsed().as_secs_f64() * 1000.0 / n / 2.0;
 
@@ -326,14 +287,14 @@ fn evaluate_qa(
         dataset: name.to_string(),
         questions: questions.len(),
         documents: engine.stats().paragraphs,
-        recall_at_1: r1 / n,
-        recall_at_5: r5 / n,
-        mrr_at_10: mrr / n,
-        answer_at_1: a1 / n,
-        answer_at_3: a3 / n,
-        answered: answered / n,
-        answered_correct: if answered > 0.0 {
-            answered_ok / answered
+        recall_at_1: tally.r1 / n,
+        recall_at_5: tally.r5 / n,
+        mrr_at_10: tally.mrr / n,
+        answer_at_1: tally.a1 / n,
+        answer_at_3: tally.a3 / n,
+        answered: tally.answered / n,
+        answered_correct: if tally.answered > 0.0 {
+            tally.answered_ok / tally.answered
         } else {
             0.0
         },
@@ -341,6 +302,69 @@ fn evaluate_qa(
         index_seconds,
         ms_per_question,
     })
+}
+
+/// Running sums over a dataset's questions: retrieval ranks and answers.
+#[derive(Debug, Default)]
+struct QaTally {
+    r1: f64,
+    r5: f64,
+    mrr: f64,
+    a1: f64,
+    a3: f64,
+    answered: f64,
+    answered_ok: f64,
+}
+
+impl QaTally {
+    /// Asks one question and counts how it went; when the best sentence misses, a line
+    /// about it goes to `misses`.
+    fn ask(
+        &mut self,
+        engine: &Engine,
+        q: &squad::Question,
+        misses: Option<&mut impl std::io::Write>,
+    ) -> anyhow::Result<()> {
+        let trace = engine.ask_trace(&q.question);
+        let rank = trace
+            .paragraphs
+            .iter()
+            .position(|(a, _)| engine.articles()[*a].id == q.paragraph_id)
+            .map(|r| r + 1);
+        if let Some(rank) = rank {
+            self.r1 += f64::from(u8::from(rank == 1));
+            self.r5 += f64::from(u8::from(rank <= 5));
+            self.mrr += 1.0 / rank as f64;
+        }
+        // Answers come from the paragraphs `ask` reads, as in the bot.
+        let top: Vec<&str> = trace
+            .candidates
+            .iter()
+            .take(3)
+            .map(|c| engine.candidate_text(c))
+            .collect();
+        let contains = |s: &&str| q.answers.iter().any(|ans| s.contains(ans.as_str()));
+        let hit1 = top.first().is_some_and(contains);
+        if !hit1 && let Some(out) = misses {
+            let line = serde_json::json!({
+                "question": q.question, "answers": q.answers, "gold_rank": rank,
+                "type": format!("{:?}", trace.info.answer_type), "words": trace.info.words,
+                "top": top, "scores": trace.candidates.iter().take(3).map(|c| c.score).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{line}")?;
+        }
+        self.a1 += f64::from(u8::from(hit1));
+        self.a3 += f64::from(u8::from(top.iter().any(contains)));
+        let answer = engine.ask(&q.question);
+        if answer.answered {
+            self.answered += 1.0;
+            self.answered_ok +=
+                f64::from(u8::from(answer.sentence.as_deref().is_some_and(|s| {
+                    q.answers.iter().any(|a| s.contains(a.as_str()))
+                })));
+        }
+        Ok(())
+    }
 }
 
 /// One LCSTS record.
