@@ -382,11 +382,12 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if want.is_empty() || x % 3 != 0 {
+            if want.is_empty() || !x.is_multiple_of(3) {
                 let id = format!("id{}", x % 50);
-                let date = (x % 5 != 0).then(|| (2020 + (x % 3) as i32, 1 + (x % 12) as u32, 1));
+                let date =
+                    (!x.is_multiple_of(5)).then(|| (2020 + (x % 3) as i32, 1 + (x % 12) as u32, 1));
                 c.insert(next_key, article(&id, date));
-                want.push((next_key, id, date.and_then(|(y, m, d)| d_of(y, m, d))));
+                want.push((next_key, id, date.and_then(|(y, m, day)| d(y, m, day))));
                 next_key += 1;
             } else {
                 let i = (x as usize / 3) % want.len();
@@ -399,9 +400,5 @@ mod tests {
             .map(|(k, id, date)| (*k, id.as_str(), *date))
             .collect();
         assert_consistent(&c, &expected);
-    }
-
-    fn d_of(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(y, m, day)
     }
 }

@@ -175,11 +175,12 @@ impl std::fmt::Debug for LiveEngine {
 }
 
 impl LiveEngine {
-    /// Takes over a loaded engine; from now on its index merges small commits in the
-    /// background (tantivy's log merge policy).
+    /// Takes over a loaded engine; from now on its index is written by one indexing thread
+    /// at background priority and merges small commits in the background (see
+    /// [`SearchIndex::go_live`](crate::index::SearchIndex::go_live)).
     pub fn new(engine: Arc<Engine>) -> Self {
         let shared = engine.shared();
-        shared.core.merge_as_it_grows();
+        shared.core.go_live();
         let mut master = Master {
             shared,
             // The snapshot's own catalog: shared, not rebuilt.
@@ -420,7 +421,7 @@ impl LiveEngine {
             .map(|(_, a, _)| Prepared::new(a, &segmenter))
             .collect();
         for key in &removals {
-            core.remove(*key);
+            core.remove(*key)?;
         }
         for ((key, _, _), prep) in additions.iter().zip(&prepared) {
             core.add(*key, prep)?;
