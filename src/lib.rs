@@ -16,10 +16,12 @@
 //! ```
 //!
 //! `config` reads the settings and hands each layer its own options; `allocator` tunes
-//! malloc at start; `eval` measures quality on public data for `jianbao eval`.
+//! malloc at start; `background` runs indexing and page reading at a lower CPU priority;
+//! `eval` measures quality on public data for `jianbao eval`.
 
 pub mod allocator;
 pub mod answer;
+pub mod background;
 pub mod bot;
 pub mod chat;
 pub mod cli;

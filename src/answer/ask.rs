@@ -461,9 +461,7 @@ impl Engine {
     /// The day relative dates are read against in one-shot commands: the newest article's
     /// date, or today for a corpus without dates.
     pub fn anchor(&self) -> NaiveDate {
-        self.newest_first
-            .iter()
-            .find_map(|&i| self.articles[i].date)
+        self.newest_date()
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 

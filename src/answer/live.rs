@@ -5,7 +5,7 @@
 //! reached twice (same id, same normalised URL, or identical text) is one article; a changed
 //! story (same id or URL, new text) replaces the old one under the old id.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::Hasher;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::{Engine, EngineError, Entry, Shared};
+use super::{Catalog, Engine, EngineError, Entry, Shared};
 use crate::corpus::Article;
 use crate::index::{ArticleKey, Prepared};
 
@@ -107,10 +107,11 @@ fn file_of(origin: &str) -> Option<&str> {
     Some(origin)
 }
 
-/// The writer side: the current articles by key and the maps that find duplicates.
+/// The writer side: the current articles by key (the catalog the next snapshot shares) and
+/// the maps that find duplicates.
 struct Master {
     shared: Shared,
-    articles: BTreeMap<ArticleKey, Entry>,
+    articles: Catalog,
     by_id: HashMap<String, ArticleKey>,
     by_url: HashMap<String, ArticleKey>,
     by_text: HashMap<u64, ArticleKey>,
@@ -121,17 +122,21 @@ struct Master {
 
 impl Master {
     fn insert(&mut self, key: ArticleKey, entry: Entry) {
-        let article = &entry.article;
+        self.index(key, &entry.article);
+        self.articles.insert(key, entry);
+    }
+
+    /// Enters the article under `key` in the duplicate-finding maps.
+    fn index(&mut self, key: ArticleKey, article: &Article) {
         self.by_id.insert(article.id.clone(), key);
         if let Some(u) = article.url.as_deref().and_then(normalize_url) {
             self.by_url.insert(u, key);
         }
         self.by_text.insert(text_hash(article), key);
-        self.articles.insert(key, entry);
     }
 
     fn take(&mut self, key: ArticleKey) -> Option<Arc<Article>> {
-        let article = self.articles.remove(&key)?.article;
+        let article = self.articles.remove(key)?.article;
         if self.by_id.get(&article.id) == Some(&key) {
             self.by_id.remove(&article.id);
         }
@@ -170,21 +175,23 @@ impl std::fmt::Debug for LiveEngine {
 }
 
 impl LiveEngine {
-    /// Takes over a loaded engine; from now on its index merges small commits in the
-    /// background (tantivy's log merge policy).
+    /// Takes over a loaded engine; from now on its index is written by one indexing thread
+    /// at background priority and merges small commits in the background (see
+    /// [`SearchIndex::go_live`](crate::index::SearchIndex::go_live)).
     pub fn new(engine: Arc<Engine>) -> Self {
         let shared = engine.shared();
-        shared.core.merge_as_it_grows();
+        shared.core.go_live();
         let mut master = Master {
             shared,
-            articles: BTreeMap::new(),
+            // The snapshot's own catalog: shared, not rebuilt.
+            articles: engine.catalog().clone(),
             by_id: HashMap::with_capacity(engine.articles.len()),
             by_url: HashMap::new(),
             by_text: HashMap::with_capacity(engine.articles.len()),
             files: HashMap::new(),
             next_key: engine.index.keys.last().map_or(0, |k| k + 1),
         };
-        for (key, entry) in engine.entries() {
+        for (key, entry) in engine.catalog().entries() {
             if let Some(file) = file_of(&entry.article.origin) {
                 master
                     .files
@@ -192,7 +199,7 @@ impl LiveEngine {
                     .or_default()
                     .push(entry.article.id.clone());
             }
-            master.insert(key, entry);
+            master.index(key, &entry.article);
         }
         Self {
             current: RwLock::new(engine),
@@ -363,7 +370,7 @@ impl LiveEngine {
                         .copied()
                         .or_else(|| url.as_ref().and_then(|u| master.by_url.get(u).copied()));
                     let target = old
-                        .and_then(|k| master.articles.get(&k).map(|e| &e.article))
+                        .and_then(|k| master.articles.get(k))
                         .map_or_else(|| article.id.clone(), |a| a.id.clone());
                     if let Some(&i) = batch_ids.get(&target) {
                         // The same article twice in one batch: the later one wins.
@@ -376,27 +383,26 @@ impl LiveEngine {
                         });
                         continue;
                     }
-                    let change =
-                        match old.and_then(|k| master.articles.get(&k).map(|e| (k, &e.article))) {
-                            Some((_, existing)) if **existing == article => Change::Unchanged,
-                            Some((key, existing)) => {
-                                article.id = existing.id.clone();
-                                removals.push(key);
-                                Change::Replaced
+                    let change = match old.and_then(|k| master.articles.get(k).map(|a| (k, a))) {
+                        Some((_, existing)) if **existing == article => Change::Unchanged,
+                        Some((key, existing)) => {
+                            article.id = existing.id.clone();
+                            removals.push(key);
+                            Change::Replaced
+                        }
+                        None => {
+                            let twin = master
+                                .by_text
+                                .get(&hash)
+                                .and_then(|&k| master.articles.get(k))
+                                .map(|a| a.id.clone())
+                                .or_else(|| batch_texts.get(&hash).cloned());
+                            match twin {
+                                Some(of) => Change::Duplicate { of },
+                                None => Change::Added,
                             }
-                            None => {
-                                let twin = master
-                                    .by_text
-                                    .get(&hash)
-                                    .and_then(|k| master.articles.get(k).map(|e| &e.article))
-                                    .map(|a| a.id.clone())
-                                    .or_else(|| batch_texts.get(&hash).cloned());
-                                match twin {
-                                    Some(of) => Change::Duplicate { of },
-                                    None => Change::Added,
-                                }
-                            }
-                        };
+                        }
+                    };
                     if matches!(change, Change::Added | Change::Replaced) {
                         batch_ids.insert(article.id.clone(), additions.len());
                         batch_texts.insert(hash, article.id.clone());
@@ -415,7 +421,7 @@ impl LiveEngine {
             .map(|(_, a, _)| Prepared::new(a, &segmenter))
             .collect();
         for key in &removals {
-            core.remove(*key);
+            core.remove(*key)?;
         }
         for ((key, _, _), prep) in additions.iter().zip(&prepared) {
             core.add(*key, prep)?;
@@ -462,13 +468,9 @@ impl LiveEngine {
         Ok(outcomes)
     }
 
+    /// A new snapshot: O(1), it shares the catalog's structures (see `catalog`).
     fn publish(&self, master: &Master, view: crate::index::IndexSnapshot) {
-        let keyed: Vec<(ArticleKey, Entry)> = master
-            .articles
-            .iter()
-            .map(|(k, e)| (*k, e.clone()))
-            .collect();
-        let engine = Engine::assemble(&master.shared, keyed, view);
+        let engine = Engine::assemble(&master.shared, master.articles.clone(), view);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(engine);
     }
 }

@@ -5,6 +5,7 @@
 //! nothing of Telegram, HTML or terminals.
 
 mod ask;
+mod catalog;
 mod enumeration;
 mod follow;
 mod highlight;
@@ -15,7 +16,6 @@ mod summary;
 mod topic;
 mod trend;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -30,6 +30,8 @@ use crate::text::{Segmenter, TextError};
 pub use ask::{
     Answer, AnswerType, AskTrace, Candidate, Features, QuestionInfo, analyse, analyse_on, classify,
 };
+use catalog::Catalog;
+pub use catalog::{Articles, ArticlesIter};
 pub use enumeration::{Enumeration, detect as detect_enumeration};
 pub use follow::{Following, Refusal, topic_key};
 pub use highlight::highlight;
@@ -143,7 +145,7 @@ struct SnapshotIndex {
     core: Arc<SearchIndex>,
     /// Replaced only by a view of the same commit with merged segments.
     view: std::sync::RwLock<Arc<IndexSnapshot>>,
-    keys: Vec<ArticleKey>,
+    keys: imbl::Vector<ArticleKey>,
 }
 
 impl SnapshotIndex {
@@ -194,18 +196,16 @@ impl SnapshotIndex {
 /// reads. A long-running front end holds a [`LiveEngine`] and takes a snapshot per request;
 /// one-shot commands load one and use it.
 pub struct Engine {
-    /// In key order (the order articles were added).
-    articles: Vec<Arc<Article>>,
-    by_id: HashMap<String, usize>,
-    /// Article indices newest first (undated last; ties by id).
-    newest_first: Vec<usize>,
+    /// In key order (the order articles were added); the same as `catalog.articles()`.
+    articles: Articles,
+    /// The articles with their lookups (by id, newest first) and each article's card lede,
+    /// computed on first use and kept (shared by the snapshots that hold the article): an
+    /// inline query shows up to ten cards per keystroke.
+    catalog: Catalog,
     index: SnapshotIndex,
     segmenter: Segmenter,
     paragraphs_per_article: usize,
     stats: LoadStats,
-    /// Each article's card lede, computed on first use and kept (shared by the snapshots
-    /// that hold the article): an inline query shows up to ten cards per keystroke.
-    card_ledes: Vec<Arc<OnceLock<String>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -305,47 +305,29 @@ impl Engine {
             paragraphs_per_article: options.paragraphs_per_article,
             stats,
         };
-        let keyed = articles
-            .into_iter()
-            .enumerate()
-            .map(|(i, a)| (i as ArticleKey, Entry::new(Arc::new(a))))
-            .collect();
-        Ok(Self::assemble(&shared, keyed, view))
+        let catalog = Catalog::of(
+            articles
+                .into_iter()
+                .enumerate()
+                .map(|(i, a)| (i as ArticleKey, Entry::new(Arc::new(a)))),
+        );
+        Ok(Self::assemble(&shared, catalog, view))
     }
 
-    /// A snapshot from articles in key order and the index view that holds exactly them.
-    fn assemble(shared: &Shared, keyed: Vec<(ArticleKey, Entry)>, view: IndexSnapshot) -> Self {
-        let mut keys = Vec::with_capacity(keyed.len());
-        let mut articles = Vec::with_capacity(keyed.len());
-        let mut card_ledes = Vec::with_capacity(keyed.len());
-        for (key, entry) in keyed {
-            keys.push(key);
-            articles.push(entry.article);
-            card_ledes.push(entry.card_lede);
-        }
-        let by_id = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
-        let mut newest_first: Vec<usize> = (0..articles.len()).collect();
-        newest_first.sort_by(|&a, &b| {
-            let (a, b) = (&articles[a], &articles[b]);
-            b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id))
-        });
+    /// A snapshot of the articles of `catalog` and the index view that holds exactly them
+    /// (O(1): the catalog's structures are shared, not copied).
+    fn assemble(shared: &Shared, catalog: Catalog, view: IndexSnapshot) -> Self {
         Self {
-            articles,
-            by_id,
-            newest_first,
+            articles: catalog.articles().clone(),
             index: SnapshotIndex {
                 core: Arc::clone(&shared.core),
                 view: std::sync::RwLock::new(Arc::new(view)),
-                keys,
+                keys: catalog.keys().clone(),
             },
+            catalog,
             segmenter: shared.segmenter.clone(),
             paragraphs_per_article: shared.paragraphs_per_article,
             stats: shared.stats,
-            card_ledes,
         }
     }
 
@@ -358,22 +340,9 @@ impl Engine {
         }
     }
 
-    /// The articles with their caches, in key order, for the live side.
-    fn entries(&self) -> impl Iterator<Item = (ArticleKey, Entry)> + '_ {
-        self.index
-            .keys
-            .iter()
-            .zip(&self.articles)
-            .zip(&self.card_ledes)
-            .map(|((k, a), c)| {
-                (
-                    *k,
-                    Entry {
-                        article: Arc::clone(a),
-                        card_lede: Arc::clone(c),
-                    },
-                )
-            })
+    /// The articles with their caches, for the live side.
+    fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// Merges the index into one segment so searches get faster (see
@@ -416,7 +385,7 @@ impl Engine {
     }
 
     /// The articles, in the order they were added.
-    pub fn articles(&self) -> &[Arc<Article>] {
+    pub fn articles(&self) -> &Articles {
         &self.articles
     }
 
@@ -426,25 +395,31 @@ impl Engine {
 
     /// The article with this id.
     pub fn article(&self, id: &str) -> Option<&Article> {
-        self.by_id.get(id.trim()).map(|&i| &*self.articles[i])
+        self.catalog
+            .position_of_id(id.trim())
+            .map(|i| &*self.articles[i])
     }
 
     /// The newest `limit` articles, newest first; undated ones last, ties by id.
     pub fn latest(&self, limit: usize) -> Vec<&Article> {
-        self.newest_first
-            .iter()
-            .take(limit)
-            .map(|&i| &*self.articles[i])
-            .collect()
+        self.newest_first().take(limit).collect()
+    }
+
+    /// Every article newest first; undated ones last, ties by id.
+    fn newest_first(&self) -> impl DoubleEndedIterator<Item = &Article> + '_ {
+        self.catalog.newest_first().map(|a| &**a)
+    }
+
+    /// The date of the newest dated article.
+    fn newest_date(&self) -> Option<NaiveDate> {
+        self.newest_first().find_map(|a| a.date)
     }
 
     /// The range of dates in the corpus, oldest and newest.
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let newest = self
-            .newest_first
-            .iter()
-            .find_map(|&i| self.articles[i].date)?;
-        let oldest = self.articles.iter().filter_map(|a| a.date).min()?;
+        let newest = self.newest_date()?;
+        // Undated articles come last in the date order: the oldest date is the last one.
+        let oldest = self.newest_first().rev().find_map(|a| a.date)?;
         Some((oldest, newest))
     }
 }

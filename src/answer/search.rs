@@ -287,9 +287,7 @@ impl Engine {
         to: NaiveDate,
         limit: usize,
     ) -> Vec<&crate::corpus::Article> {
-        self.newest_first
-            .iter()
-            .map(|&i| &*self.articles[i])
+        self.newest_first()
             .filter(|a| a.date.is_some_and(|d| from <= d && d <= to))
             .take(limit)
             .collect()

@@ -95,10 +95,13 @@ impl Engine {
                 self.index.bigram_idf(&self.segmenter.normalize(gram))
             })
         };
-        match self.by_id.get(&a.id) {
-            Some(&i) if std::ptr::eq(&*self.articles[i], a) => {
-                std::borrow::Cow::Borrowed(self.card_ledes[i].get_or_init(compute))
-            }
+        let cache = self
+            .catalog
+            .position_of_id(&a.id)
+            .filter(|&i| std::ptr::eq(&*self.articles[i], a))
+            .and_then(|i| self.catalog.lede(i));
+        match cache {
+            Some(cache) => std::borrow::Cow::Borrowed(cache.get_or_init(compute)),
             // Not one of this engine's articles (a caller's copy): computed, not kept.
             _ => std::borrow::Cow::Owned(compute()),
         }

@@ -34,6 +34,9 @@ pub const TITLE_ONLY: u64 = u32::MAX as u64;
 /// 24 segments (32 MB: 8) and a peak ~25 MB lower, at the same start-up time
 /// (docs/PERFORMANCE.md).
 const WRITER_BUDGET_PER_THREAD: usize = 20_000_000;
+/// Indexing memory of the live writer (one thread, see [`SearchIndex::go_live`]): what two
+/// loading threads had together; a feed batch of 32 articles needs a few MB of it.
+const LIVE_WRITER_BUDGET: usize = 2 * WRITER_BUDGET_PER_THREAD;
 
 /// What can fail while building the index (searching cannot fail).
 #[derive(Debug, thiserror::Error)]
@@ -251,7 +254,8 @@ pub struct SearchIndex {
     fields: Fields,
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// `None` only while [`SearchIndex::go_live`] swaps it (or if that failed).
+    writer: Mutex<Option<IndexWriter<TantivyDocument>>>,
     /// Held while merging, so two merges never race.
     compacting: Mutex<()>,
     /// Commits so far (see [`IndexSnapshot::commit_number`]).
@@ -332,7 +336,7 @@ impl SearchIndex {
             fields,
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             compacting: Mutex::new(()),
             commits: std::sync::atomic::AtomicU64::new(0),
             segmenter: segmenter.clone(),
@@ -350,20 +354,22 @@ impl SearchIndex {
 
     /// Queues an article under `key` (visible after [`commit`](Self::commit)).
     pub fn add(&self, key: ArticleKey, article: &Prepared) -> Result<(), IndexError> {
-        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        add_prepared(&writer, &self.fields, key, article)
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        add_prepared(writer_in(&mut slot)?, &self.fields, key, article)
     }
 
     /// Queues the removal of the article under `key` (visible after the next commit).
-    pub fn remove(&self, key: ArticleKey) {
-        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        writer.delete_term(tantivy::Term::from_field_u64(self.fields.article, key));
+    pub fn remove(&self, key: ArticleKey) -> Result<(), IndexError> {
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        writer_in(&mut slot)?.delete_term(tantivy::Term::from_field_u64(self.fields.article, key));
+        Ok(())
     }
 
     /// Makes every queued change visible at once; returns the view that shows them.
     /// Changes left by a failed commit are dropped with it (the caller keeps its own list).
     pub fn commit(&self) -> Result<IndexSnapshot, IndexError> {
-        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let writer = writer_in(&mut slot)?;
         if let Err(err) = writer.commit() {
             let _ = writer.rollback();
             return Err(err.into());
@@ -373,15 +379,46 @@ impl SearchIndex {
         self.commits
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let view = self.snapshot();
-        drop(writer);
+        drop(slot);
         view
     }
 
-    /// After loading: small commits from now on are merged in the background by tantivy's
-    /// usual log-size policy, so a live index does not grow a segment per commit.
-    pub fn merge_as_it_grows(&self) {
-        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+    /// After loading, for an index that takes articles while searches run: the loading
+    /// writer (a thread per core) makes way for one with a single indexing thread, started
+    /// at background priority (see [`crate::background`]) so that its threads (indexing,
+    /// committing, merging) inherit it and yield to the threads answering requests; and
+    /// small commits are merged in the background by tantivy's usual log-size policy, so a
+    /// live index does not grow a segment per commit. Idempotent in effect.
+    pub fn go_live(&self) {
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        // Only one writer may exist: the old one goes first (all it had is committed).
+        drop(slot.take());
+        let index = self.index.clone();
+        let background = std::thread::Builder::new()
+            .name("jianbao-index-start".into())
+            .spawn(move || {
+                crate::background::lower_current_thread();
+                index.writer_with_num_threads::<TantivyDocument>(1, LIVE_WRITER_BUDGET)
+            })
+            .map_err(|e| e.to_string())
+            .and_then(|t| t.join().map_err(|_| "panicked".to_string()));
+        let writer = match background {
+            Ok(Ok(w)) => Ok(w),
+            Ok(Err(err)) => Err(err.to_string()),
+            Err(err) => Err(err),
+        }
+        .or_else(|err| {
+            tracing::warn!("index writer at background priority not started ({err})");
+            self.index
+                .writer_with_num_threads::<TantivyDocument>(1, LIVE_WRITER_BUDGET)
+        });
+        match writer {
+            Ok(writer) => {
+                writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+                *slot = Some(writer);
+            }
+            Err(err) => tracing::error!("no index writer, articles cannot be added: {err}"),
+        }
     }
 
     /// Merges the index into one segment. Every segment is searched on its own, so one
@@ -402,10 +439,7 @@ impl SearchIndex {
         }
         // The writer lock is held only to start the merge: adding and committing go on
         // while it runs.
-        let merging = self
-            .writer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        let merging = writer_in(&mut self.writer.lock().unwrap_or_else(PoisonError::into_inner))?
             .merge(&segments);
         merging.wait()?;
         self.reader.reload()?;
@@ -416,6 +450,17 @@ impl SearchIndex {
     pub fn plan(&self, query: &str) -> QueryPlan {
         QueryPlan::new(&self.segmenter, query)
     }
+}
+
+/// The writer in its (locked) slot.
+fn writer_in(
+    slot: &mut Option<IndexWriter<TantivyDocument>>,
+) -> Result<&mut IndexWriter<TantivyDocument>, IndexError> {
+    slot.as_mut().ok_or_else(|| {
+        IndexError::Tantivy(tantivy::TantivyError::InternalError(
+            "the index has no writer".into(),
+        ))
+    })
 }
 
 fn add_prepared(

@@ -513,7 +513,8 @@ impl Ingest {
                 .get()
                 .filter(|_| feed.last_success.is_some())
                 .cloned();
-            let (counts, warnings) = tokio::task::spawn_blocking(move || {
+            // Indexing waits for requests (see `background`).
+            let (counts, warnings) = crate::background::run(move || {
                 save_batch(&engine, &store, following.as_deref(), feed_id, built)
             })
             .await
@@ -609,8 +610,9 @@ impl Ingest {
         (article, warning)
     }
 
-    /// The article on a linked page, read by the corpus HTML reader off the async threads
-    /// (parsing a page takes milliseconds of CPU).
+    /// The article on a linked page, read by the corpus HTML reader off the async threads,
+    /// on a background thread that yields to requests (parsing a page takes milliseconds of
+    /// CPU).
     async fn page_article(&self, link: &str, id: &str) -> Result<Article, String> {
         let body = match self.fetcher.get(link, None, None).await {
             Ok(Fetched::Body(b)) => b,
@@ -618,7 +620,7 @@ impl Ingest {
             Err(e) => return Err(e.to_string()),
         };
         let id = id.to_string();
-        tokio::task::spawn_blocking(move || {
+        crate::background::run(move || {
             crate::corpus::read_html_bytes(
                 &body.bytes,
                 body.content_type.as_deref(),

@@ -82,6 +82,8 @@ pub fn watch(
         let paths = paths.clone();
         move |result: DebounceEventResult| match result {
             Ok(events) => {
+                // The debouncer's thread: reading and indexing files wait for requests.
+                crate::background::lower_current_thread();
                 let changed: BTreeSet<PathBuf> = events
                     .iter()
                     .filter(|e| !e.kind.is_access())
