@@ -632,6 +632,7 @@ impl Engine {
             })
             .collect();
         let mut candidates = Vec::with_capacity(sents.len());
+        let mut context_parts: HashMap<*const String, Option<bool>> = HashMap::new();
         for s in sents {
             let norm_title = s.title.as_str();
             // Words the sentence leaves to its context (the paragraph, the title, the
@@ -673,7 +674,15 @@ impl Engine {
             };
             let (type_match, unit_match) = type_match(seg, info, &s.norm);
             let date_fit = sentence_date_fit(&info.dates, &s.norm, s.date);
-            let year_part_fit = year_part_fit(&info.year_parts, &s.norm, &s.context);
+            let year_part_fit = if info.year_parts.is_empty() {
+                0.0
+            } else {
+                // The paragraph's parts of the year are read once for all its sentences.
+                let in_context = *context_parts
+                    .entry(Rc::as_ptr(&s.context))
+                    .or_insert_with(|| names_part(&info.year_parts, &s.context));
+                year_part_fit(names_part(&info.year_parts, &s.norm), in_context)
+            };
             let general: Vec<(String, f32)> = info
                 .words
                 .iter()
@@ -932,23 +941,22 @@ fn sentence_date_fit(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) ->
 }
 
 /// How well a sentence fits the parts of the year asked about (see [`Candidate::year_part_fit`]).
-fn year_part_fit(asked: &[YearPart], norm: &str, context: &str) -> f32 {
-    if asked.is_empty() {
-        return 0.0;
+/// From whether the sentence and its context name an asked part of the year (see
+/// [`names_part`]).
+fn year_part_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
+    match (in_sentence, in_context) {
+        (Some(true), _) => 1.0,
+        (Some(false), _) => -1.0,
+        (None, Some(true)) => 0.5,
+        (None, Some(false)) => -0.5,
+        (None, None) => -0.3,
     }
-    let judge = |text: &str| -> Option<bool> {
-        let named = dates::year_parts(text);
-        (!named.is_empty()).then(|| named.iter().any(|(p, _)| asked.contains(p)))
-    };
-    match judge(norm) {
-        Some(true) => 1.0,
-        Some(false) => -1.0,
-        None => match judge(context) {
-            Some(true) => 0.5,
-            Some(false) => -0.5,
-            None => -0.3,
-        },
-    }
+}
+
+/// `None` when `text` names no part of a year; else whether it names one of `asked`.
+fn names_part(asked: &[YearPart], text: &str) -> Option<bool> {
+    let named = dates::year_parts(text);
+    (!named.is_empty()).then(|| named.iter().any(|(p, _)| asked.contains(p)))
 }
 
 /// Whether a sentence names the month of one of the question's month or day dates.
@@ -1045,7 +1053,7 @@ impl Features {
     }
 }
 
-/// Logistic weights over [`Features`] (bias first), fitted by `bench/fit_confidence.py` on
+/// Logistic weights over [`Features`] (bias first), fitted by `benches/fit_confidence.py` on
 /// the dev part of `eval/news_questions.jsonl`.
 const CONFIDENCE_MODEL: [f32; 12] = [
     -2.347, 1.769, 0.728, 0.818, -0.493, 0.730, 0.264, -0.972, -1.702, -1.284, 3.645, -0.523,

@@ -24,6 +24,10 @@ fn dated(id: &str, date: NaiveDate, title: &str, paragraphs: &[&str]) -> Article
 }
 
 fn engine() -> Engine {
+    engine_with(SEGMENTER.clone())
+}
+
+fn engine_with(segmenter: jianbao::text::Segmenter) -> Engine {
     let articles = vec![
         dated(
             "export-2024",
@@ -79,6 +83,15 @@ fn engine() -> Engine {
                 "大桥全长24公里，双向八车道，设计时速100公里。",
             ],
         ),
+        dated(
+            "income-2024",
+            day(2024, 1, 20),
+            "山区小村走出致富路",
+            &[
+                "这个山区小村发展特色种植，日子越过越红火。",
+                "去年，村里每户农民平均收入达到5.6万元。",
+            ],
+        ),
     ];
     let corpus = Corpus {
         articles,
@@ -90,7 +103,7 @@ fn engine() -> Engine {
     Engine::from_corpus(
         corpus,
         &config.engine_options(),
-        SEGMENTER.clone(),
+        segmenter,
         std::time::Duration::ZERO,
         &|_, _| {},
     )
@@ -137,6 +150,38 @@ fn a_part_of_the_year_picks_the_figure_for_that_part() {
     // Nothing states the first half: the figure for another part is not the answer.
     let a = e.ask_on("今年上半年全国社会物流总额是多少？", day(2024, 12, 1));
     assert!(!a.answered, "answered with {:?}", a.sentence);
+}
+
+#[test]
+fn a_readers_word_finds_the_news_word_through_the_synonym_list() {
+    // 挣 is the reader's word; the story says 收入. Only the synonym list links them.
+    let q = "村里农民去年每户平均挣了多少钱？";
+    let highlighted = |a: &jianbao::answer::Answer| -> Vec<String> {
+        let chars: Vec<char> = sentence(a).chars().collect();
+        a.highlights
+            .iter()
+            .map(|&[from, to]| chars[from..to].iter().collect())
+            .collect()
+    };
+    let a = engine().ask_on(q, day(2024, 3, 1));
+    assert!(a.answered, "{q:?}: {a:?}");
+    assert!(sentence(&a).contains("5.6万元"), "{:?}", a.sentence);
+    assert!(
+        highlighted(&a).iter().any(|h| h.contains("收入")),
+        "收入 is matched as 挣: {:?}",
+        highlighted(&a)
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("synonyms.txt");
+    std::fs::write(&empty, "# none\n").expect("write");
+    let plain = jianbao::text::Segmenter::load(None, None, Some(&empty)).expect("segmenter");
+    let a = engine_with(plain).ask_on(q, day(2024, 3, 1));
+    assert!(
+        !highlighted(&a).iter().any(|h| h.contains("收入")),
+        "without the list 收入 is not one of the question's words: {:?}",
+        highlighted(&a)
+    );
 }
 
 #[test]
