@@ -1,4 +1,4 @@
-//! The Python baseline, `bench/baseline.py latency` (jieba + rank_bm25's BM25Okapi, the
+//! The Python baseline, `benches/baseline.py latency` (jieba + rank_bm25's BM25Okapi, the
 //! way a typical Python bot does it), run on the same corpus file and the same query file
 //! in the same session; its JSON answer read back.
 
@@ -31,7 +31,7 @@ pub struct BaselineResult {
     pub others_cores: f64,
 }
 
-/// Runs `python bench/baseline.py latency` on `corpus` (a JSON Lines file) with the
+/// Runs `python benches/baseline.py latency` on `corpus` (a JSON Lines file) with the
 /// queries in `queries`, each timed `repeat` times.
 pub fn run(
     python: &Path,
@@ -45,7 +45,7 @@ pub fn run(
     let contention = Contention::start();
     let output = Command::new(python)
         .current_dir(root)
-        .arg("bench/baseline.py")
+        .arg("benches/baseline.py")
         .arg("latency")
         .arg("--corpus")
         .arg(corpus)
@@ -59,13 +59,13 @@ pub fn run(
     let others_cores = contention.others_cores(children_cpu_seconds() - cpu);
     if !output.status.success() {
         bail!(
-            "bench/baseline.py latency failed ({}): {}",
+            "benches/baseline.py latency failed ({}): {}",
             output.status,
             String::from_utf8_lossy(&output.stderr)
         );
     }
     let json: Value = serde_json::from_slice(&output.stdout)
-        .context("bench/baseline.py latency did not print one JSON document")?;
+        .context("benches/baseline.py latency did not print one JSON document")?;
     let num = |path: &[&str]| -> anyhow::Result<f64> {
         let mut v = &json;
         for key in path {

@@ -51,7 +51,7 @@ struct Options {
     #[arg(long, default_value = "1000,10000,full,100000")]
     sizes: String,
     /// Search queries, one per line (default: sample --query-count from the titles and
-    /// write them to bench/results/queries.txt).
+    /// write them to benches/results/queries.txt).
     #[arg(long, value_name = "FILE")]
     queries: Option<PathBuf>,
     #[arg(long, default_value_t = 1000)]
@@ -78,7 +78,7 @@ struct Options {
     /// (other processes using under a quarter of a core); 0 to start at once.
     #[arg(long, default_value_t = 60)]
     idle_wait: u64,
-    /// Python interpreter with the baseline's requirements (e.g. bench/.venv/bin/python);
+    /// Python interpreter with the baseline's requirements (e.g. benches/.venv/bin/python);
     /// without it the baseline is not run.
     #[arg(long, value_name = "PYTHON")]
     baseline: Option<PathBuf>,
@@ -98,7 +98,7 @@ struct Options {
     #[arg(long)]
     no_bot: bool,
     /// Where to write every figure as JSON.
-    #[arg(long, default_value = "bench/results/perf.json")]
+    #[arg(long, default_value = "benches/results/perf.json")]
     out: PathBuf,
     /// Measure the live corpus (issue 12) instead: file drops, feed items, 1,000 items with
     /// pages from a local server with search and ask timed meanwhile, restarts from a
@@ -115,7 +115,7 @@ struct Options {
     #[arg(long, default_value = "20000,100000")]
     restart_sizes: String,
     /// Where `--live` writes its figures as JSON.
-    #[arg(long, default_value = "bench/results/live.json")]
+    #[arg(long, default_value = "benches/results/live.json")]
     live_out: PathBuf,
 
     // Child modes (this binary re-runs itself).
@@ -143,8 +143,8 @@ struct Options {
 }
 
 /// Where the generated workload goes (gitignored: it is made of the data's text).
-const QUERIES_FILE: &str = "bench/results/queries.txt";
-const QUESTIONS_FILE: &str = "bench/results/questions.txt";
+const QUERIES_FILE: &str = "benches/results/queries.txt";
+const QUESTIONS_FILE: &str = "benches/results/questions.txt";
 /// The sample the questions are made from: part of every corpus size.
 const QUESTION_SAMPLE: usize = 1000;
 

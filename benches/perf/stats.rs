@@ -34,7 +34,7 @@ impl Latency {
     }
 }
 
-/// Nearest-rank percentile (`q` in 0..=100) of sorted values, as `bench/baseline.py` has it.
+/// Nearest-rank percentile (`q` in 0..=100) of sorted values, as `benches/baseline.py` has it.
 pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     let rank = (q / 100.0 * sorted.len() as f64).ceil() as usize;
     sorted[rank.saturating_sub(1).min(sorted.len() - 1)]

@@ -1,4 +1,4 @@
-//! What the benchmark asks: search queries sampled from titles the way `bench/baseline.py
+//! What the benchmark asks: search queries sampled from titles the way `benches/baseline.py
 //! latency` samples them, and questions made from article sentences by blanking out a number
 //! or a name. Both are deterministic and written to files, so every corpus size, every run
 //! and the Python baseline get the same ones.

@@ -1,5 +1,5 @@
 //! `jianbao eval`: measures retrieval, answers and ledes on the public data in
-//! `../shared/data` (path configurable), the same way as the Python baseline in `bench/`.
+//! `../shared/data` (path configurable), the same way as the Python baseline in `benches/`.
 //!
 //! - CMRC 2018 trial and DRCD dev (SQuAD-style): each paragraph becomes an article, indexed
 //!   with every 2025 新闻联播 paragraph as distractors; each question is asked; the gold

@@ -1,6 +1,6 @@
 //! The bot's reliability under load, faults and restarts (issue 10, items 2–4): regression
 //! tests named after each failure, and the load/fault harness they share. In the suite the
-//! harness runs small (seconds); `bench/reliability.sh bot` runs the `long_` versions at
+//! harness runs small (seconds); `benches/reliability.sh bot` runs the `long_` versions at
 //! the issue's sizes (`JIANBAO_RELIABILITY_LONG=1`) and prints the figures recorded in
 //! docs/RELIABILITY.md.
 
@@ -264,7 +264,7 @@ async fn a_busy_group_never_blocks_other_chats() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "long run: bench/reliability.sh bot"]
+#[ignore = "long run: benches/reliability.sh bot"]
 async fn long_2000_updates_50_users_5_groups_one_flooding() {
     let f = run_load(
         Load {
@@ -326,7 +326,7 @@ async fn network_faults_end_within_5_s_and_lose_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "long run: bench/reliability.sh bot"]
+#[ignore = "long run: benches/reliability.sh bot"]
 async fn long_faults_of_10_and_25_s() {
     faults(Duration::from_secs(10)).await;
     faults(Duration::from_secs(25)).await;

@@ -571,9 +571,9 @@ fn hostile_corpus_beside_good_articles_loads_every_good_one() {
 
 /// Writes `good/` (good articles alone) and `hostile/` (the same beside every hostile file)
 /// under `JIANBAO_RELIABILITY_DIR`, `JIANBAO_RELIABILITY_GOOD` articles each: the corpora of
-/// `bench/reliability.sh corpus`.
+/// `benches/reliability.sh corpus`.
 #[test]
-#[ignore = "writes the long-run corpora; run by bench/reliability.sh"]
+#[ignore = "writes the long-run corpora; run by benches/reliability.sh"]
 fn write_reliability_corpora() {
     let Some(dir) = std::env::var_os("JIANBAO_RELIABILITY_DIR") else {
         return;

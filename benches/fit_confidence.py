@@ -6,7 +6,7 @@ line per question asked, with the features of the best candidate. Only the dev p
 (`held_out` false) is fitted; the held-out part is scored with the fitted model, as a
 check. The label is "the best sentence holds an answer" (never for unanswerable questions).
 
-Usage: python3 bench/fit_confidence.py /tmp/miss.news.jsonl
+Usage: python3 benches/fit_confidence.py /tmp/miss.news.jsonl
 Pure Python (no numpy), deterministic: plain gradient descent with a small L2 penalty.
 """
 

@@ -2,10 +2,10 @@
 # The long reliability runs of docs/RELIABILITY.md (the test suite runs short versions of
 # the same harness in seconds). Usage, from the repository root:
 #
-#   bench/reliability.sh corpus   # hostile files beside 3,000 good articles: load, reasons, memory
-#   bench/reliability.sh bot      # 2,000 updates, 50 users, 5 groups, one flooding; faults of
+#   benches/reliability.sh corpus   # hostile files beside 3,000 good articles: load, reasons, memory
+#   benches/reliability.sh bot      # 2,000 updates, 50 users, 5 groups, one flooding; faults of
 #                                 # 10-25 s; SIGTERM under a backlog and restart
-#   bench/reliability.sh all
+#   benches/reliability.sh all
 #
 # Everything runs on loopback against the fake Telegram server of the test suite.
 set -euo pipefail

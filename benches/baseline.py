@@ -20,7 +20,7 @@ Two subcommands:
     Index a JSONL news corpus (one BM25Okapi document per paragraph, title + paragraph) and
     time queries: tokenise + ``get_scores`` over all documents + top-10 argsort, one thread.
 
-Conventions shared by both (and documented in bench/README.md):
+Conventions shared by both (and documented in benches/README.md):
 
 * Tokens are ``jieba.lcut(text)`` (accurate mode, HMM on, jieba's default dictionary, no user
   dictionary, no stop words, no case folding, no script conversion: DRCD stays in Traditional
@@ -389,7 +389,7 @@ def cmd_quality(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     results: dict = {
-        "tool": "bench/baseline.py quality",
+        "tool": "benches/baseline.py quality",
         "data": str(data),
         "limit": args.limit,
         "versions": versions(),
@@ -565,7 +565,7 @@ def cmd_latency(args: argparse.Namespace) -> int:
     build_s = t3 - t0
     mb = text_bytes / 1e6
     result = {
-        "tool": "bench/baseline.py latency",
+        "tool": "benches/baseline.py latency",
         "versions": versions(),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "corpus": [str(p) for p in paths],
