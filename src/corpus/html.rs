@@ -1,10 +1,10 @@
 //! HTML news pages (`.html`, `.htm`, `.shtml`, `.xhtml` files, and pages fetched over
 //! HTTP): bytes to an [`Article`].
 //!
-//! - Charset: a byte-order mark, then the `Content-Type` header's or the page's own
-//!   `<meta charset>` / `http-equiv` declaration, then detection ([`decode`]). A page that
-//!   declares a legacy charset but is valid UTF-8 (saved from a browser's DOM) is read as
-//!   UTF-8, with a warning.
+//! - Charset: [`decode_declared`] (a byte-order mark, valid UTF-8, then the `Content-Type`
+//!   header's or the page's own `<meta charset>` / `http-equiv` label where it fits, then
+//!   detection), the policy feeds are read by too. A page that declares a legacy charset
+//!   but is valid UTF-8 (saved from a browser's DOM) is read as UTF-8, with a warning.
 //! - Main content: `dom_smoothie` (a port of Mozilla's Readability) in its formatted-text
 //!   mode, which keeps paragraphs; then the genre's rules ([`genre::cut_body`]) drop what
 //!   Readability keeps of the furniture (editor credits, 来源 lines, recommendation lists,
@@ -19,13 +19,12 @@
 use std::sync::LazyLock;
 
 use dom_query::{Document, NodeRef};
-use encoding_rs::Encoding;
 use regex::Regex;
 use serde_json::Value;
 
 use super::dates::parse_date;
 use super::genre::{self, cut_body, is_body_start_line, take_byline};
-use super::{Article, DateOrigin, DecodeError, decode, page};
+use super::{Article, DateOrigin, DecodeError, decode_declared, page};
 
 /// A page larger than this is not a news article (a data dump, an archive of pages, a page
 /// with images inlined): it is skipped rather than parsed for seconds.
@@ -63,8 +62,7 @@ pub fn read_html_bytes(
     if bytes.len() > MAX_HTML_BYTES {
         return Err(HtmlError::TooLarge(bytes.len() / (1024 * 1024)));
     }
-    let mut warnings = Vec::new();
-    let html = decode_html(bytes, content_type, &mut warnings)?;
+    let (html, warnings) = decode_declared(bytes, content_type)?;
     let doc = Document::from(html.as_str());
     let meta = Meta::read(&doc);
     let lines_owned = visible_lines(&doc);
@@ -110,82 +108,6 @@ pub fn read_html_bytes(
 fn has_article_text(paragraphs: &[String]) -> bool {
     let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
     chars >= 40 && paragraphs.iter().any(|p| genre::is_prose(p))
-}
-
-/// Decodes the page: BOM, then the declared charset (header, then `<meta>`), then detection.
-fn decode_html(
-    bytes: &[u8],
-    content_type: Option<&str>,
-    warnings: &mut Vec<String>,
-) -> Result<String, HtmlError> {
-    if Encoding::for_bom(bytes).is_some() {
-        return Ok(decode(bytes)?);
-    }
-    let declared = content_type
-        .and_then(charset_param)
-        .or_else(|| declared_charset(bytes))
-        .and_then(|label| Encoding::for_label(label.as_bytes()).map(|e| (label, e)));
-    let Some((label, encoding)) = declared else {
-        return Ok(decode(bytes)?);
-    };
-    let utf8 = std::str::from_utf8(bytes).ok();
-    if encoding == encoding_rs::UTF_8 {
-        if let Some(text) = utf8 {
-            return Ok(text.to_string());
-        }
-        warnings.push(format!(
-            "declares charset {label} but is not valid UTF-8; the encoding was detected"
-        ));
-        return Ok(decode(bytes)?);
-    }
-    if let Some(text) = utf8
-        && !text.is_ascii()
-    {
-        // Saved from a browser's DOM: the bytes were re-encoded, the declaration was not.
-        warnings.push(format!(
-            "declares charset {label} but is UTF-8; read as UTF-8"
-        ));
-        return Ok(text.to_string());
-    }
-    // GBK and GB2312 pages are read as GB18030, their superset.
-    let encoding = if matches!(encoding.name(), "GBK" | "gb18030") {
-        encoding_rs::GB18030
-    } else {
-        encoding
-    };
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    if had_errors {
-        let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
-        if bad * 200 > text.chars().count().max(1) {
-            warnings.push(format!(
-                "declares charset {label} but does not decode as it; the encoding was detected"
-            ));
-            return Ok(decode(bytes)?);
-        }
-    }
-    Ok(text.into_owned())
-}
-
-/// `text/html; charset=gbk` → `gbk`.
-fn charset_param(content_type: &str) -> Option<String> {
-    static CHARSET: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"#).expect("valid regex")
-    });
-    CHARSET
-        .captures(content_type)
-        .map(|c| c[1].to_ascii_lowercase())
-}
-
-/// The charset a page declares in its first 4 KB: `<meta charset="gbk">` or
-/// `<meta http-equiv="Content-Type" content="text/html; charset=gb2312">`.
-fn declared_charset(bytes: &[u8]) -> Option<String> {
-    static META: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-        regex::bytes::Regex::new(r#"(?i)<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"#)
-            .expect("valid regex")
-    });
-    let head = &bytes[..bytes.len().min(4096)];
-    META.captures(head)
-        .map(|c| String::from_utf8_lossy(&c[1]).to_ascii_lowercase())
 }
 
 /// What the page states about itself, each field in order of trust.
@@ -704,23 +626,6 @@ mod tests {
         assert_eq!(
             strip_site_suffix("一个很长的标题 - 某省政府网"),
             "一个很长的标题"
-        );
-    }
-
-    #[test]
-    fn charsets() {
-        assert_eq!(
-            charset_param("text/html; charset=GBK").as_deref(),
-            Some("gbk")
-        );
-        assert_eq!(
-            declared_charset(br#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">"#)
-                .as_deref(),
-            Some("gb2312")
-        );
-        assert_eq!(
-            declared_charset(b"<meta charset='utf-8'>").as_deref(),
-            Some("utf-8")
         );
     }
 

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use byline::Byline;
 pub use dates::parse_date;
-pub use decode::{DecodeError, decode};
+pub use decode::{DecodeError, decode, decode_declared};
 pub use html::{HtmlError, MAX_HTML_BYTES, fragment_paragraphs, read_html_bytes};
 
 /// Longest title accepted, in characters. News titles are under about 110 characters in

@@ -461,8 +461,12 @@ impl Ingest {
             }
             Fetched::Body(b) => b,
         };
-        let text = html::decode(&body.bytes, body.content_type.as_deref())
-            .map_err(|e| IngestError::BadFeed(format!("not a feed: {e}")))?;
+        let (text, warnings) =
+            crate::corpus::decode_declared(&body.bytes, body.content_type.as_deref())
+                .map_err(|e| IngestError::BadFeed(format!("not a feed: {e}")))?;
+        for warning in warnings {
+            tracing::warn!("feed {}: {warning}", body.url);
+        }
         let parsed = feed::parse(&text, &body.url).map_err(IngestError::BadFeed)?;
         let feed_title = parsed.title.clone();
         report.title = feed_title.clone();

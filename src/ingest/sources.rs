@@ -149,7 +149,7 @@ pub fn read_opml(path: &Path) -> Result<Vec<NewFeed>, SourceError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = super::html::decode(&bytes, None).map_err(|e| SourceError::Bad {
+    let (text, _) = crate::corpus::decode_declared(&bytes, None).map_err(|e| SourceError::Bad {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
