@@ -25,6 +25,59 @@ struct FrontMatter {
 
 /// Parses a Markdown article. `None` if it holds no text at all.
 pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
+    let Read {
+        front,
+        mut blocks,
+        mut warnings,
+    } = read(text);
+    let title = take_title(front.title.as_deref(), &mut blocks, &mut warnings)?;
+    let paragraphs: Vec<String> = blocks.into_iter().map(|(_, t)| t).collect();
+    let mut article = Article::new(front.id.unwrap_or_default(), title.trim(), paragraphs);
+    article.source = front.source;
+    article.url = front.url;
+    article.tags = front.tags;
+    article.outlet = front.outlet;
+    article.reporter = front.reporter;
+    article.warnings = warnings;
+    // The byline opens the first paragraph, or the second after a heading.
+    let byline = take_byline(&mut article);
+    match front.date.as_deref().map(|d| (d, parse_date(d))) {
+        Some((_, Some(date))) => {
+            article.date = Some(date);
+            article.date_origin = DateOrigin::Stated;
+        }
+        other => {
+            if let Some((raw, None)) = other {
+                article
+                    .warnings
+                    .push(format!("front matter date {raw:?} is not a date"));
+            }
+            set_date(
+                &mut article,
+                byline.and_then(|b| b.date),
+                &[],
+                &[],
+                file_date,
+            );
+        }
+    }
+    if article.paragraphs.is_empty() {
+        article.warnings.push("no body text".into());
+    }
+    Some(article)
+}
+
+/// A Markdown file as its front matter and its blocks of plain text.
+struct Read {
+    front: FrontMatter,
+    /// `(is a heading, text)`, in order.
+    blocks: Vec<(bool, String)>,
+    warnings: Vec<String>,
+}
+
+/// Strips the markup: headings, paragraphs, list items, quotes, table cells and code
+/// blocks each become a block; images are dropped; front matter is read into fields.
+fn read(text: &str) -> Read {
     let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_TABLES
@@ -33,7 +86,7 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
     let mut front = FrontMatter::default();
     let mut meta_kind: Option<MetadataBlockKind> = None;
     let mut meta_text = String::new();
-    let mut blocks: Vec<(bool, String)> = Vec::new(); // (is heading, text)
+    let mut blocks: Vec<(bool, String)> = Vec::new();
     let mut current = String::new();
     let mut in_heading = false;
     let mut image_depth = 0usize;
@@ -94,10 +147,25 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
             "front matter opened by `{fence}` on the first line is never closed by another `{fence}` line; read as text"
         ));
     }
+    Read {
+        front,
+        blocks,
+        warnings,
+    }
+}
 
-    let mut title = front.title.clone().filter(|t| !t.trim().is_empty());
+/// The title: the front matter's, else a leading heading, else a short first line (taken
+/// out of the blocks), else the start of the text (with a warning). A first heading that
+/// repeats the front matter's title is dropped. `None` when there is no text at all.
+fn take_title(
+    front_title: Option<&str>,
+    blocks: &mut Vec<(bool, String)>,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let mut title = front_title
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_string);
     if title.is_none() {
-        // The first heading, else a short first line, is the title.
         let pos = blocks
             .iter()
             .position(|(heading, _)| *heading)
@@ -110,55 +178,19 @@ pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
             });
         title = pos.map(|i| blocks.remove(i).1);
     }
-    // A heading that repeats the front matter title is not body text.
     if let (Some(t), Some((true, first))) = (&title, blocks.first())
         && first.trim() == t.trim()
     {
         blocks.remove(0);
     }
-    let paragraphs: Vec<String> = blocks.into_iter().map(|(_, t)| t).collect();
-    let title = match title {
-        Some(t) => t,
-        None if !paragraphs.is_empty() => {
+    match title {
+        Some(t) => Some(t),
+        None => {
+            let (_, first) = blocks.first()?;
             warnings.push("no title; using the start of the text".into());
-            paragraphs[0].chars().take(30).collect()
-        }
-        None => return None,
-    };
-
-    let mut article = Article::new(front.id.unwrap_or_default(), title.trim(), paragraphs);
-    article.source = front.source;
-    article.url = front.url;
-    article.tags = front.tags;
-    article.outlet = front.outlet;
-    article.reporter = front.reporter;
-    article.warnings = warnings;
-    // The byline opens the first paragraph, or the second after a heading.
-    let byline = take_byline(&mut article);
-    match front.date.as_deref().map(|d| (d, parse_date(d))) {
-        Some((_, Some(date))) => {
-            article.date = Some(date);
-            article.date_origin = DateOrigin::Stated;
-        }
-        other => {
-            if let Some((raw, None)) = other {
-                article
-                    .warnings
-                    .push(format!("front matter date {raw:?} is not a date"));
-            }
-            set_date(
-                &mut article,
-                byline.and_then(|b| b.date),
-                &[],
-                &[],
-                file_date,
-            );
+            Some(first.chars().take(30).collect())
         }
     }
-    if article.paragraphs.is_empty() {
-        article.warnings.push("no body text".into());
-    }
-    Some(article)
 }
 
 /// The fence (`---` or `+++`) of a front matter that opens the file and is not closed:

@@ -299,6 +299,7 @@ fn format_of(path: &Path) -> Option<Format> {
 }
 
 /// What one file produced.
+#[derive(Default)]
 struct FileResult {
     articles: Vec<Article>,
     skipped: Vec<Skipped>,
@@ -373,40 +374,9 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> std::io::Result<Corpus> {
 
 /// Reads one file of a known format.
 fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
-    let fail = |reason: String| FileResult {
-        articles: Vec::new(),
-        skipped: vec![Skipped {
-            path: path.to_path_buf(),
-            line: None,
-            reason,
-        }],
-        unreadable: true,
-        bytes: 0,
-    };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(err) => return fail(format!("cannot read: {err}")),
-    };
-    if meta.len() > options.max_file_bytes {
-        return fail(format!(
-            "file is {} MB, over the {} MB limit (max_file_mb)",
-            meta.len() / (1024 * 1024),
-            options.max_file_bytes / (1024 * 1024)
-        ));
-    }
-    if format != Format::JsonLines && meta.len() > MAX_ARTICLE_FILE_BYTES {
-        return FileResult {
-            unreadable: false,
-            ..fail(format!(
-                "file is {:.1} MB; a file of one article is at most {} MB: not an article",
-                meta.len() as f64 / (1024.0 * 1024.0),
-                MAX_ARTICLE_FILE_BYTES / (1024 * 1024)
-            ))
-        };
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(err) => return fail(format!("cannot read: {err}")),
+    let (bytes, mtime) = match read_within_limits(path, format, options) {
+        Ok(read) => read,
+        Err(failed) => return failed,
     };
     if format == Format::Html {
         // The HTML reader decodes by the page's own charset declaration.
@@ -414,31 +384,119 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
     }
     let (text, decode_warning) = match decode::decode_noting(&bytes) {
         Ok(t) => t,
-        Err(err) => return fail(err.to_string()),
+        Err(err) => return FileResult::failed(path, err.to_string()),
     };
+    let mut reading = FileReading {
+        path,
+        size: bytes.len(),
+        decode_warning,
+        result: FileResult {
+            bytes: bytes.len() as u64,
+            ..FileResult::default()
+        },
+    };
+    drop(bytes);
+    let file_id = id_from_path(path);
+    match format {
+        Format::Page | Format::Markdown | Format::Html => {
+            let parsed = if format == Format::Markdown {
+                markdown::parse(&text, mtime)
+            } else {
+                page::parse(&text, mtime)
+            };
+            match parsed {
+                Some(mut article) => {
+                    if article.id.is_empty() {
+                        article.id = file_id;
+                    }
+                    article.origin = path.to_string_lossy().into_owned();
+                    reading.accept(article, None);
+                }
+                None => {
+                    reading.result.unreadable = true;
+                    reading.skip(None, "no article text found (empty file?)".into());
+                }
+            }
+            reading.result
+        }
+        Format::JsonLines => reading.records(jsonl::parse(&text, &file_id)),
+    }
+}
+
+impl FileResult {
+    /// A file that could not be read at all, with the reason.
+    fn failed(path: &Path, reason: String) -> Self {
+        FileResult {
+            skipped: vec![Skipped {
+                path: path.to_path_buf(),
+                line: None,
+                reason,
+            }],
+            unreadable: true,
+            ..FileResult::default()
+        }
+    }
+}
+
+/// The file's bytes and modification day, unless it is over a size limit or unreadable.
+fn read_within_limits(
+    path: &Path,
+    format: Format,
+    options: &LoadOptions,
+) -> Result<(Vec<u8>, Option<NaiveDate>), FileResult> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| FileResult::failed(path, format!("cannot read: {e}")))?;
+    if meta.len() > options.max_file_bytes {
+        return Err(FileResult::failed(
+            path,
+            format!(
+                "file is {} MB, over the {} MB limit (max_file_mb)",
+                meta.len() / (1024 * 1024),
+                options.max_file_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    if format != Format::JsonLines && meta.len() > MAX_ARTICLE_FILE_BYTES {
+        return Err(FileResult {
+            unreadable: false,
+            ..FileResult::failed(
+                path,
+                format!(
+                    "file is {:.1} MB; a file of one article is at most {} MB: not an article",
+                    meta.len() as f64 / (1024.0 * 1024.0),
+                    MAX_ARTICLE_FILE_BYTES / (1024 * 1024)
+                ),
+            )
+        });
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| FileResult::failed(path, format!("cannot read: {e}")))?;
     let mtime = meta
         .modified()
         .ok()
         .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
         .and_then(|d| chrono::DateTime::from_timestamp(d.as_secs() as i64, 0))
         .map(|d| d.date_naive());
-    let file_id = id_from_path(path);
-    let origin = path.to_string_lossy().into_owned();
-    let mut result = FileResult {
-        articles: Vec::new(),
-        skipped: Vec::new(),
-        unreadable: false,
-        bytes: bytes.len() as u64,
-    };
-    let size = bytes.len();
-    drop(bytes);
-    let accept = |mut article: Article, line: Option<usize>, result: &mut FileResult| {
-        match vet(&mut article, size) {
+    Ok((bytes, mtime))
+}
+
+/// One text file's articles as they are vetted: accepted ones with the decoding's warning,
+/// refused ones as skipped entries naming the file (and line).
+struct FileReading<'a> {
+    path: &'a Path,
+    size: usize,
+    decode_warning: Option<String>,
+    result: FileResult,
+}
+
+impl FileReading<'_> {
+    fn accept(&mut self, mut article: Article, line: Option<usize>) {
+        match vet(&mut article, self.size) {
             Ok(()) => {
-                if let Some(w) = &decode_warning {
+                if let Some(w) = &self.decode_warning {
                     article.warnings.insert(0, w.clone());
                 }
-                result.articles.push(article);
+                self.result.articles.push(article);
             }
             Err(mut reason) => {
                 // What went wrong before may be the real cause (a refused front matter
@@ -446,87 +504,62 @@ fn load_file(path: &Path, format: Format, options: &LoadOptions) -> FileResult {
                 if !article.warnings.is_empty() {
                     reason = format!("{reason} (also: {})", article.warnings.join("; "));
                 }
-                result.skipped.push(Skipped {
-                    path: path.to_path_buf(),
-                    line,
-                    reason,
-                });
-            }
-        }
-    };
-    match format {
-        Format::Page | Format::Markdown | Format::Html => {
-            let parsed = if format != Format::Markdown {
-                page::parse(&text, mtime)
-            } else {
-                markdown::parse(&text, mtime)
-            };
-            match parsed {
-                Some(mut article) => {
-                    if article.id.is_empty() {
-                        article.id = file_id;
-                    }
-                    article.origin = origin;
-                    accept(article, None, &mut result);
-                }
-                None => {
-                    result.unreadable = true;
-                    result.skipped.push(Skipped {
-                        path: path.to_path_buf(),
-                        line: None,
-                        reason: "no article text found (empty file?)".into(),
-                    });
-                }
-            }
-        }
-        Format::JsonLines => {
-            let parsed = jsonl::parse(&text, &file_id);
-            if parsed.articles.is_empty()
-                && parsed.empty_bodies == 0
-                && !parsed.bad_lines.is_empty()
-            {
-                // Not one line is an article: the file is something else (an index, a
-                // summary table); one warning for the file, not one per line.
-                let (line, reason) = &parsed.bad_lines[0];
-                return fail(format!(
-                    "no line is an article record ({} lines; line {line}: {reason})",
-                    parsed.bad_count
-                ));
-            }
-            for mut article in parsed.articles {
-                let line = article.origin.parse().ok();
-                article.origin = format!("{origin}:{}", article.origin);
-                accept(article, line, &mut result);
-            }
-            let bad = parsed.bad_count;
-            for (line, reason) in parsed.bad_lines.into_iter().take(MAX_LINES_LISTED) {
-                result.skipped.push(Skipped {
-                    path: path.to_path_buf(),
-                    line: Some(line),
-                    reason,
-                });
-            }
-            if bad > MAX_LINES_LISTED {
-                // One entry for the rest: 200,000 bad lines must not print 200,000 warnings.
-                result.skipped.push(Skipped {
-                    path: path.to_path_buf(),
-                    line: None,
-                    reason: format!(
-                        "{} more bad lines not listed ({bad} in all)",
-                        bad - MAX_LINES_LISTED
-                    ),
-                });
-            }
-            if parsed.empty_bodies > 0 {
-                tracing::info!(
-                    "{}: {} records have no body text (video-only items?); left out",
-                    display_path(path),
-                    parsed.empty_bodies
-                );
+                self.skip(line, reason);
             }
         }
     }
-    result
+
+    fn skip(&mut self, line: Option<usize>, reason: String) {
+        self.result.skipped.push(Skipped {
+            path: self.path.to_path_buf(),
+            line,
+            reason,
+        });
+    }
+
+    /// The records of a JSON Lines file; bad lines listed up to [`MAX_LINES_LISTED`].
+    fn records(mut self, parsed: jsonl::Parsed) -> FileResult {
+        if parsed.articles.is_empty() && parsed.empty_bodies == 0 && !parsed.bad_lines.is_empty() {
+            // Not one line is an article: the file is something else (an index, a
+            // summary table); one warning for the file, not one per line.
+            let (line, reason) = &parsed.bad_lines[0];
+            return FileResult::failed(
+                self.path,
+                format!(
+                    "no line is an article record ({} lines; line {line}: {reason})",
+                    parsed.bad_count
+                ),
+            );
+        }
+        let origin = self.path.to_string_lossy().into_owned();
+        for mut article in parsed.articles {
+            let line = article.origin.parse().ok();
+            article.origin = format!("{origin}:{}", article.origin);
+            self.accept(article, line);
+        }
+        let bad = parsed.bad_count;
+        for (line, reason) in parsed.bad_lines.into_iter().take(MAX_LINES_LISTED) {
+            self.skip(Some(line), reason);
+        }
+        if bad > MAX_LINES_LISTED {
+            // One entry for the rest: 200,000 bad lines must not print 200,000 warnings.
+            self.skip(
+                None,
+                format!(
+                    "{} more bad lines not listed ({bad} in all)",
+                    bad - MAX_LINES_LISTED
+                ),
+            );
+        }
+        if parsed.empty_bodies > 0 {
+            tracing::info!(
+                "{}: {} records have no body text (video-only items?); left out",
+                display_path(self.path),
+                parsed.empty_bodies
+            );
+        }
+        self.result
+    }
 }
 
 /// Reads one HTML page. A page without an article (a home, list or error page) is skipped
@@ -658,8 +691,8 @@ fn dedupe_ids(articles: &mut [Article]) {
     }
 }
 
-/// Splits text into paragraphs: one per non-blank line, trimmed (including full-width and
-/// no-break spaces), with runs of inner white space kept as written.
+/// One line as paragraph text: trimmed of white space (full-width and no-break spaces too)
+/// and byte-order marks, inner white space kept as written; empty for a blank line.
 pub(crate) fn clean_line(line: &str) -> &str {
     line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
