@@ -9,13 +9,13 @@ use std::sync::OnceLock;
 /// How much nicer background threads are than the process (capped at 19, the lowest
 /// priority): the scheduler gives a thread about ten times the CPU of one 10 steps nicer
 /// when both want it; alone, a nicer thread runs at full speed.
-pub const NICE: i32 = 10;
+pub(crate) const NICE: i32 = 10;
 
 /// Lowers the CPU priority of the calling thread to the process's niceness plus [`NICE`]
 /// (so a process started with `nice` keeps the gap), once: calling it again, or from a
 /// thread started by a lowered one (threads inherit the priority), changes nothing. Linux
 /// only; elsewhere it does nothing.
-pub fn lower_current_thread() {
+pub(crate) fn lower_current_thread() {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: getpid, gettid and getpriority/setpriority on this process's own ids take
@@ -63,13 +63,13 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
 /// The work panicked.
 #[derive(Debug, thiserror::Error)]
 #[error("background work panicked: {0}")]
-pub struct Panicked(String);
+pub(crate) struct Panicked(String);
 
 /// Runs `work` on a background thread and waits for it without blocking the async
 /// runtime (in place of `tokio::task::spawn_blocking` for CPU work that can yield to
 /// requests). Work inside it that uses rayon (`par_iter`) runs on the same low-priority
 /// threads. A panic comes back as [`Panicked`].
-pub async fn run<T, F>(work: F) -> Result<T, Panicked>
+pub(crate) async fn run<T, F>(work: F) -> Result<T, Panicked>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,

@@ -44,7 +44,7 @@ pub struct Config {
 
 /// Why the settings could not be loaded.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("cannot read config file {}", path.display())]
     Read {
         path: PathBuf,
@@ -68,7 +68,7 @@ impl Default for Config {
 
 impl Config {
     /// Loads settings from files and the process environment (after `.env`).
-    pub fn load() -> Result<Self, ConfigError> {
+    pub(crate) fn load() -> Result<Self, ConfigError> {
         let vars: Vec<(String, String)> = std::env::vars().collect();
         let file = std::env::var_os("JIANBAO_CONFIG").map(PathBuf::from);
         Self::load_from(file.as_deref(), &vars)
@@ -76,7 +76,10 @@ impl Config {
 
     /// Loads settings from an explicit config file (or the default locations) and the given
     /// environment variables; the testable core of [`Config::load`].
-    pub fn load_from(file: Option<&Path>, vars: &[(String, String)]) -> Result<Self, ConfigError> {
+    pub(crate) fn load_from(
+        file: Option<&Path>,
+        vars: &[(String, String)],
+    ) -> Result<Self, ConfigError> {
         let mut table: toml::Table = toml::from_str(DEFAULTS)
             .unwrap_or_else(|err| panic!("built-in config is invalid: {err}"));
         let local = Path::new("config/default.toml");
@@ -207,7 +210,7 @@ impl Config {
     }
 
     /// How the bot receives and queues updates and how long it takes to stop.
-    pub fn delivery(&self) -> crate::bot::Settings {
+    pub(crate) fn delivery(&self) -> crate::bot::Settings {
         crate::bot::Settings {
             chat_queue: self.chat_queue,
             grace: std::time::Duration::from_secs(self.stop_grace_secs),
@@ -218,7 +221,7 @@ impl Config {
     }
 
     /// How alerts for followed topics are sent (time zone, quiet hours, digests).
-    pub fn alerts(&self) -> Result<crate::bot::alerts::AlertSettings, ConfigError> {
+    pub(crate) fn alerts(&self) -> Result<crate::bot::alerts::AlertSettings, ConfigError> {
         let timezone =
             self.timezone
                 .trim()
@@ -266,7 +269,7 @@ impl Config {
     }
 
     /// The loading options for [`crate::corpus::load_dir`].
-    pub fn load_options(&self) -> crate::corpus::LoadOptions {
+    pub(crate) fn load_options(&self) -> crate::corpus::LoadOptions {
         crate::corpus::LoadOptions {
             max_file_bytes: self.max_file_mb.saturating_mul(1024 * 1024),
         }

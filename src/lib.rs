@@ -21,7 +21,7 @@
 
 pub mod allocator;
 pub mod answer;
-pub mod background;
+pub(crate) mod background;
 pub mod bot;
 pub mod chat;
 pub mod cli;

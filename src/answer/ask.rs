@@ -36,38 +36,38 @@ pub enum AnswerType {
 /// How a question was read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuestionInfo {
-    pub answer_type: AnswerType,
+    pub(crate) answer_type: AnswerType,
     /// The unit asked about (`公里` in `多少公里`), if any.
-    pub unit: Option<String>,
+    pub(crate) unit: Option<String>,
     /// Content words with their weights (rarer in the corpus weighs more; words next to
     /// the question word, its focus, weigh more).
-    pub words: Vec<(String, f32)>,
+    pub(crate) words: Vec<(String, f32)>,
     /// The same words weighed by their rarity in general Chinese instead of in this
     /// corpus, for the decision to answer (see [`Segmenter::general_rarity`]).
-    pub general_weights: Vec<f32>,
+    pub(crate) general_weights: Vec<f32>,
     /// For each content word, the words the news uses for it (`见` → `会见`, `会晤`; see
     /// [`Segmenter::news_words`]): a sentence with one of them has the word.
-    pub alternatives: Vec<Vec<String>>,
+    pub(crate) alternatives: Vec<Vec<String>>,
     /// Numbers the question names (`第51届`, `2号机组`): a sentence about another number
     /// is about another event.
-    pub identifiers: Vec<String>,
+    pub(crate) identifiers: Vec<String>,
     /// The question asks for a name of a thing (`叫什么`, `什么宣言`).
-    pub wants_name: bool,
+    pub(crate) wants_name: bool,
     /// A number question that asks for a rate or a share (`增长了百分之几`, `占比多少`):
     /// otherwise a percentage is not the amount asked for (`进出口有多少` is not answered
     /// by `同比增长33.4%`).
-    pub wants_rate: bool,
+    pub(crate) wants_rate: bool,
     /// A number question that asks which in order (`第几`): an ordinal is the answer.
-    pub wants_ordinal: bool,
+    pub(crate) wants_ordinal: bool,
     /// Dates the question names, read against the day it is asked.
-    pub dates: Vec<DateSpec>,
+    pub(crate) dates: Vec<DateSpec>,
     /// Parts of a year it asks about (`1到10月`, `前三季度`): a figure for another part of
     /// the year answers another question.
-    pub year_parts: Vec<YearPart>,
+    pub(crate) year_parts: Vec<YearPart>,
     /// The question (normalised) with its dates and scaffolding blanked out: what is
     /// searched for.
     #[serde(skip)]
-    pub content: String,
+    pub(crate) content: String,
 }
 
 static NUMBER_Q: LazyLock<Regex> = LazyLock::new(|| {
@@ -321,53 +321,53 @@ static ATTRIBUTE_Q: LazyLock<Regex> =
 /// One candidate sentence.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    pub article: usize,
-    pub paragraph: usize,
+    pub(crate) article: usize,
+    pub(crate) paragraph: usize,
     /// Byte range of the sentence in its paragraph.
-    pub range: Range<usize>,
-    pub score: f32,
+    pub(crate) range: Range<usize>,
+    pub(crate) score: f32,
     /// Weighted share of the question's content words found in the sentence (words left
     /// to its paragraph or article count half).
-    pub coverage: f32,
+    pub(crate) coverage: f32,
     /// The same, weighing words by how few candidate sentences hold them.
-    pub focus: f32,
-    pub type_match: bool,
-    pub unit_match: bool,
+    pub(crate) focus: f32,
+    pub(crate) type_match: bool,
+    pub(crate) unit_match: bool,
     /// How well the sentence's dates fit the question's, from -1 (another year) to 1; 0
     /// when the question names no date.
-    pub date_fit: f32,
+    pub(crate) date_fit: f32,
     /// Whether the sentence speaks of the part of the year asked about: 1 the same, -1
     /// only another, less when only its paragraph says; 0 when the question names none.
-    pub year_part_fit: f32,
+    pub(crate) year_part_fit: f32,
     /// Rank of its paragraph after reranking (0 is best).
-    pub paragraph_rank: usize,
+    pub(crate) paragraph_rank: usize,
     /// Coverage of the question by general-language rarity (see
     /// [`QuestionInfo::general_weights`]), with its context: what the decision reads.
-    pub support: f32,
+    pub(crate) support: f32,
     /// Every number the question names is in the sentence or its context.
-    pub identifiers_found: bool,
+    pub(crate) identifiers_found: bool,
     /// The heaviest question word (by general rarity, as a share of all) found neither in
     /// the sentence nor in its context: what a near miss lacks (another holiday, another
     /// quarter, another medal).
-    pub missing: f32,
+    pub(crate) missing: f32,
     /// A heading (a short paragraph without sentence-final punctuation): it sums up, the
     /// sentence after it states.
-    pub heading: bool,
+    pub(crate) heading: bool,
 }
 
 /// Everything `ask` looked at, best first: for the evaluation and for debugging.
 #[derive(Debug, Clone)]
 pub struct AskTrace {
-    pub info: QuestionInfo,
+    pub(crate) info: QuestionInfo,
     /// Paragraphs retrieved, best first after reranking, as `(article, paragraph)`; the
     /// sentences of the first few are the candidates.
-    pub paragraphs: Vec<(usize, Option<usize>)>,
-    pub candidates: Vec<Candidate>,
+    pub(crate) paragraphs: Vec<(usize, Option<usize>)>,
+    pub(crate) candidates: Vec<Candidate>,
 }
 
 impl AskTrace {
     /// The probability that the best candidate answers (see [`confidence`]).
-    pub fn confidence(&self) -> f32 {
+    pub(crate) fn confidence(&self) -> f32 {
         self.candidates.first().map_or(0.0, |best| {
             confidence(&self.info, best, self.runner_up(best))
         })
@@ -386,7 +386,7 @@ impl AskTrace {
 /// README documents) is written in `render::json`.
 #[derive(Debug, Clone)]
 pub struct Answer {
-    pub question: String,
+    pub(crate) question: String,
     pub answered: bool,
     /// The answer sentence, as written in the article; `None` when not answered.
     pub sentence: Option<String>,
@@ -395,15 +395,15 @@ pub struct Answer {
     /// From 0 to 1: the estimated probability that the sentence answers the question
     /// (calibrated on held-out questions; see docs/EVAL.md).
     pub confidence: f32,
-    pub answer_type: AnswerType,
+    pub(crate) answer_type: AnswerType,
     /// The article the sentence is from; `None` when not answered.
     pub article: Option<ArticleRef>,
     /// The sentence's paragraph in that article (0-based).
-    pub paragraph: Option<usize>,
+    pub(crate) paragraph: Option<usize>,
     /// `[start, end)` character offsets of the question's words in `sentence`.
     pub highlights: Vec<[usize; 2]>,
     /// Byte ranges of the same, for renderers.
-    pub highlight_bytes: Vec<Range<usize>>,
+    pub(crate) highlight_bytes: Vec<Range<usize>>,
     /// `[start, end)` character offsets in `sentence` of the thing asked for (the number
     /// with its unit, the name, the date), when it can be told.
     pub answer_span: Option<[usize; 2]>,
@@ -425,7 +425,7 @@ const READ: usize = 8;
 const RETRIEVE_DATED: usize = 20;
 /// Below this confidence, no answer: on the dev questions it keeps wrong answers under
 /// 10% of the answerable ones (docs/EVAL.md).
-pub const MIN_CONFIDENCE: f32 = 0.6;
+pub(crate) const MIN_CONFIDENCE: f32 = 0.6;
 
 /// Weights of the sentence score, tuned on CMRC 2018 trial and checked on DRCD dev and
 /// the dev part of the news questions.
@@ -460,7 +460,7 @@ struct Retrieved {
 impl Engine {
     /// The day relative dates are read against in one-shot commands: the newest article's
     /// date, or today for a corpus without dates.
-    pub fn anchor(&self) -> NaiveDate {
+    pub(crate) fn anchor(&self) -> NaiveDate {
         self.newest_date()
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
@@ -478,13 +478,13 @@ impl Engine {
     }
 
     /// What `ask` looked at, with relative dates read against the newest article's date.
-    pub fn ask_trace(&self, question: &str) -> AskTrace {
+    pub(crate) fn ask_trace(&self, question: &str) -> AskTrace {
         self.ask_trace_on(question, self.anchor())
     }
 
     /// Retrieves and reranks paragraphs for a question asked on `today`, and ranks the
     /// sentences of the best of them.
-    pub fn ask_trace_on(&self, question: &str, today: NaiveDate) -> AskTrace {
+    pub(crate) fn ask_trace_on(&self, question: &str, today: NaiveDate) -> AskTrace {
         let info = analyse_on(self, question, today);
         // The news' words for the question's words count when sentences are read, not in
         // the search itself: adding them there retrieved worse paragraphs (docs/EVAL.md).
@@ -741,7 +741,7 @@ impl Engine {
     }
 
     /// The sentence text of a candidate.
-    pub fn candidate_text(&self, c: &Candidate) -> &str {
+    pub(crate) fn candidate_text(&self, c: &Candidate) -> &str {
         &self.articles[c.article].paragraphs[c.paragraph][c.range.clone()]
     }
 
@@ -976,7 +976,7 @@ fn names_asked_month(dates: &[DateSpec], norm: &str) -> bool {
 /// logistic model fitted on the dev part of the news questions (docs/EVAL.md); its
 /// inputs are shares and flags, not corpus-sized scores, so the same question gets the
 /// same confidence whatever else is in the corpus.
-pub fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> f32 {
+pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> f32 {
     if info.words.is_empty() {
         return 0.0;
     }
@@ -1002,21 +1002,21 @@ pub fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>)
 /// The inputs of the confidence model, in [`CONFIDENCE_MODEL`]'s order.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Features {
-    pub support: f32,
-    pub focus: f32,
-    pub type_match: f32,
-    pub type_missing: f32,
-    pub unit_match: f32,
-    pub date_fit: f32,
-    pub date_missed: f32,
-    pub identifier_missing: f32,
-    pub heading: f32,
-    pub margin: f32,
-    pub missing: f32,
+    pub(crate) support: f32,
+    pub(crate) focus: f32,
+    pub(crate) type_match: f32,
+    pub(crate) type_missing: f32,
+    pub(crate) unit_match: f32,
+    pub(crate) date_fit: f32,
+    pub(crate) date_missed: f32,
+    pub(crate) identifier_missing: f32,
+    pub(crate) heading: f32,
+    pub(crate) margin: f32,
+    pub(crate) missing: f32,
 }
 
 impl Features {
-    pub fn of(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> Self {
+    pub(crate) fn of(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> Self {
         let typed = !matches!(info.answer_type, AnswerType::Other) || info.wants_name;
         let flag = |b: bool| f32::from(u8::from(b));
         let dated = !info.dates.is_empty();

@@ -30,12 +30,8 @@ impl Articles {
         self.0.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The article at `position`.
-    pub fn get(&self, position: usize) -> Option<&Arc<Article>> {
+    pub(crate) fn get(&self, position: usize) -> Option<&Arc<Article>> {
         self.0.get(position)
     }
 
@@ -137,7 +133,7 @@ pub(crate) struct Catalog {
 
 impl Catalog {
     /// A catalog of these articles (any key order).
-    pub fn of(entries: impl IntoIterator<Item = (ArticleKey, Entry)>) -> Self {
+    pub(crate) fn of(entries: impl IntoIterator<Item = (ArticleKey, Entry)>) -> Self {
         let mut catalog = Self::default();
         for (key, entry) in entries {
             catalog.insert(key, entry);
@@ -147,7 +143,7 @@ impl Catalog {
 
     /// Adds (or, for a key already there, replaces) the article under `key`. Keys above
     /// every other (as the live side gives them) are appended.
-    pub fn insert(&mut self, key: ArticleKey, entry: Entry) {
+    pub(crate) fn insert(&mut self, key: ArticleKey, entry: Entry) {
         let at = match self.keys.last() {
             Some(&last) if last >= key => {
                 self.remove(key);
@@ -169,7 +165,7 @@ impl Catalog {
     }
 
     /// Takes the article under `key` out; `None` if there is none.
-    pub fn remove(&mut self, key: ArticleKey) -> Option<Entry> {
+    pub(crate) fn remove(&mut self, key: ArticleKey) -> Option<Entry> {
         let at = self.position(key)?;
         self.keys.remove(at);
         let article = self.articles.0.remove(at);
@@ -188,42 +184,42 @@ impl Catalog {
     }
 
     /// The position of the article under `key`.
-    pub fn position(&self, key: ArticleKey) -> Option<usize> {
+    pub(crate) fn position(&self, key: ArticleKey) -> Option<usize> {
         self.keys.binary_search(&key).ok()
     }
 
     /// The article under `key`.
-    pub fn get(&self, key: ArticleKey) -> Option<&Arc<Article>> {
+    pub(crate) fn get(&self, key: ArticleKey) -> Option<&Arc<Article>> {
         self.articles.get(self.position(key)?)
     }
 
     /// The position of the article with this id (the latest added, if the id is there
     /// twice).
-    pub fn position_of_id(&self, id: &str) -> Option<usize> {
+    pub(crate) fn position_of_id(&self, id: &str) -> Option<usize> {
         let &key = self.by_id.get(id)?.last()?;
         self.position(key)
     }
 
-    pub fn keys(&self) -> &imbl::Vector<ArticleKey> {
+    pub(crate) fn keys(&self) -> &imbl::Vector<ArticleKey> {
         &self.keys
     }
 
-    pub fn articles(&self) -> &Articles {
+    pub(crate) fn articles(&self) -> &Articles {
         &self.articles
     }
 
     /// The card lede cache of the article at `position`.
-    pub fn lede(&self, position: usize) -> Option<&Arc<OnceLock<String>>> {
+    pub(crate) fn lede(&self, position: usize) -> Option<&Arc<OnceLock<String>>> {
         self.ledes.get(position)
     }
 
     /// The articles newest first, undated last, ties by id (then in the order added).
-    pub fn newest_first(&self) -> impl DoubleEndedIterator<Item = &Arc<Article>> + '_ {
+    pub(crate) fn newest_first(&self) -> impl DoubleEndedIterator<Item = &Arc<Article>> + '_ {
         self.newest.iter().map(|n| &n.article)
     }
 
     /// The articles with their caches, in key order.
-    pub fn entries(&self) -> impl Iterator<Item = (ArticleKey, Entry)> + '_ {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (ArticleKey, Entry)> + '_ {
         self.keys
             .iter()
             .zip(self.articles.iter())

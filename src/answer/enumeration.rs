@@ -74,8 +74,8 @@ const FAMILIES: &[Family] = &[
 
 /// A detected list: each item's heading clause, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Enumeration {
-    pub items: Vec<String>,
+pub(crate) struct Enumeration {
+    pub(crate) items: Vec<String>,
 }
 
 /// A marker found in the text.
@@ -88,7 +88,7 @@ struct Marker {
 
 /// The best list in `text` (paragraphs joined with `\n`), if it has at least two items with
 /// real content.
-pub fn detect(text: &str) -> Option<Enumeration> {
+pub(crate) fn detect(text: &str) -> Option<Enumeration> {
     let mut best: Option<(usize, usize, Vec<String>)> = None; // (span, count, items)
     for family in FAMILIES {
         let markers = find_markers(text, family);

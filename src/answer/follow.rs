@@ -16,14 +16,14 @@ use crate::store::{
 };
 use crate::text::Segmenter;
 
-use super::{Change, Engine, Indexed, Topic, TopicMatcher, is_word_letter_phrase};
+use super::{Engine, Topic, TopicMatcher, is_word_letter_phrase};
 
 /// How many of the newest articles a new topic is tried on to see whether it is too broad.
-pub const BREADTH_SAMPLE: usize = 500;
+pub(crate) const BREADTH_SAMPLE: usize = 500;
 /// A topic matching at least this share of the sample matches nearly everything.
-pub const TOO_BROAD_SHARE: f64 = 0.5;
+pub(crate) const TOO_BROAD_SHARE: f64 = 0.5;
 /// A one-character topic matching at least this share of the sample is a common character.
-pub const COMMON_CHARACTER_SHARE: f64 = 0.05;
+pub(crate) const COMMON_CHARACTER_SHARE: f64 = 0.05;
 /// Below this many articles the sample says nothing about breadth.
 const BREADTH_MIN_SAMPLE: usize = 20;
 
@@ -85,12 +85,12 @@ impl Following {
         Ok(following)
     }
 
-    pub fn store(&self) -> &Arc<Store> {
+    pub(crate) fn store(&self) -> &Arc<Store> {
         &self.store
     }
 
     /// The segmenter topics are read with.
-    pub fn segmenter(&self) -> &Segmenter {
+    pub(crate) fn segmenter(&self) -> &Segmenter {
         &self.segmenter
     }
 
@@ -99,7 +99,7 @@ impl Following {
     }
 
     /// Compiles the active subscriptions again (after any change to them).
-    pub fn reload(&self) -> Result<(), StoreError> {
+    pub(crate) fn reload(&self) -> Result<(), StoreError> {
         let active = self.store.active_subscriptions()?;
         let subs: std::collections::HashMap<i64, (i64, Topic)> = active
             .iter()
@@ -179,11 +179,11 @@ impl Following {
     }
 
     /// A chat's subscriptions, in the order `/subscriptions` numbers them.
-    pub fn of_chat(&self, chat_id: i64) -> Result<Vec<Subscription>, StoreError> {
+    pub(crate) fn of_chat(&self, chat_id: i64) -> Result<Vec<Subscription>, StoreError> {
         self.store.subscriptions_of(chat_id)
     }
 
-    pub fn unsubscribe(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn unsubscribe(&self, id: i64) -> Result<bool, StoreError> {
         let removed = self.store.unsubscribe(id)?;
         if removed {
             self.reload()?;
@@ -192,7 +192,7 @@ impl Following {
     }
 
     /// Stops alerts to a chat that cannot be reached; see [`Store::pause_chat`].
-    pub fn pause_chat(&self, chat_id: i64, reason: &str) -> Result<usize, StoreError> {
+    pub(crate) fn pause_chat(&self, chat_id: i64, reason: &str) -> Result<usize, StoreError> {
         let paused = self.store.pause_chat(chat_id, reason)?;
         if paused > 0 {
             self.reload()?;
@@ -201,13 +201,13 @@ impl Following {
     }
 
     /// Follows a group that became a supergroup to its new id.
-    pub fn move_chat(&self, from: i64, to: i64) -> Result<(), StoreError> {
+    pub(crate) fn move_chat(&self, from: i64, to: i64) -> Result<(), StoreError> {
         self.store.move_chat(from, to)?;
         self.reload()
     }
 
     /// Resumes a chat's paused subscriptions; returns how many were paused.
-    pub fn resume_chat(&self, chat_id: i64) -> Result<usize, StoreError> {
+    pub(crate) fn resume_chat(&self, chat_id: i64) -> Result<usize, StoreError> {
         let resumed = self.store.resume_chat(chat_id)?;
         if resumed > 0 {
             self.reload()?;
@@ -215,19 +215,8 @@ impl Following {
         Ok(resumed)
     }
 
-    /// The alerts that newly indexed articles raise (only [`Change::Added`] ones), not yet
-    /// queued.
-    pub fn alerts_for(&self, indexed: &[Indexed]) -> Vec<NewAlert> {
-        let added: Vec<&Article> = indexed
-            .iter()
-            .filter(|i| i.change == Change::Added)
-            .map(|i| &*i.article)
-            .collect();
-        self.alerts_for_articles(&added)
-    }
-
     /// The alerts these articles raise, not yet queued.
-    pub fn alerts_for_articles(&self, articles: &[&Article]) -> Vec<NewAlert> {
+    pub(crate) fn alerts_for_articles(&self, articles: &[&Article]) -> Vec<NewAlert> {
         let compiled = self.compiled();
         if compiled.matcher.is_empty() {
             return Vec::new();
@@ -265,7 +254,7 @@ impl Following {
     }
 
     /// Queues the alerts of articles that are not stored (files) and wakes the sender.
-    pub fn queue(&self, alerts: &[NewAlert]) -> Result<usize, StoreError> {
+    pub(crate) fn queue(&self, alerts: &[NewAlert]) -> Result<usize, StoreError> {
         let added = self.store.queue_alerts(alerts)?;
         if added > 0 {
             self.wake();
@@ -274,17 +263,17 @@ impl Following {
     }
 
     /// Tells the sender there is something in the outbox.
-    pub fn wake(&self) {
+    pub(crate) fn wake(&self) {
         self.wake.notify_one();
     }
 
     /// Resolves when [`Following::wake`] was called (since the last time this resolved).
-    pub async fn woken(&self) {
+    pub(crate) async fn woken(&self) {
         self.wake.notified().await;
     }
 
     /// The highlight ranges of a subscription's words in a paragraph (for its alert).
-    pub fn highlights(&self, query: &str, paragraph: &str) -> Vec<std::ops::Range<usize>> {
+    pub(crate) fn highlights(&self, query: &str, paragraph: &str) -> Vec<std::ops::Range<usize>> {
         let topic = Topic::new(&self.segmenter, query);
         super::highlight(&self.segmenter, paragraph, &topic.phrases)
     }
@@ -294,15 +283,16 @@ impl Following {
 mod tests {
     use super::*;
 
-    fn article(id: &str, title: &str, paragraphs: &[&str]) -> Indexed {
-        Indexed {
-            change: Change::Added,
-            article: Arc::new(Article::new(
-                id,
-                title,
-                paragraphs.iter().map(|p| p.to_string()).collect(),
-            )),
-        }
+    fn article(id: &str, title: &str, paragraphs: &[&str]) -> Article {
+        Article::new(
+            id,
+            title,
+            paragraphs.iter().map(|p| p.to_string()).collect(),
+        )
+    }
+
+    fn alerts(f: &Following, batch: &[Article]) -> Vec<NewAlert> {
+        f.alerts_for_articles(&batch.iter().collect::<Vec<_>>())
     }
 
     fn following() -> Following {
@@ -338,7 +328,7 @@ mod tests {
             article("a2", "黄河", &["黄河流域", "加强黄河生态保护。"]),
             article("a3", "天气", &["晴"]),
         ];
-        let alerts = f.alerts_for(&batch);
+        let alerts = alerts(&f, &batch);
         assert_eq!(alerts.len(), 2, "{alerts:?}");
         assert_eq!(
             (alerts[0].subscription_id, alerts[0].article_id.as_str()),
@@ -350,14 +340,6 @@ mod tests {
             (2, "a2")
         );
         assert_eq!(alerts[1].paragraph, "加强黄河生态保护。");
-        let replaced = [Indexed {
-            change: Change::Replaced,
-            ..article("a4", "防汛", &[])
-        }];
-        assert!(
-            f.alerts_for(&replaced).is_empty(),
-            "a changed story is not news"
-        );
     }
 
     #[test]
@@ -377,11 +359,11 @@ mod tests {
         let id = subscribe(&f, 1, "防汛");
         subscribe(&f, 2, "防汛");
         let batch = [article("a1", "防汛", &[])];
-        assert_eq!(f.alerts_for(&batch).len(), 2);
+        assert_eq!(alerts(&f, &batch).len(), 2);
         assert!(f.unsubscribe(id).unwrap());
         assert_eq!(f.pause_chat(2, "blocked").unwrap(), 1);
-        assert!(f.alerts_for(&batch).is_empty());
+        assert!(alerts(&f, &batch).is_empty());
         assert_eq!(f.resume_chat(2).unwrap(), 1);
-        assert_eq!(f.alerts_for(&batch).len(), 1);
+        assert_eq!(alerts(&f, &batch).len(), 1);
     }
 }

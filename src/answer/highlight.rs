@@ -8,7 +8,7 @@ use crate::text::Segmenter;
 use crate::text::normalize::char_byte_offsets;
 
 /// Byte ranges in `text` where any of `terms` (normalised) occurs, sorted and merged.
-pub fn highlight(segmenter: &Segmenter, text: &str, terms: &[String]) -> Vec<Range<usize>> {
+pub(crate) fn highlight(segmenter: &Segmenter, text: &str, terms: &[String]) -> Vec<Range<usize>> {
     if terms.is_empty() || text.is_empty() {
         return Vec::new();
     }

@@ -42,17 +42,6 @@ pub struct Outcome {
     pub change: Change,
 }
 
-/// An article that became searchable (added or replaced), as listeners see it.
-#[derive(Debug, Clone)]
-pub struct Indexed {
-    pub change: Change,
-    pub article: Arc<Article>,
-}
-
-/// Called after each published batch with the articles it added or replaced (already
-/// searchable), on the thread that made the change. Alerts hook in here.
-pub type Listener = Arc<dyn Fn(&[Indexed]) + Send + Sync>;
-
 /// A stable 64-bit hash of an article's text (title and paragraphs), the same in every run
 /// (FNV-1a), for "identical text" and for the store's content hashes.
 pub fn text_hash(article: &Article) -> u64 {
@@ -163,7 +152,6 @@ enum Op {
 pub struct LiveEngine {
     current: RwLock<Arc<Engine>>,
     master: Mutex<Master>,
-    listeners: RwLock<Vec<Listener>>,
 }
 
 impl std::fmt::Debug for LiveEngine {
@@ -204,21 +192,12 @@ impl LiveEngine {
         Self {
             current: RwLock::new(engine),
             master: Mutex::new(master),
-            listeners: RwLock::new(Vec::new()),
         }
     }
 
     /// The current snapshot: take one per request and read only it.
     pub fn snapshot(&self) -> Arc<Engine> {
         Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    /// Calls `listener` after every later batch that adds or replaces articles.
-    pub fn on_indexed(&self, listener: Listener) {
-        self.listeners
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(listener);
     }
 
     /// Adds or replaces articles (deduplicated, see the module doc), in one commit: they
@@ -241,7 +220,7 @@ impl LiveEngine {
     /// Makes the corpus hold exactly `articles` for the file at `path` (read again after a
     /// change): articles no longer in it are removed, the rest added or replaced. An id
     /// already used by another file's article gets a `~N` suffix, as at loading.
-    pub fn replace_file(
+    pub(crate) fn replace_file(
         &self,
         path: &Path,
         articles: Vec<Article>,
@@ -276,13 +255,8 @@ impl LiveEngine {
         self.apply_locked(&mut master, ops, Some((file, new_ids)))
     }
 
-    /// Removes every article read from the file at `path`.
-    pub fn remove_file(&self, path: &Path) -> Result<Vec<Outcome>, EngineError> {
-        self.replace_file(path, Vec::new())
-    }
-
     /// Removes every article read from `path` or from a file under it (a folder removed).
-    pub fn remove_under(&self, path: &Path) -> Result<Vec<Outcome>, EngineError> {
+    pub(crate) fn remove_under(&self, path: &Path) -> Result<Vec<Outcome>, EngineError> {
         let prefix = path.display().to_string();
         let mut master = self.master.lock().unwrap_or_else(PoisonError::into_inner);
         let files: Vec<String> = master
@@ -451,20 +425,6 @@ impl LiveEngine {
                 .count(),
             started.elapsed().as_secs_f64() * 1e3
         );
-        let indexed: Vec<Indexed> = additions
-            .into_iter()
-            .map(|(_, article, change)| Indexed { change, article })
-            .collect();
-        if !indexed.is_empty() {
-            let listeners = self
-                .listeners
-                .read()
-                .unwrap_or_else(PoisonError::into_inner)
-                .clone();
-            for listener in listeners {
-                listener(&indexed);
-            }
-        }
         Ok(outcomes)
     }
 

@@ -30,12 +30,11 @@ use crate::text::{Segmenter, TextError};
 pub use ask::{
     Answer, AnswerType, AskTrace, Candidate, Features, QuestionInfo, analyse, analyse_on, classify,
 };
+pub(crate) use catalog::Articles;
 use catalog::Catalog;
-pub use catalog::{Articles, ArticlesIter};
-pub use enumeration::{Enumeration, detect as detect_enumeration};
 pub use follow::{Following, Refusal, topic_key};
-pub use highlight::highlight;
-pub use live::{Change, Indexed, Listener, LiveEngine, Outcome, normalize_url, text_hash};
+pub(crate) use highlight::highlight;
+pub use live::{Change, LiveEngine, Outcome, normalize_url, text_hash};
 pub use matcher::TopicMatcher;
 pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
 pub use summary::{KeyPointsKind, Summary, SummaryNote, lede_of, summarize};
@@ -78,10 +77,10 @@ pub struct LoadStats {
 
 /// The most articles on one page of search results, whoever asks (configuration, command
 /// line, `/search` in Telegram): the one limit every front end checks against.
-pub const MAX_SEARCH_LIMIT: usize = 50;
+pub(crate) const MAX_SEARCH_LIMIT: usize = 50;
 /// The most articles in one `latest` list, whoever asks (configuration, `jianbao latest`,
 /// `/latest N`).
-pub const MAX_LATEST_LIMIT: usize = 100;
+pub(crate) const MAX_LATEST_LIMIT: usize = 100;
 
 /// What the engine is told by the application (`Config::engine_options` makes one): where
 /// the articles and dictionaries are, how files are read, how much a search shows.
@@ -106,14 +105,14 @@ pub struct ArticleRef {
     pub article_id: String,
     pub title: String,
     pub date: Option<NaiveDate>,
-    pub source: Option<String>,
-    pub outlet: Option<String>,
-    pub reporter: Option<String>,
-    pub url: Option<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) outlet: Option<String>,
+    pub(crate) reporter: Option<String>,
+    pub(crate) url: Option<String>,
 }
 
 impl ArticleRef {
-    pub fn of(a: &Article) -> Self {
+    pub(crate) fn of(a: &Article) -> Self {
         Self {
             article_id: a.id.clone(),
             title: a.title.clone(),
@@ -126,7 +125,7 @@ impl ArticleRef {
     }
 
     /// The outlet to show: the byline's publication, else the source.
-    pub fn outlet_or_source(&self) -> Option<&str> {
+    pub(crate) fn outlet_or_source(&self) -> Option<&str> {
         self.outlet.as_deref().or(self.source.as_deref())
     }
 }
@@ -134,9 +133,9 @@ impl ArticleRef {
 /// A paragraph hit by position in one engine snapshot's article list.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct PositionHit {
-    pub article: usize,
-    pub paragraph: Option<usize>,
-    pub score: f32,
+    pub(crate) article: usize,
+    pub(crate) paragraph: Option<usize>,
+    pub(crate) score: f32,
 }
 
 /// The index as one snapshot sees it: the committed view that matches its article list,
@@ -380,7 +379,7 @@ impl Engine {
 
     /// The segmenter this corpus was indexed with (the same normalisation and stop words
     /// for anything matched against it, like followed topics).
-    pub fn segmenter(&self) -> &Segmenter {
+    pub(crate) fn segmenter(&self) -> &Segmenter {
         &self.segmenter
     }
 
@@ -416,7 +415,7 @@ impl Engine {
     }
 
     /// The range of dates in the corpus, oldest and newest.
-    pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
+    pub(crate) fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
         let newest = self.newest_date()?;
         // Undated articles come last in the date order: the oldest date is the last one.
         let oldest = self.newest_first().rev().find_map(|a| a.date)?;

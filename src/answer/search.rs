@@ -27,10 +27,10 @@ const MAX_DATED_FETCH: usize = 8000;
 /// One matching paragraph, with everything needed to show and cite it.
 #[derive(Debug, Clone)]
 pub struct Hit {
-    pub article: ArticleRef,
+    pub(crate) article: ArticleRef,
     /// Paragraph number in the article (0-based); `None` when only the title matched an
     /// article without body text.
-    pub paragraph: Option<usize>,
+    pub(crate) paragraph: Option<usize>,
     pub text: String,
     /// Byte ranges of `text` to mark. In JSON they are `[start, end)` pairs of character
     /// (Unicode scalar) offsets, which every language can slice.
@@ -61,7 +61,7 @@ impl Serialize for Hit {
 }
 
 /// Byte ranges of `text` as character offsets.
-pub fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
+pub(crate) fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
     let chars_before = |b: usize| text.get(..b).map_or(0, |t| t.chars().count());
     ranges
         .iter()
@@ -76,9 +76,6 @@ pub struct ArticleHits {
     pub article: ArticleRef,
     /// Position of the article in the whole result list (1-based).
     pub rank: usize,
-    /// Index of the article in the engine's list, for front ends that page by number.
-    #[serde(skip)]
-    pub ordinal: usize,
     pub score: f32,
     pub hits: Vec<Hit>,
 }
@@ -98,7 +95,7 @@ pub enum SearchNotice {
 /// One page of search results.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
-    pub query: String,
+    pub(crate) query: String,
     /// The words searched for, after normalisation and stop-word removal.
     pub terms: Vec<String>,
     /// Articles that matched, counted over the best paragraphs fetched for this page (at
@@ -108,8 +105,8 @@ pub struct SearchResults {
     /// [`pages`](Self::pages)) are lower bounds: there may be more pages.
     pub total_is_exact: bool,
     /// 1-based page number and page size.
-    pub page: usize,
-    pub per_page: usize,
+    pub(crate) page: usize,
+    pub(crate) per_page: usize,
     pub notices: Vec<SearchNotice>,
     /// Dates understood in the query (`2024`, `2024-06`, `去年`): only articles dated in
     /// them are searched.
@@ -156,7 +153,7 @@ impl Engine {
 
     /// Like [`Engine::search`], with relative dates read against `today` (the bot's date).
     /// Dates in the query restrict the results to articles dated in them.
-    pub fn search_on(
+    pub(crate) fn search_on(
         &self,
         query: &str,
         page: usize,
@@ -222,7 +219,6 @@ impl Engine {
                 ArticleHits {
                     article: reference,
                     rank: rank + 1,
-                    ordinal,
                     score,
                     hits,
                 }
@@ -273,7 +269,7 @@ impl Engine {
 
     /// The dates in `text` read against `today`, and the text (normalised) with them
     /// blanked out.
-    pub fn dates_in(&self, text: &str, today: NaiveDate) -> (Vec<DateSpec>, String) {
+    pub(crate) fn dates_in(&self, text: &str, today: NaiveDate) -> (Vec<DateSpec>, String) {
         let norm = self.segmenter.normalize(text);
         let dates = crate::text::dates::find(&norm, today);
         let rest = crate::text::dates::blank(&norm, &dates);
@@ -281,7 +277,7 @@ impl Engine {
     }
 
     /// The newest `limit` articles dated within `from..=to`, newest first.
-    pub fn latest_within(
+    pub(crate) fn latest_within(
         &self,
         from: NaiveDate,
         to: NaiveDate,

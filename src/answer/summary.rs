@@ -18,7 +18,7 @@ use crate::text::{Segmenter, clauses, sentences, strip_clause_end};
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     #[serde(flatten)]
-    pub article: ArticleRef,
+    pub(crate) article: ArticleRef,
     /// One sentence: who did what, when and where. Empty only when the article has no text.
     pub lede: String,
     /// The article's enumerated items, or its 3–5 central sentences in article order.
@@ -44,7 +44,7 @@ pub enum SummaryNote {
 
 impl SummaryNote {
     /// The sentence `summary --json` has always carried in `notes`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SummaryNote::NoBody => "the article has no body text; only its title is known",
             SummaryNote::TooShort => "too little text for key points beyond the lede",
@@ -80,7 +80,7 @@ impl Engine {
     /// The lede shown on an inline card: from at most [`CARD_LEDE_INPUT`] characters of the
     /// first paragraph (cut after a sentence when one ends there), so one card's work is
     /// bounded whatever the article; computed once per article and kept.
-    pub fn card_lede(&self, a: &Article) -> std::borrow::Cow<'_, str> {
+    pub(crate) fn card_lede(&self, a: &Article) -> std::borrow::Cow<'_, str> {
         let compute = || {
             let first = a.first_paragraph_without_byline();
             let cut = first
@@ -108,7 +108,7 @@ impl Engine {
     }
 
     /// The lede of an article: its central clauses, from the first paragraph.
-    pub fn lede(&self, a: &Article) -> String {
+    pub(crate) fn lede(&self, a: &Article) -> String {
         lede_of(a.first_paragraph_without_byline(), &|gram| {
             self.index.bigram_idf(&self.segmenter.normalize(gram))
         })
@@ -165,7 +165,7 @@ const LEDE_POSITION: f32 = 2.0;
 /// with a preference for the start; lead-ins that only say when or who reported are left
 /// out. Everything in it is the article's own words.
 /// Characters of the first paragraph a card lede is computed from.
-pub const CARD_LEDE_INPUT: usize = 600;
+pub(crate) const CARD_LEDE_INPUT: usize = 600;
 
 pub fn lede_of(paragraph: &str, idf: &dyn Fn(&str) -> f32) -> String {
     let parts: Vec<&str> = sentences(paragraph)

@@ -13,11 +13,11 @@ use crate::text::{Segmenter, is_han};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topic {
     /// The words as the reader wrote them (trimmed).
-    pub query: String,
+    pub(crate) query: String,
     /// The normalised content runs; all must occur in one paragraph or the title.
-    pub phrases: Vec<String>,
+    pub(crate) phrases: Vec<String>,
     /// The words were only stop words (kept as the phrases, as a search does).
-    pub only_stop_words: bool,
+    pub(crate) only_stop_words: bool,
 }
 
 impl Topic {
@@ -31,17 +31,19 @@ impl Topic {
     }
 
     /// Nothing searchable (punctuation, symbols, emoji).
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.phrases.is_empty()
     }
 
     /// True when the already normalised `text` holds every phrase.
-    pub fn matches_normalized(&self, text: &str) -> bool {
+    pub(crate) fn matches_normalized(&self, text: &str) -> bool {
         !self.phrases.is_empty() && self.phrases.iter().all(|p| contains_phrase(text, p))
     }
 
-    /// True when the title or one paragraph (raw text, normalised here) holds every phrase.
-    pub fn matches_article(
+    /// True when the title or one paragraph (raw text, normalised here) holds every phrase:
+    /// the plain definition that the compiled [`super::TopicMatcher`] is tested against.
+    #[cfg(test)]
+    pub(crate) fn matches_article(
         &self,
         segmenter: &Segmenter,
         title: &str,

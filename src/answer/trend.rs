@@ -14,7 +14,7 @@ use super::{ArticleRef, Engine};
 /// At most this many topics are compared in one chart.
 pub const MAX_TREND_WORDS: usize = 3;
 /// Ranges spanning this many weeks or more are counted by month.
-pub const WEEKS_BEFORE_MONTHS: i64 = 26;
+pub(crate) const WEEKS_BEFORE_MONTHS: i64 = 26;
 /// Titles kept for each topic's peak period.
 pub const PEAK_TITLES: usize = 3;
 
@@ -28,7 +28,7 @@ pub enum Period {
 
 impl Period {
     /// The first day of the period holding `d`.
-    pub fn start_of(self, d: NaiveDate) -> NaiveDate {
+    pub(crate) fn start_of(self, d: NaiveDate) -> NaiveDate {
         match self {
             Period::Week => d - Days::new(u64::from(d.weekday().num_days_from_monday())),
             Period::Month => d.with_day(1).unwrap_or(d),
@@ -36,7 +36,7 @@ impl Period {
     }
 
     /// The first day of the next period.
-    pub fn next(self, start: NaiveDate) -> NaiveDate {
+    pub(crate) fn next(self, start: NaiveDate) -> NaiveDate {
         match self {
             Period::Week => start + Days::new(7),
             Period::Month => start + Months::new(1),
@@ -63,7 +63,7 @@ pub struct Peak {
 /// One topic's counts, periods in date order, zero periods included.
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
-    pub word: String,
+    pub(crate) word: String,
     pub counts: Vec<PeriodCount>,
     /// Matching articles in the range.
     #[serde(skip)]
@@ -98,18 +98,16 @@ pub struct Trend {
     pub series: Vec<Series>,
     /// First and last day counted (clipped to the corpus's dates).
     #[serde(skip)]
-    pub range: Option<(NaiveDate, NaiveDate)>,
+    pub(crate) range: Option<(NaiveDate, NaiveDate)>,
     #[serde(skip)]
-    pub year: Option<i32>,
-    #[serde(skip)]
-    pub notices: Vec<TrendNotice>,
+    pub(crate) notices: Vec<TrendNotice>,
 }
 
 /// What the reader asked for: words and maybe a year.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TrendRequest {
-    pub words: Vec<String>,
-    pub year: Option<i32>,
+    pub(crate) words: Vec<String>,
+    pub(crate) year: Option<i32>,
 }
 
 impl TrendRequest {
@@ -209,7 +207,6 @@ impl Engine {
             period,
             series,
             range,
-            year: request.year,
             notices,
         }
     }

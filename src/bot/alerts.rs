@@ -44,7 +44,7 @@ pub struct QuietHours {
 
 impl QuietHours {
     /// `22:00-07:00`; an empty text means none.
-    pub fn parse(text: &str) -> Result<Option<Self>, String> {
+    pub(crate) fn parse(text: &str) -> Result<Option<Self>, String> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(None);
@@ -63,7 +63,7 @@ impl QuietHours {
     }
 
     /// Whether `t` falls in the window (which may run past midnight).
-    pub fn contains(&self, t: NaiveTime) -> bool {
+    pub(crate) fn contains(&self, t: NaiveTime) -> bool {
         if self.from <= self.to {
             t >= self.from && t < self.to
         } else {

@@ -36,13 +36,13 @@ use tokio::task::JoinSet;
 use super::sender::Telegram;
 
 /// Longest wait between two failed polls.
-pub const MAX_POLL_BACKOFF: Duration = Duration::from_secs(4);
+pub(crate) const MAX_POLL_BACKOFF: Duration = Duration::from_secs(4);
 /// The most of the grace period kept for requests already on the wire when sending stops.
-pub const MAX_IN_FLIGHT: Duration = Duration::from_secs(3);
+pub(crate) const MAX_IN_FLIGHT: Duration = Duration::from_secs(3);
 /// Long-poll timeout asked of `getUpdates`, in seconds.
-pub const POLL_SECONDS: u32 = 10;
+pub(crate) const POLL_SECONDS: u32 = 10;
 /// The update kinds the bot asks for (others are never delivered).
-pub const ALLOWED_UPDATES: &[&str] = &["message", "callback_query", "inline_query"];
+pub(crate) const ALLOWED_UPDATES: &[&str] = &["message", "callback_query", "inline_query"];
 
 /// How delivery behaves.
 #[derive(Debug, Clone)]
@@ -127,7 +127,7 @@ struct Spool {
 
 /// Lines appended to the spool after which it is rewritten while the bot runs, so a bot
 /// that runs for months keeps a file of about this size (two lines per update).
-pub const COMPACT_AFTER_LINES: usize = 10_000;
+pub(crate) const COMPACT_AFTER_LINES: usize = 10_000;
 
 /// What a spool held at start.
 struct Replay {
@@ -314,7 +314,7 @@ impl<H: Handler> Shared<H> {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// Updates received (or replayed) and handled.
-    pub handled: usize,
+    pub(crate) handled: usize,
     /// Updates left unhandled at the end of the grace period (kept in the spool).
     pub left: usize,
 }
@@ -569,7 +569,7 @@ async fn work_chat<H: Handler>(
 }
 
 /// The spool path's folder exists (created if needed).
-pub fn prepare_spool(path: &Path) -> std::io::Result<()> {
+pub(crate) fn prepare_spool(path: &Path) -> std::io::Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
         _ => Ok(()),

@@ -43,12 +43,12 @@ use crate::render::Lang;
 use crate::render::words::{BotNotice, bot_notice};
 
 pub use delivery::{Handled, Route, Settings};
-pub use sender::{CallError, Priority, Telegram};
-pub use serve::serve;
-pub use token::{Connected, ServeError, connect, redact};
+pub(crate) use sender::{CallError, Priority, Telegram};
+pub(crate) use serve::serve;
+pub(crate) use token::{ServeError, connect, redact};
 
 /// The client every handler sends through.
-pub type TgBot = Telegram;
+pub(crate) type TgBot = Telegram;
 
 /// What the handlers share.
 pub struct State {

@@ -32,20 +32,20 @@ use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
 /// Longest wait between two retries of one request (a fault's end is noticed this soon).
-pub const MAX_BACKOFF: Duration = Duration::from_secs(4);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(4);
 /// Idle pooled connections are dropped after this: a connection the network silently
 /// broke is not reused minutes later.
-pub const POOL_IDLE: Duration = Duration::from_secs(20);
+pub(crate) const POOL_IDLE: Duration = Duration::from_secs(20);
 /// Share of the overall message rate that alerts may use; the rest is kept for replies.
-pub const ALERT_SHARE: f32 = 2.0 / 3.0;
+pub(crate) const ALERT_SHARE: f32 = 2.0 / 3.0;
 
 /// How hard to try one request.
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     /// Total time a request may take with its retries; then it is given up.
-    pub budget: Duration,
+    pub(crate) budget: Duration,
     /// Time one attempt may take (`getUpdates` adds its long-poll timeout).
-    pub attempt: Duration,
+    pub(crate) attempt: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -59,7 +59,7 @@ impl Default for RetryPolicy {
 
 /// Who a message is for, and how urgent it is (for [`Limiter`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Priority {
+pub(crate) enum Priority {
     /// An answer to a user's request.
     Reply,
     /// A message the bot sends on its own.
@@ -69,9 +69,9 @@ pub enum Priority {
 /// Telegram's message rate limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    pub per_private_chat: (usize, Duration),
-    pub per_group: (usize, Duration),
-    pub overall: (usize, Duration),
+    pub(crate) per_private_chat: (usize, Duration),
+    pub(crate) per_group: (usize, Duration),
+    pub(crate) overall: (usize, Duration),
 }
 
 impl Default for Limits {
@@ -99,7 +99,7 @@ impl Limits {
 
 /// Sliding-window rate limits per chat and overall. A chat over its limit waits for its
 /// own window only; other chats go on. Waiting happens outside the lock.
-pub struct Limiter {
+pub(crate) struct Limiter {
     limits: Limits,
     state: Mutex<LimiterState>,
 }
@@ -128,7 +128,7 @@ fn room_at(sent: &VecDeque<Instant>, (n, per): (usize, Duration), now: Instant) 
 }
 
 impl Limiter {
-    pub fn new(limits: Limits) -> Self {
+    pub(crate) fn new(limits: Limits) -> Self {
         Self {
             limits,
             state: Mutex::new(LimiterState::default()),
@@ -137,7 +137,7 @@ impl Limiter {
 
     /// Waits until one more message may go to `chat` (a negative id is a group), and
     /// counts it.
-    pub async fn acquire(&self, chat: i64, priority: Priority) {
+    pub(crate) async fn acquire(&self, chat: i64, priority: Priority) {
         let per_chat = if chat < 0 {
             self.limits.per_group
         } else {
@@ -187,33 +187,33 @@ impl Limiter {
 /// Why a call failed for good, and whether its effect may still happen.
 #[derive(Debug, thiserror::Error)]
 #[error("{method}: {error}")]
-pub struct CallError {
-    pub method: &'static str,
-    pub error: RequestError,
+pub(crate) struct CallError {
+    pub(crate) method: &'static str,
+    pub(crate) error: RequestError,
     /// The request may have been carried out (a `sendMessage` that timed out): the answer
     /// may still arrive, so no apology.
-    pub maybe_done: bool,
+    pub(crate) maybe_done: bool,
     /// Not sent because the bot is stopping ([`Telegram::stop_sending`]): the work it was
     /// part of is to be done again on the next start, not apologised for.
-    pub interrupted: bool,
+    pub(crate) interrupted: bool,
     /// Given up after retrying something that may pass (a 5xx, a refused connection, a
     /// 429 beyond the retry budget): worth trying again later, unlike a refusal.
-    pub passing: bool,
+    pub(crate) passing: bool,
 }
 
 impl CallError {
     /// Whether what the call was to do may still have happened.
-    pub fn may_have_arrived(&self) -> bool {
+    pub(crate) fn may_have_arrived(&self) -> bool {
         self.maybe_done
     }
 
     /// Whether the call was refused because the bot is stopping (nothing was sent).
-    pub fn was_interrupted(&self) -> bool {
+    pub(crate) fn was_interrupted(&self) -> bool {
         self.interrupted
     }
 
     /// Whether the failure may pass, so the call is worth making again later.
-    pub fn may_pass(&self) -> bool {
+    pub(crate) fn may_pass(&self) -> bool {
         self.passing
     }
 
@@ -312,7 +312,7 @@ impl Telegram {
     }
 
     /// [`Telegram::new`] with a given HTTP client (a proxy, custom roots).
-    pub fn with_client(
+    pub(crate) fn with_client(
         client: reqwest::Client,
         token: &str,
         api_url: reqwest::Url,
@@ -373,14 +373,14 @@ impl Telegram {
     }
 
     /// The token, for redacting errors before they are logged.
-    pub fn token(&self) -> &str {
+    pub(crate) fn token(&self) -> &str {
         &self.token
     }
 
     /// Sends an upload (a photo: multipart, which only teloxide's client builds) to `chat`
     /// after the rate limiter lets it go; a 429 waits out its `retry_after` and a failed
     /// connection is tried again, a few times. (teloxide itself pauses 10 s after a 5xx.)
-    pub async fn upload<R>(
+    pub(crate) async fn upload<R>(
         &self,
         chat: i64,
         priority: Priority,
@@ -415,12 +415,13 @@ impl Telegram {
     }
 
     /// teloxide's client on this pool (for methods this client does not wrap).
-    pub fn teloxide(&self) -> &teloxide::Bot {
+    pub(crate) fn teloxide(&self) -> &teloxide::Bot {
         &self.teloxide
     }
 
-    /// The rate limiter, for callers that send in bulk.
-    pub fn limiter(&self) -> &Limiter {
+    /// The rate limiter (tests fill it to see what waits).
+    #[cfg(test)]
+    pub(crate) fn limiter(&self) -> &Limiter {
         &self.limiter
     }
 
@@ -435,7 +436,7 @@ impl Telegram {
     }
 
     /// Sends a message-sending payload to `chat` after the rate limiter lets it go.
-    pub async fn send<P>(
+    pub(crate) async fn send<P>(
         &self,
         chat: i64,
         priority: Priority,
@@ -450,7 +451,7 @@ impl Telegram {
     }
 
     /// Calls a Bot API method with retries (see the module doc); not rate limited.
-    pub async fn call<P>(&self, payload: &P) -> Result<P::Output, CallError>
+    pub(crate) async fn call<P>(&self, payload: &P) -> Result<P::Output, CallError>
     where
         P: Payload + Serialize,
         P::Output: DeserializeOwned,
@@ -459,7 +460,7 @@ impl Telegram {
     }
 
     /// [`Telegram::call`] with its own retry budget (`getUpdates` retries in its loop).
-    pub async fn call_within<P>(
+    pub(crate) async fn call_within<P>(
         &self,
         payload: &P,
         budget: Duration,

@@ -21,7 +21,7 @@ use crate::chat::{self, Command, ListSizes, Memory};
 /// Registers the commands, sends alerts for followed topics and polls until Ctrl-C or
 /// SIGTERM, then stops within `settings.grace` (what is left waits in the spool and the
 /// outbox for the next start).
-pub async fn serve(
+pub(crate) async fn serve(
     connected: Connected,
     engine: Arc<LiveEngine>,
     following: Option<Arc<Following>>,

@@ -5,7 +5,7 @@ use teloxide::prelude::*;
 use teloxide::{ApiError, RequestError};
 
 /// How `serve` ended, for the exit code.
-pub enum ServeError {
+pub(crate) enum ServeError {
     /// No token, or Telegram refused it: exit 2 with this message.
     Token(String),
     /// Anything else.
@@ -13,7 +13,7 @@ pub enum ServeError {
 }
 
 /// A bot whose token Telegram accepted.
-pub struct Connected {
+pub(crate) struct Connected {
     pub(super) bot: Bot,
     pub(super) me: teloxide::types::Me,
     pub(super) token: String,
@@ -21,7 +21,10 @@ pub struct Connected {
 
 /// Checks the token with `getMe`; `api_url` replaces Telegram's (a local Bot API server, or
 /// the tests' fake).
-pub async fn connect(token: String, api_url: Option<String>) -> Result<Connected, ServeError> {
+pub(crate) async fn connect(
+    token: String,
+    api_url: Option<String>,
+) -> Result<Connected, ServeError> {
     let mut bot = Bot::new(token.clone());
     if let Some(url) = api_url {
         let parsed = url.parse().map_err(|e| {
@@ -47,7 +50,7 @@ pub async fn connect(token: String, api_url: Option<String>) -> Result<Connected
 
 /// Replaces every occurrence of the token in `text`, so errors can be logged safely
 /// (request errors can contain the request URL, which contains the token).
-pub fn redact(text: &str, token: &str) -> String {
+pub(crate) fn redact(text: &str, token: &str) -> String {
     if token.is_empty() {
         return text.to_string();
     }

@@ -56,7 +56,7 @@ pub enum Command {
 impl Command {
     /// The commands about followed topics, which only the bot can carry out (they push
     /// messages later and need the chat's administrators).
-    pub fn is_following(&self) -> bool {
+    pub(crate) fn is_following(&self) -> bool {
         matches!(
             self,
             Command::Subscribe(_) | Command::Subscriptions(_) | Command::Unsubscribe(_)
@@ -66,7 +66,7 @@ impl Command {
 
 /// English descriptions of the commands, in the same order, for users whose language is
 /// English.
-pub fn english_descriptions() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn english_descriptions() -> Vec<(&'static str, &'static str)> {
     vec![
         ("start", "Start: what news I know"),
         ("help", "How to use me"),
@@ -110,14 +110,14 @@ pub enum Request {
 /// What the corpus looks like, for `/start` and `/help`.
 #[derive(Debug, Clone)]
 pub struct HelpInfo {
-    pub articles: usize,
-    pub dates: Option<(NaiveDate, NaiveDate)>,
+    pub(crate) articles: usize,
+    pub(crate) dates: Option<(NaiveDate, NaiveDate)>,
     /// The most frequent outlets (or sources), most frequent first.
-    pub outlets: Vec<String>,
+    pub(crate) outlets: Vec<String>,
     /// A word to show in examples, from the newest article.
-    pub example_word: Option<String>,
+    pub(crate) example_word: Option<String>,
     /// The full command list text.
-    pub commands: String,
+    pub(crate) commands: String,
 }
 
 /// Something for the user that is not an answer: usage hints and polite refusals.
@@ -162,7 +162,7 @@ pub enum Reply {
 
 impl Reply {
     /// Ids of the articles this reply lists, in order (for `/summary N` and replies).
-    pub fn listed_ids(&self) -> Vec<String> {
+    pub(crate) fn listed_ids(&self) -> Vec<String> {
         match self {
             Reply::Search(r) => r
                 .articles
@@ -232,7 +232,7 @@ impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
 impl Memory {
     /// Remembers a search made in `chat` and returns a short key for its paging buttons.
     /// Keys are random, so button data cannot be guessed, and bound to the chat.
-    pub fn remember_query(&self, chat: i64, query: &str) -> u32 {
+    pub(crate) fn remember_query(&self, chat: i64, query: &str) -> u32 {
         use std::hash::{BuildHasher, Hasher};
         let mut queries = self.queries.lock().unwrap_or_else(|e| e.into_inner());
         let mut key;
@@ -249,7 +249,7 @@ impl Memory {
     }
 
     /// The search behind a paging button pressed in `chat`.
-    pub fn query(&self, chat: i64, key: u32) -> Option<String> {
+    pub(crate) fn query(&self, chat: i64, key: u32) -> Option<String> {
         self.queries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -259,7 +259,7 @@ impl Memory {
     }
 
     /// Remembers the articles a reply listed in a chat (and in which message).
-    pub fn remember_list(&self, chat: i64, message: Option<i32>, ids: Vec<String>) {
+    pub(crate) fn remember_list(&self, chat: i64, message: Option<i32>, ids: Vec<String>) {
         if ids.is_empty() {
             return;
         }
@@ -276,7 +276,7 @@ impl Memory {
     }
 
     /// The articles listed by one of the bot's messages.
-    pub fn listed_in(&self, chat: i64, message: i32) -> Option<Vec<String>> {
+    pub(crate) fn listed_in(&self, chat: i64, message: i32) -> Option<Vec<String>> {
         self.message_lists
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -304,14 +304,14 @@ pub struct ListSizes {
 /// Where a request comes from, for resolving `/summary 2` and replies.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Origin {
-    pub chat: i64,
+    pub(crate) chat: i64,
     /// The bot message this one replies to, if any.
-    pub reply_to: Option<i32>,
+    pub(crate) reply_to: Option<i32>,
 }
 
 /// Parses a line of user text: a command (with or without `@botname`), or a question.
 /// `None` for a command addressed to another bot, which must be ignored.
-pub fn parse(text: &str, bot_username: &str) -> Option<Request> {
+pub(crate) fn parse(text: &str, bot_username: &str) -> Option<Request> {
     let text = text.trim();
     if !text.starts_with('/') {
         return Some(Request::Question(text.to_string()));
@@ -451,7 +451,7 @@ fn resolve(engine: &Engine, memory: &Memory, origin: Origin, target: &str) -> Re
 }
 
 /// What `/start` and `/help` say about the corpus, taken from the corpus itself.
-pub fn help_info(engine: &Engine) -> HelpInfo {
+pub(crate) fn help_info(engine: &Engine) -> HelpInfo {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for a in engine.articles() {
         if let Some(o) = a.outlet_or_source() {

@@ -12,7 +12,7 @@ pub struct Args {
     id: String,
 }
 
-pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let Some(article) = engine.article(&args.id) else {
         return Ok(super::no_such_article(&args.id));

@@ -17,7 +17,7 @@ pub struct Args {
     question: Vec<String>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let mut out = std::io::stdout().lock();
     if args.batch {

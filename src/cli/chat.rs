@@ -30,7 +30,7 @@ fn chart_file(trend: &crate::answer::Trend, lang: Lang) -> Option<std::path::Pat
     }
 }
 
-pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     // The feed poller runs on its own threads while this one reads the terminal.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

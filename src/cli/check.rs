@@ -12,7 +12,7 @@ use super::Context;
 use crate::corpus::{self, escape_controls};
 use crate::render::json::{CheckEntry, to_pretty};
 
-pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let corpus =
         corpus::load_dir(&ctx.config.corpus, &ctx.config.load_options()).with_context(|| {

@@ -39,7 +39,7 @@ pub struct Args {
     seed: PathBuf,
 }
 
-pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let segmenter = Segmenter::load(
         Some(&ctx.config.user_dict),
         Some(&ctx.config.stop_words),

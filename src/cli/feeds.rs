@@ -25,7 +25,7 @@ pub enum FeedsCommand {
     },
 }
 
-pub fn run(ctx: &Context, cmd: FeedsCommand) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context, cmd: FeedsCommand) -> anyhow::Result<ExitCode> {
     let store = Arc::new(ctx.store()?);
     let mut out = std::io::stdout().lock();
     match cmd {

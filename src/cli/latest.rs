@@ -15,7 +15,7 @@ pub struct Args {
     limit: Option<u16>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let limit = args.limit.map_or(ctx.config.latest_limit, usize::from);
     let latest = engine.latest(limit);

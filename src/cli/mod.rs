@@ -37,10 +37,10 @@ use crate::text::Segmenter;
 pub struct Cli {
     /// Folder (or file) of articles to load, instead of the configured `corpus`.
     #[arg(long, global = true, value_name = "DIR")]
-    pub corpus: Option<PathBuf>,
+    pub(crate) corpus: Option<PathBuf>,
     /// Print one JSON document (or one JSON line per query with --batch) instead of text.
     #[arg(long, global = true)]
-    pub json: bool,
+    pub(crate) json: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -75,17 +75,17 @@ pub enum Command {
 }
 
 /// What a command needs from the outside world.
-pub struct Context {
-    pub config: Config,
-    pub json: bool,
-    pub style: Style,
+pub(crate) struct Context {
+    pub(crate) config: Config,
+    pub(crate) json: bool,
+    pub(crate) style: Style,
 }
 
 impl Context {
     /// Loads the corpus folder and the articles saved from feeds (when the database
     /// exists; a one-shot command never creates it) and builds the index, logging how long
     /// it took.
-    pub fn engine(&self) -> anyhow::Result<Engine> {
+    pub(crate) fn engine(&self) -> anyhow::Result<Engine> {
         let store = if self.config.database.exists() {
             Some(self.store()?)
         } else {
@@ -95,7 +95,7 @@ impl Context {
     }
 
     /// Opens (creating if needed) the configured database.
-    pub fn store(&self) -> anyhow::Result<Store> {
+    pub(crate) fn store(&self) -> anyhow::Result<Store> {
         Store::open(&self.config.database).context("cannot open the database (setting `database`)")
     }
 
@@ -127,7 +127,7 @@ impl Context {
     /// The live corpus for a front end that stays up (`serve`, `chat`): it answers at once;
     /// a background thread merges the index segments, after which searches are faster; the
     /// feed poller and the folder watcher run as the settings say, on `runtime`.
-    pub fn live(&self, runtime: &tokio::runtime::Handle) -> anyhow::Result<Live> {
+    pub(crate) fn live(&self, runtime: &tokio::runtime::Handle) -> anyhow::Result<Live> {
         let store = Arc::new(self.store()?);
         let engine = Arc::new(LiveEngine::new(Arc::new(self.engine_with(Some(&store))?)));
         std::thread::spawn({
@@ -181,7 +181,7 @@ impl Context {
     }
 
     /// HTTP limits for feeds and article pages.
-    pub fn fetch_options(&self) -> FetchOptions {
+    pub(crate) fn fetch_options(&self) -> FetchOptions {
         FetchOptions {
             allow_private: self.config.allow_private_addresses,
             ..FetchOptions::default()
@@ -190,11 +190,11 @@ impl Context {
 }
 
 /// What `serve` and `chat` run: the live engine, the ingest tasks, and the watcher.
-pub struct Live {
-    pub engine: Arc<LiveEngine>,
-    pub ingest: Arc<Ingest>,
+pub(crate) struct Live {
+    pub(crate) engine: Arc<LiveEngine>,
+    pub(crate) ingest: Arc<Ingest>,
     /// Followed topics and their alerts (sent by the bot).
-    pub following: Arc<Following>,
+    pub(crate) following: Arc<Following>,
     stop: tokio::sync::watch::Sender<bool>,
     _watching: Option<ingest::watch::Watching>,
 }

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::answer::LoadStats;
 
 /// Reports indexing progress; give [`LoadProgress::update`] as the engine's callback.
-pub struct LoadProgress {
+pub(crate) struct LoadProgress {
     bar: Option<ProgressBar>,
     logged_quarter: Mutex<usize>,
     started: Instant,
@@ -18,7 +18,7 @@ pub struct LoadProgress {
 
 impl LoadProgress {
     /// A bar when stderr is a terminal and logging is quiet enough not to tear it.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(0);
             bar.set_style(
@@ -37,7 +37,7 @@ impl LoadProgress {
         }
     }
 
-    pub fn update(&self, done: usize, total: usize) {
+    pub(crate) fn update(&self, done: usize, total: usize) {
         if let Some(bar) = &self.bar {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
@@ -59,7 +59,7 @@ impl LoadProgress {
     }
 
     /// Clears the bar and logs what was loaded, with the rate.
-    pub fn finish(&self, s: &LoadStats) {
+    pub(crate) fn finish(&self, s: &LoadStats) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -23,7 +23,7 @@ pub struct Args {
     query: Vec<String>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let limit = args.limit.map_or(ctx.config.search_limit, usize::from);
     let stdout = std::io::stdout();

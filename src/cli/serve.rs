@@ -15,7 +15,7 @@ const NO_TOKEN: &str = "jianbao: no Telegram bot token (TELOXIDE_TOKEN is not se
   To try the bot without Telegram, in this terminal:
       cargo run --release -- chat";
 
-pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let Some(token) = std::env::var("TELOXIDE_TOKEN")
         .ok()
         .map(|t| t.trim().to_string())

@@ -24,7 +24,7 @@ pub struct Args {
     words: Vec<String>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let mut request = TrendRequest::parse(&args.words.join(" "));
     if args.year.is_some() {

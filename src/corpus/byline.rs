@@ -8,16 +8,16 @@ use regex::Regex;
 
 /// What a byline says. `len` is its length in bytes, separator included.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Byline {
+pub(crate) struct Byline {
     /// The publication; `None` for self-references such as 本报 or 本台.
-    pub outlet: Option<String>,
+    pub(crate) outlet: Option<String>,
     /// The dateline place (北京 in `新华社北京6月20日电`).
-    pub place: Option<String>,
+    pub(crate) place: Option<String>,
     /// Reporter names, space-separated, roles (记者, 通讯员) removed.
-    pub reporter: Option<String>,
+    pub(crate) reporter: Option<String>,
     /// `(year if printed, month, day)`.
-    pub date: Option<(Option<i32>, u32, u32)>,
-    pub len: usize,
+    pub(crate) date: Option<(Option<i32>, u32, u32)>,
+    pub(crate) len: usize,
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -59,7 +59,7 @@ static ROLES: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Reads a byline at the start of `paragraph`, if there is one.
-pub fn parse(paragraph: &str) -> Option<Byline> {
+pub(crate) fn parse(paragraph: &str) -> Option<Byline> {
     let caps = BYLINE.captures(paragraph)?;
     let has = |name: &str| caps.name(name).is_some();
     let rep_raw = caps.name("rep").map(|m| m.as_str());
@@ -103,7 +103,7 @@ pub fn parse(paragraph: &str) -> Option<Byline> {
 }
 
 /// A reporter credit on its own line: `本报记者 张三`, `记者：张三 李四`, `文/张三`.
-pub fn parse_credit_line(line: &str) -> Option<String> {
+pub(crate) fn parse_credit_line(line: &str) -> Option<String> {
     static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(?:本报|本台|本网)?(?:特约记者|见习记者|首席记者|记者|作者|文)\s*[:：/／]?\s*(\p{Han}{2,4}(?:[\s、，,]+\p{Han}{2,4}){0,5})$")
             .expect("valid regex")

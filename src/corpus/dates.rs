@@ -17,7 +17,7 @@ static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Parses a date field: any [`FULL_DATE`] form, or RFC 3339 / `YYYY-MM-DD HH:MM:SS`, using
 /// the date part. The whole string must be one date (surrounding white space aside).
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(dt.date_naive());
@@ -41,7 +41,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Every full date printed in `text`, in order.
-pub fn find_dates(text: &str) -> Vec<NaiveDate> {
+pub(crate) fn find_dates(text: &str) -> Vec<NaiveDate> {
     FULL_DATE
         .captures_iter(text)
         .filter_map(|c| date_from_caps(&c))
@@ -64,7 +64,7 @@ fn date_from_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
 /// The year for a month and day printed without one, given a date known to be on or a
 /// little after publication (a page timestamp, a file time): the latest such date not more
 /// than a week after `reference`.
-pub fn with_inferred_year(month: u32, day: u32, reference: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn with_inferred_year(month: u32, day: u32, reference: NaiveDate) -> Option<NaiveDate> {
     let limit = reference + chrono::Days::new(7);
     (reference.year() - 1..=reference.year() + 1)
         .rev()

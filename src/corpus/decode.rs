@@ -25,13 +25,15 @@ pub enum DecodeError {
     Undecodable(usize, usize),
 }
 
-/// Decodes a file's bytes to text with `\n` line endings.
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+/// Decodes a file's bytes to text with `\n` line endings (the tests' short form of
+/// [`decode_noting`]).
+#[cfg(test)]
+fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     decode_noting(bytes).map(|(text, _)| text)
 }
 
 /// [`decode`], with a warning when bytes had to be replaced to read the text.
-pub fn decode_noting(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
+pub(crate) fn decode_noting(bytes: &[u8]) -> Result<(String, Option<String>), DecodeError> {
     let mut warning = None;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
@@ -101,10 +103,10 @@ fn finish(text: String) -> Result<String, DecodeError> {
 ///    in 200 (GBK and GB2312 are read as GB18030, their superset); a single-byte label
 ///    (ISO-8859-1 and the like decode any bytes) is not trusted over detection for text
 ///    that detection reads as a multi-byte encoding;
-/// 4. detection, as [`decode`] does for unlabelled files.
+/// 4. detection, as [`decode_noting`] does for unlabelled files.
 ///
 /// Returns the text and the warnings worth showing the operator (a label that did not fit).
-pub fn decode_declared(
+pub(crate) fn decode_declared(
     bytes: &[u8],
     content_type: Option<&str>,
 ) -> Result<(String, Vec<String>), DecodeError> {

@@ -349,14 +349,14 @@ pub(super) fn source_value(raw: &str) -> Option<String> {
 /// What the lines between a headline and the body say.
 #[derive(Debug, Default)]
 pub(super) struct Header {
-    pub dates: Vec<NaiveDate>,
+    pub(crate) dates: Vec<NaiveDate>,
     /// A month and day printed without a year (`10-08 12:00`).
-    pub month_day: Option<(u32, u32)>,
-    pub source: Option<String>,
-    pub reporter: Option<String>,
+    pub(crate) month_day: Option<(u32, u32)>,
+    pub(crate) source: Option<String>,
+    pub(crate) reporter: Option<String>,
     /// The outlet printed beside a date (`2019-09-26 10:56:28 证券时报网`), or alone on a
     /// short line above it.
-    pub outlet: Option<String>,
+    pub(crate) outlet: Option<String>,
 }
 
 /// True for a header line that states a date or source: `2019-09-07 13:43:45 来源: 红周刊`,

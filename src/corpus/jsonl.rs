@@ -11,14 +11,14 @@ use super::{Article, DateOrigin, clean_line};
 
 /// What a JSON Lines file produced.
 #[derive(Debug, Default)]
-pub struct Parsed {
-    pub articles: Vec<Article>,
+pub(crate) struct Parsed {
+    pub(crate) articles: Vec<Article>,
     /// `(1-based line number, reason)` of the first [`super::MAX_LINES_LISTED`] bad lines.
-    pub bad_lines: Vec<(usize, String)>,
+    pub(crate) bad_lines: Vec<(usize, String)>,
     /// Bad lines in all (a file of 200,000 bad lines keeps 20 reasons, not 200,000).
-    pub bad_count: usize,
+    pub(crate) bad_count: usize,
     /// Records without body text (left out; counted).
-    pub empty_bodies: usize,
+    pub(crate) empty_bodies: usize,
 }
 
 impl Parsed {
@@ -58,7 +58,7 @@ struct Record {
 }
 
 /// Parses a JSON Lines file. `file_id` names records that have no `id` (`<file_id>-<line>`).
-pub fn parse(text: &str, file_id: &str) -> Parsed {
+pub(crate) fn parse(text: &str, file_id: &str) -> Parsed {
     let mut parsed = Parsed::default();
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;

@@ -24,7 +24,7 @@ struct FrontMatter {
 }
 
 /// Parses a Markdown article. `None` if it holds no text at all.
-pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
+pub(crate) fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
     let Read {
         front,
         mut blocks,

@@ -19,15 +19,14 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use byline::Byline;
-pub use dates::parse_date;
-pub use decode::{DecodeError, decode, decode_declared};
+pub(crate) use dates::parse_date;
+pub(crate) use decode::{DecodeError, decode_declared};
 pub use html::{HtmlError, MAX_HTML_BYTES, fragment_paragraphs, read_html_bytes};
 
 /// Longest title accepted, in characters. News titles are under about 110 characters in
 /// every data set at hand; a "title" far over that is a file that is not an article (a
 /// one-line dump), which would otherwise flood every list it appears in.
-pub const MAX_TITLE_CHARS: usize = 300;
+pub(crate) const MAX_TITLE_CHARS: usize = 300;
 /// Longest paragraph accepted, in characters (the longest in the data sets is about 2,000):
 /// one huge paragraph costs every search and summary that touches the article.
 pub const MAX_PARAGRAPH_CHARS: usize = 50_000;
@@ -35,7 +34,7 @@ pub const MAX_PARAGRAPH_CHARS: usize = 50_000;
 /// longest news article is far under this, and a 50 MB "page" (a one-line dump) would cost
 /// its size several times over before being refused. JSON Lines files hold many articles
 /// and are bounded by `max_file_mb` only.
-pub const MAX_ARTICLE_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_ARTICLE_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Longest id kept, in characters; a longer one is cut (and a repeat then renamed).
 pub const MAX_ID_CHARS: usize = 100;
 /// Most bad lines of one file listed one by one; the rest are counted in one more entry.
@@ -49,7 +48,7 @@ const EXPANSION_SLACK: usize = 64 * 1024;
 
 /// `text` with control characters written as escapes (`\n`, `\u{1b}`), for anything
 /// printed or logged on one line: a file name with a line break must not forge a log line.
-pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -65,7 +64,7 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// [`escape_controls`] for a path (non-UTF-8 bytes shown as U+FFFD).
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     escape_controls(&path.to_string_lossy()).into_owned()
 }
 
@@ -111,7 +110,7 @@ pub struct Article {
 impl Article {
     /// Gives back the spare capacity of every string and list (about 15% of the text
     /// after parsing).
-    pub fn shrink_to_fit(&mut self) {
+    pub(crate) fn shrink_to_fit(&mut self) {
         let strings = [&mut self.id, &mut self.title, &mut self.origin]
             .into_iter()
             .chain(self.paragraphs.iter_mut())
@@ -158,14 +157,14 @@ impl Article {
     }
 
     /// The first paragraph without the byline that opens it (`新华社北京6月20日电`).
-    pub fn first_paragraph_without_byline(&self) -> &str {
+    pub(crate) fn first_paragraph_without_byline(&self) -> &str {
         self.paragraphs
             .first()
             .map_or("", |p| p.get(self.byline_len..).unwrap_or(p).trim_start())
     }
 
     /// The body paragraphs, the first without its byline.
-    pub fn paragraphs_without_byline(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn paragraphs_without_byline(&self) -> impl Iterator<Item = &str> {
         self.paragraphs.iter().enumerate().map(|(i, p)| {
             if i == 0 {
                 self.first_paragraph_without_byline()

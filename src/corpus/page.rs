@@ -110,7 +110,7 @@ fn headline_above(lines: &[&str], below: usize, first: usize) -> Option<usize> {
 
 /// Parses a saved news page. `file_date` (the file's modification date) is the last resort
 /// for the date. `None` if there is no text at all.
-pub fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
+pub(crate) fn parse(text: &str, file_date: Option<NaiveDate>) -> Option<Article> {
     let lines: Vec<&str> = text
         .lines()
         .map(clean_line)

@@ -12,7 +12,7 @@
 //! - News questions (see [`news`]): natural questions over all the 新闻联播 stories, ones
 //!   they cannot answer, and the seed article's, asked the way readers type them.
 
-pub mod news;
+pub(crate) mod news;
 mod pages;
 mod rouge;
 mod squad;
@@ -28,32 +28,32 @@ use crate::config::Config;
 use crate::corpus::{self, Article, Corpus};
 use crate::text::{Segmenter, sentences};
 
-pub use pages::{PagesReport, Rate};
-pub use rouge::{Rouge, rouge_chars};
+pub(crate) use pages::{PagesReport, Rate};
+pub(crate) use rouge::{Rouge, rouge_chars};
 
 /// What to evaluate.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// The folder with `cmrc2018/`, `drcd/`, `lcsts_part3/`, `xinwenlianbo/`.
-    pub data: PathBuf,
+    pub(crate) data: PathBuf,
     /// Datasets to run (`cmrc`, `drcd`, `lcsts`, `pages`); empty means all.
-    pub only: Vec<String>,
+    pub(crate) only: Vec<String>,
     /// Use at most this many questions (or LCSTS records) per dataset.
-    pub limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
     /// Distractor stories (JSON Lines), relative to `data`.
-    pub distractors: PathBuf,
+    pub(crate) distractors: PathBuf,
     /// Write the questions whose best sentence missed the answer here (JSON Lines).
-    pub dump: Option<PathBuf>,
+    pub(crate) dump: Option<PathBuf>,
     /// Index the dataset paragraphs without their documents' titles (as the baseline does).
-    pub no_titles: bool,
+    pub(crate) no_titles: bool,
     /// The news questions file (`eval/news_questions.jsonl` in the repository).
-    pub news_questions: PathBuf,
+    pub(crate) news_questions: PathBuf,
     /// The seed article for the news questions.
-    pub seed: PathBuf,
+    pub(crate) seed: PathBuf,
 }
 
 impl Options {
-    pub fn new(data: PathBuf) -> Self {
+    pub(crate) fn new(data: PathBuf) -> Self {
         Self {
             data,
             only: Vec::new(),
@@ -73,46 +73,50 @@ impl Options {
 
 /// Retrieval and answer figures for one SQuAD-style dataset.
 #[derive(Debug, Clone, Serialize)]
-pub struct QaReport {
-    pub dataset: String,
-    pub questions: usize,
-    pub documents: u64,
-    pub recall_at_1: f64,
-    pub recall_at_5: f64,
-    pub mrr_at_10: f64,
-    pub answer_at_1: f64,
-    pub answer_at_3: f64,
+pub(crate) struct QaReport {
+    pub(crate) dataset: String,
+    pub(crate) questions: usize,
+    pub(crate) documents: u64,
+    pub(crate) recall_at_1: f64,
+    pub(crate) recall_at_5: f64,
+    pub(crate) mrr_at_10: f64,
+    pub(crate) answer_at_1: f64,
+    pub(crate) answer_at_3: f64,
     /// Share of questions the engine answered (did not say "not found").
-    pub answered: f64,
+    pub(crate) answered: f64,
     /// answer@1 among the answered questions.
-    pub answered_correct: f64,
+    pub(crate) answered_correct: f64,
     /// Share of questions answered when their paragraphs are not in the index at all
     /// (lower is better: those answers cannot be right).
-    pub answered_without_source: f64,
-    pub index_seconds: f64,
-    pub ms_per_question: f64,
+    pub(crate) answered_without_source: f64,
+    pub(crate) index_seconds: f64,
+    pub(crate) ms_per_question: f64,
 }
 
 /// Lede quality on LCSTS.
 #[derive(Debug, Clone, Serialize)]
-pub struct LedeReport {
-    pub records: usize,
-    pub lede: Rouge,
-    pub lead1: Rouge,
+pub(crate) struct LedeReport {
+    pub(crate) records: usize,
+    pub(crate) lede: Rouge,
+    pub(crate) lead1: Rouge,
 }
 
 /// Everything `eval` measured; absent datasets are listed in `skipped`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub qa: Vec<QaReport>,
-    pub lcsts: Option<LedeReport>,
-    pub pages: Option<PagesReport>,
-    pub news: Option<news::NewsReport>,
-    pub skipped: Vec<String>,
+pub(crate) struct Report {
+    pub(crate) qa: Vec<QaReport>,
+    pub(crate) lcsts: Option<LedeReport>,
+    pub(crate) pages: Option<PagesReport>,
+    pub(crate) news: Option<news::NewsReport>,
+    pub(crate) skipped: Vec<String>,
 }
 
 /// Runs the evaluation. A dataset whose files are absent is skipped with a message.
-pub fn run(options: &Options, config: &Config, segmenter: &Segmenter) -> anyhow::Result<Report> {
+pub(crate) fn run(
+    options: &Options,
+    config: &Config,
+    segmenter: &Segmenter,
+) -> anyhow::Result<Report> {
     let mut report = Report {
         qa: Vec::new(),
         lcsts: None,

@@ -24,7 +24,7 @@ use crate::text::Segmenter;
 /// What a question is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Answerable from the 新闻联播 stories.
     Answerable,
     /// Answerable from the seed article.
@@ -35,33 +35,33 @@ pub enum Kind {
 
 /// One line of the questions file.
 #[derive(Debug, Clone, Deserialize)]
-pub struct NewsQuestion {
-    pub id: String,
-    pub question: String,
-    pub kind: Kind,
+pub(crate) struct NewsQuestion {
+    pub(crate) id: String,
+    pub(crate) question: String,
+    pub(crate) kind: Kind,
     /// The day the reader asks, for questions with relative dates (`去年`, `上个月`).
     #[serde(default)]
-    pub asked_on: Option<NaiveDate>,
+    pub(crate) asked_on: Option<NaiveDate>,
     /// Correct when the chosen sentence contains one of these.
     #[serde(default)]
-    pub answers: Vec<String>,
+    pub(crate) answers: Vec<String>,
     /// The stories that hold the answer.
     #[serde(default)]
-    pub story_ids: Vec<String>,
+    pub(crate) story_ids: Vec<String>,
     #[serde(default)]
-    pub topic: Option<String>,
+    pub(crate) topic: Option<String>,
 }
 
 impl NewsQuestion {
     /// Held out from tuning: ids whose number is a multiple of 3.
-    pub fn held_out(&self) -> bool {
+    pub(crate) fn held_out(&self) -> bool {
         let digits: String = self.id.chars().filter(char::is_ascii_digit).collect();
         digits.parse::<u64>().is_ok_and(|n| n % 3 == 0)
     }
 }
 
 /// Reads the questions file; a bad line is an error naming it.
-pub fn load(path: &Path) -> anyhow::Result<Vec<NewsQuestion>> {
+pub(crate) fn load(path: &Path) -> anyhow::Result<Vec<NewsQuestion>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
@@ -80,7 +80,7 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<NewsQuestion>> {
 /// How one answerable question went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Correct,
     WrongStory,
     WrongSentence,
@@ -89,57 +89,57 @@ pub enum Outcome {
 
 /// Figures for a set of questions.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct NewsPart {
-    pub part: String,
-    pub answerable: usize,
+pub(crate) struct NewsPart {
+    pub(crate) part: String,
+    pub(crate) answerable: usize,
     /// Answered, and the sentence holds an answer.
-    pub answer_at_1: f64,
+    pub(crate) answer_at_1: f64,
     /// Answered from a story that is not one of the answer's stories.
-    pub wrong_story: f64,
+    pub(crate) wrong_story: f64,
     /// Answered from a right story, with a sentence that does not hold the answer.
-    pub wrong_sentence: f64,
-    pub declined: f64,
+    pub(crate) wrong_sentence: f64,
+    pub(crate) declined: f64,
     /// The best sentence holds an answer, whether or not it was given.
-    pub best_sentence_at_1: f64,
-    pub unanswerable: usize,
+    pub(crate) best_sentence_at_1: f64,
+    pub(crate) unanswerable: usize,
     /// Share of the unanswerable questions that were answered anyway.
-    pub unanswerable_answered: f64,
+    pub(crate) unanswerable_answered: f64,
 }
 
 /// The seed article's questions, both ways.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct SeedReport {
-    pub questions: usize,
+pub(crate) struct SeedReport {
+    pub(crate) questions: usize,
     /// Answered correctly over the seed alone.
-    pub alone: usize,
+    pub(crate) alone: usize,
     /// Answered correctly with the 新闻联播 stories loaded too.
-    pub loaded: usize,
+    pub(crate) loaded: usize,
     /// Questions with the same outcome both ways.
-    pub same_both_ways: usize,
+    pub(crate) same_both_ways: usize,
 }
 
 /// One confidence bucket of the reliability table.
 #[derive(Debug, Clone, Serialize)]
-pub struct Bucket {
-    pub from: f32,
-    pub to: f32,
-    pub questions: usize,
-    pub mean_confidence: f64,
+pub(crate) struct Bucket {
+    pub(crate) from: f32,
+    pub(crate) to: f32,
+    pub(crate) questions: usize,
+    pub(crate) mean_confidence: f64,
     /// Share whose best sentence holds an answer.
-    pub correct: f64,
+    pub(crate) correct: f64,
 }
 
 /// Everything the news evaluation measured.
 #[derive(Debug, Clone, Serialize)]
-pub struct NewsReport {
-    pub questions: usize,
-    pub documents: u64,
-    pub parts: Vec<NewsPart>,
-    pub seed: SeedReport,
+pub(crate) struct NewsReport {
+    pub(crate) questions: usize,
+    pub(crate) documents: u64,
+    pub(crate) parts: Vec<NewsPart>,
+    pub(crate) seed: SeedReport,
     /// Held-out questions (all kinds) by confidence.
-    pub reliability: Vec<Bucket>,
-    pub index_seconds: f64,
-    pub ms_per_question: f64,
+    pub(crate) reliability: Vec<Bucket>,
+    pub(crate) index_seconds: f64,
+    pub(crate) ms_per_question: f64,
 }
 
 /// Whether a sentence holds one of the answers (compared after normalisation).
@@ -289,17 +289,17 @@ fn reliability(asked: &[&Asked<'_>]) -> Vec<Bucket> {
 
 /// Where the news evaluation finds its inputs.
 #[derive(Debug, Clone)]
-pub struct NewsInputs {
+pub(crate) struct NewsInputs {
     /// The 新闻联播 stories (a folder of JSON Lines).
-    pub stories: PathBuf,
+    pub(crate) stories: PathBuf,
     /// The seed article (a file or folder).
-    pub seed: PathBuf,
+    pub(crate) seed: PathBuf,
     /// The questions file.
-    pub questions: PathBuf,
+    pub(crate) questions: PathBuf,
 }
 
 /// Runs the news evaluation; `dump` gets one JSON line per question asked.
-pub fn evaluate(
+pub(crate) fn evaluate(
     inputs: &NewsInputs,
     limit: Option<usize>,
     dump: Option<&Path>,

@@ -78,9 +78,9 @@ struct Truth {
 
 /// A count out of a total.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Rate {
-    pub hits: usize,
-    pub of: usize,
+pub(crate) struct Rate {
+    pub(crate) hits: usize,
+    pub(crate) of: usize,
 }
 
 impl Rate {
@@ -89,7 +89,7 @@ impl Rate {
         self.hits += usize::from(hit);
     }
 
-    pub fn share(&self) -> f64 {
+    pub(crate) fn share(&self) -> f64 {
         if self.of == 0 {
             0.0
         } else {
@@ -100,45 +100,45 @@ impl Rate {
 
 /// The figures for one kind of copy (HTML pages or their text copies).
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct PagesFigures {
+pub(crate) struct PagesFigures {
     /// `html` or `txt`.
-    pub mode: String,
-    pub pages: usize,
-    pub loaded: usize,
-    pub title_exact: Rate,
-    pub title_contains: Rate,
+    pub(crate) mode: String,
+    pub(crate) pages: usize,
+    pub(crate) loaded: usize,
+    pub(crate) title_exact: Rate,
+    pub(crate) title_contains: Rate,
     /// Over pages whose truth states a date.
-    pub date: Rate,
+    pub(crate) date: Rate,
     /// Over pages whose truth names a source or outlet.
-    pub source: Rate,
-    pub source_contains: Rate,
-    pub body_start: Rate,
-    pub body_end: Rate,
-    pub no_leak: Rate,
+    pub(crate) source: Rate,
+    pub(crate) source_contains: Rate,
+    pub(crate) body_start: Rate,
+    pub(crate) body_end: Rate,
+    pub(crate) no_leak: Rate,
     /// Body start and end found and no furniture leaked: the headline figure.
-    pub body: Rate,
-    pub mean_line_recall: f64,
-    pub mean_precision: f64,
+    pub(crate) body: Rate,
+    pub(crate) mean_line_recall: f64,
+    pub(crate) mean_precision: f64,
     /// Pages that missed something, with what was got.
-    pub misses: Vec<PageMiss>,
+    pub(crate) misses: Vec<PageMiss>,
 }
 
 /// What went wrong on one page.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageMiss {
-    pub name: String,
-    pub notes: Vec<String>,
+pub(crate) struct PageMiss {
+    pub(crate) name: String,
+    pub(crate) notes: Vec<String>,
 }
 
 /// Everything `eval --only pages` measured.
 #[derive(Debug, Clone, Serialize)]
-pub struct PagesReport {
-    pub html: PagesFigures,
-    pub txt: PagesFigures,
+pub(crate) struct PagesReport {
+    pub(crate) html: PagesFigures,
+    pub(crate) txt: PagesFigures,
     /// Median time to read one HTML page from its bytes (decode, parse, extract), ms.
-    pub html_ms_median: f64,
+    pub(crate) html_ms_median: f64,
     /// The slowest page, ms.
-    pub html_ms_max: f64,
+    pub(crate) html_ms_max: f64,
 }
 
 /// Normalised as `score.py` does: NFKC, white space removed.
@@ -172,7 +172,7 @@ fn title_contains(a: &str, b: &str) -> bool {
 }
 
 /// Runs the page evaluation on `dir` (with `truth.jsonl`, `NAME.html`, `NAME.txt`).
-pub fn run(dir: &Path) -> anyhow::Result<PagesReport> {
+pub(crate) fn run(dir: &Path) -> anyhow::Result<PagesReport> {
     let truth_path = dir.join("truth.jsonl");
     let text = std::fs::read_to_string(&truth_path)
         .with_context(|| format!("cannot read {}", truth_path.display()))?;

@@ -7,23 +7,23 @@ use serde::Serialize;
 
 /// ROUGE F1 scores; also used as a running sum (see [`Rouge::add`], [`Rouge::mean`]).
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
-pub struct Rouge {
-    pub rouge_1: f64,
-    pub rouge_2: f64,
-    pub rouge_l: f64,
+pub(crate) struct Rouge {
+    pub(crate) rouge_1: f64,
+    pub(crate) rouge_2: f64,
+    pub(crate) rouge_l: f64,
     #[serde(skip)]
     count: usize,
 }
 
 impl Rouge {
-    pub fn add(&mut self, other: &Rouge) {
+    pub(crate) fn add(&mut self, other: &Rouge) {
         self.rouge_1 += other.rouge_1;
         self.rouge_2 += other.rouge_2;
         self.rouge_l += other.rouge_l;
         self.count += 1;
     }
 
-    pub fn mean(&self) -> Rouge {
+    pub(crate) fn mean(&self) -> Rouge {
         let n = self.count.max(1) as f64;
         Rouge {
             rouge_1: self.rouge_1 / n,
@@ -88,7 +88,7 @@ fn lcs(a: &[char], b: &[char]) -> usize {
 }
 
 /// ROUGE-1/2/L F1 of `candidate` against `reference`, characters as tokens.
-pub fn rouge_chars(candidate: &str, reference: &str) -> Rouge {
+pub(crate) fn rouge_chars(candidate: &str, reference: &str) -> Rouge {
     let c = tokens(candidate);
     let r = tokens(reference);
     let (o1, c1, r1) = ngram_overlap(&c, &r, 1);

@@ -8,44 +8,44 @@ use serde::Deserialize;
 use crate::corpus::Article;
 
 #[derive(Debug, Deserialize)]
-pub struct Dataset {
-    pub data: Vec<Document>,
+pub(crate) struct Dataset {
+    pub(crate) data: Vec<Document>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Document {
+pub(crate) struct Document {
     #[serde(default)]
-    pub title: String,
-    pub paragraphs: Vec<Paragraph>,
+    pub(crate) title: String,
+    pub(crate) paragraphs: Vec<Paragraph>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Paragraph {
-    pub id: String,
-    pub context: String,
-    pub qas: Vec<Qa>,
+pub(crate) struct Paragraph {
+    pub(crate) id: String,
+    pub(crate) context: String,
+    pub(crate) qas: Vec<Qa>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Qa {
-    pub question: String,
-    pub answers: Vec<AnswerSpan>,
+pub(crate) struct Qa {
+    pub(crate) question: String,
+    pub(crate) answers: Vec<AnswerSpan>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct AnswerSpan {
-    pub text: String,
+pub(crate) struct AnswerSpan {
+    pub(crate) text: String,
 }
 
 /// A question with the id of the paragraph that answers it.
 #[derive(Debug)]
-pub struct Question {
-    pub question: String,
-    pub paragraph_id: String,
-    pub answers: Vec<String>,
+pub(crate) struct Question {
+    pub(crate) question: String,
+    pub(crate) paragraph_id: String,
+    pub(crate) answers: Vec<String>,
 }
 
-pub fn load(path: &Path) -> anyhow::Result<Dataset> {
+pub(crate) fn load(path: &Path) -> anyhow::Result<Dataset> {
     let text = std::fs::read_to_string(path)?;
     Ok(serde_json::from_str(&text)?)
 }
@@ -53,7 +53,7 @@ pub fn load(path: &Path) -> anyhow::Result<Dataset> {
 impl Dataset {
     /// One article per paragraph, titled with its document's title. The id is prefixed so
     /// it cannot collide with a distractor's.
-    pub fn articles(&self) -> Vec<Article> {
+    pub(crate) fn articles(&self) -> Vec<Article> {
         self.data
             .iter()
             .flat_map(|d| {
@@ -69,7 +69,7 @@ impl Dataset {
     }
 
     /// Every question with at least one non-empty answer.
-    pub fn questions(&self) -> impl Iterator<Item = Question> + '_ {
+    pub(crate) fn questions(&self) -> impl Iterator<Item = Question> + '_ {
         self.data
             .iter()
             .flat_map(|d| d.paragraphs.iter())

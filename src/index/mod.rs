@@ -22,11 +22,11 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 use crate::corpus::Article;
 use crate::text::Segmenter;
 
-pub use query::QueryPlan;
+pub(crate) use query::QueryPlan;
 use tokenize::{BIGRAM_TOKENIZER, BigramTokenizer, WORD_TOKENIZER, WordTokenizer};
 
 /// Paragraph number used for an article that has a title and no body.
-pub const TITLE_ONLY: u64 = u32::MAX as u64;
+pub(crate) const TITLE_ONLY: u64 = u32::MAX as u64;
 
 /// Indexing memory per writer thread (tantivy needs at least 15 MB): its arena is the
 /// largest part of the memory that loading needs and frees afterwards. Smaller means more
@@ -83,16 +83,16 @@ impl Fields {
 
 /// The stable key of an article in the index: given once, never reused, so a hit names
 /// the same article whatever was added or removed since. A changed article gets a new key.
-pub type ArticleKey = u64;
+pub(crate) type ArticleKey = u64;
 
 /// A paragraph that matched.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ParagraphHit {
+pub(crate) struct ParagraphHit {
     /// The article's key (see [`ArticleKey`]).
-    pub key: ArticleKey,
+    pub(crate) key: ArticleKey,
     /// Paragraph number, or `None` for a title-only article.
-    pub paragraph: Option<usize>,
-    pub score: f32,
+    pub(crate) paragraph: Option<usize>,
+    pub(crate) score: f32,
 }
 
 /// Per segment: the fast-field columns that map a document to its article and paragraph.
@@ -103,7 +103,7 @@ struct SegmentColumns {
 
 /// A consistent read view of the index: the segments of one commit and their columns. A
 /// search keeps the view it started with, whatever is committed or merged meanwhile.
-pub struct IndexSnapshot {
+pub(crate) struct IndexSnapshot {
     searcher: Searcher,
     columns: Vec<SegmentColumns>,
     fields: Fields,
@@ -141,29 +141,29 @@ impl IndexSnapshot {
     /// How many segments this view reads: one per indexing thread and memory budget after
     /// [`SearchIndex::build`], one after [`SearchIndex::compact`], a few more while articles
     /// are added.
-    pub fn segments(&self) -> usize {
+    pub(crate) fn segments(&self) -> usize {
         self.searcher.segment_readers().len()
     }
 
     /// Number of indexed documents (paragraphs, plus one per title-only article).
-    pub fn documents(&self) -> u64 {
+    pub(crate) fn documents(&self) -> u64 {
         self.searcher.num_docs()
     }
 
     /// The commit this view shows (two views with the same number hold the same documents,
     /// however their segments are merged).
-    pub fn commit_number(&self) -> u64 {
+    pub(crate) fn commit_number(&self) -> u64 {
         self.commit
     }
 
     /// Inverse document frequency of a normalised word in the body field (BM25's formula):
     /// rare words weigh more when matching a question against sentences.
-    pub fn word_idf(&self, word: &str) -> f32 {
+    pub(crate) fn word_idf(&self, word: &str) -> f32 {
         self.idf(self.fields.text, word)
     }
 
     /// Inverse document frequency of a normalised character bigram (or lone character).
-    pub fn bigram_idf(&self, gram: &str) -> f32 {
+    pub(crate) fn bigram_idf(&self, gram: &str) -> f32 {
         self.idf(self.fields.text_bigram, gram)
     }
 
@@ -180,7 +180,10 @@ impl IndexSnapshot {
     /// runs), as `(key, paragraph)`, in no particular order: a superset of the paragraphs
     /// that contain the phrases, for callers that then check the text (counting articles
     /// for a trend).
-    pub fn paragraphs_with_all(&self, phrases: &[String]) -> Vec<(ArticleKey, Option<usize>)> {
+    pub(crate) fn paragraphs_with_all(
+        &self,
+        phrases: &[String],
+    ) -> Vec<(ArticleKey, Option<usize>)> {
         let Some(query) = query::all_tokens_of(phrases, self.fields.text_bigram) else {
             return Vec::new();
         };
@@ -208,7 +211,7 @@ impl IndexSnapshot {
 
     /// The best `limit` paragraphs for `plan`, best first; equal scores by key (the order
     /// articles were added). Empty if the plan has no terms.
-    pub fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<ParagraphHit> {
+    pub(crate) fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<ParagraphHit> {
         let fields = query::QueryFields {
             title: self.fields.title,
             text: self.fields.text,
@@ -250,7 +253,7 @@ impl IndexSnapshot {
 /// The live in-memory index: one writer for the life of the index, readers that reload
 /// after each commit. Articles are added and removed by key; [`SearchIndex::commit`] makes
 /// the changes visible all at once and returns the new view.
-pub struct SearchIndex {
+pub(crate) struct SearchIndex {
     fields: Fields,
     index: Index,
     reader: IndexReader,
@@ -260,7 +263,6 @@ pub struct SearchIndex {
     compacting: Mutex<()>,
     /// Commits so far (see [`IndexSnapshot::commit_number`]).
     commits: std::sync::atomic::AtomicU64,
-    segmenter: Segmenter,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -270,14 +272,14 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 /// Normalised text of one article, ready to index.
-pub struct Prepared {
+pub(crate) struct Prepared {
     title: String,
     paragraphs: Vec<String>,
 }
 
 impl Prepared {
     /// Normalises an article's text (the costly part of indexing; needs no lock).
-    pub fn new(article: &Article, segmenter: &Segmenter) -> Self {
+    pub(crate) fn new(article: &Article, segmenter: &Segmenter) -> Self {
         Prepared {
             title: segmenter.normalize(&article.title),
             paragraphs: article
@@ -293,7 +295,7 @@ impl SearchIndex {
     /// Indexes `articles` (normalised, segmented, on all cores), the article at position
     /// `i` under key `i`. `progress` is called with the number of articles handed to the
     /// indexer so far.
-    pub fn build(
+    pub(crate) fn build(
         articles: &[Article],
         segmenter: &Segmenter,
         progress: &(dyn Fn(usize) + Sync),
@@ -339,12 +341,11 @@ impl SearchIndex {
             writer: Mutex::new(Some(writer)),
             compacting: Mutex::new(()),
             commits: std::sync::atomic::AtomicU64::new(0),
-            segmenter: segmenter.clone(),
         })
     }
 
     /// The view of the last commit.
-    pub fn snapshot(&self) -> Result<IndexSnapshot, IndexError> {
+    pub(crate) fn snapshot(&self) -> Result<IndexSnapshot, IndexError> {
         IndexSnapshot::new(
             self.reader.searcher(),
             self.fields,
@@ -353,13 +354,13 @@ impl SearchIndex {
     }
 
     /// Queues an article under `key` (visible after [`commit`](Self::commit)).
-    pub fn add(&self, key: ArticleKey, article: &Prepared) -> Result<(), IndexError> {
+    pub(crate) fn add(&self, key: ArticleKey, article: &Prepared) -> Result<(), IndexError> {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         add_prepared(writer_in(&mut slot)?, &self.fields, key, article)
     }
 
     /// Queues the removal of the article under `key` (visible after the next commit).
-    pub fn remove(&self, key: ArticleKey) -> Result<(), IndexError> {
+    pub(crate) fn remove(&self, key: ArticleKey) -> Result<(), IndexError> {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         writer_in(&mut slot)?.delete_term(tantivy::Term::from_field_u64(self.fields.article, key));
         Ok(())
@@ -367,7 +368,7 @@ impl SearchIndex {
 
     /// Makes every queued change visible at once; returns the view that shows them.
     /// Changes left by a failed commit are dropped with it (the caller keeps its own list).
-    pub fn commit(&self) -> Result<IndexSnapshot, IndexError> {
+    pub(crate) fn commit(&self) -> Result<IndexSnapshot, IndexError> {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let writer = writer_in(&mut slot)?;
         if let Err(err) = writer.commit() {
@@ -389,7 +390,7 @@ impl SearchIndex {
     /// committing, merging) inherit it and yield to the threads answering requests; and
     /// small commits are merged in the background by tantivy's usual log-size policy, so a
     /// live index does not grow a segment per commit. Idempotent in effect.
-    pub fn go_live(&self) {
+    pub(crate) fn go_live(&self) {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         // Only one writer may exist: the old one goes first (all it had is committed).
         drop(slot.take());
@@ -428,7 +429,7 @@ impl SearchIndex {
     /// background once they answer, and searches meanwhile read the old segments. Call
     /// [`commit`](Self::commit) or [`snapshot`](Self::snapshot) afterwards for a view of
     /// the merged index.
-    pub fn compact(&self) -> Result<(), IndexError> {
+    pub(crate) fn compact(&self) -> Result<(), IndexError> {
         let _one_at_a_time = self
             .compacting
             .lock()
@@ -444,11 +445,6 @@ impl SearchIndex {
         merging.wait()?;
         self.reader.reload()?;
         Ok(())
-    }
-
-    /// Turns user text into query terms; never fails (see [`QueryPlan`]).
-    pub fn plan(&self, query: &str) -> QueryPlan {
-        QueryPlan::new(&self.segmenter, query)
     }
 }
 

@@ -13,7 +13,7 @@ use crate::text::dates::{self, DateSpec};
 use crate::text::{Segmenter, is_han};
 
 /// At most this many characters of a query are read; the rest is ignored.
-pub const MAX_QUERY_CHARS: usize = 1000;
+pub(crate) const MAX_QUERY_CHARS: usize = 1000;
 const MAX_WORDS: usize = 32;
 const MAX_BIGRAMS: usize = 64;
 
@@ -28,42 +28,42 @@ const W_TITLE: f32 = 0.45;
 const W_TEXT_BIGRAM: f32 = 1.2;
 
 pub(super) struct QueryFields {
-    pub title: Field,
-    pub text: Field,
-    pub text_bigram: Field,
+    pub(crate) title: Field,
+    pub(crate) text: Field,
+    pub(crate) text_bigram: Field,
 }
 
 /// The terms of a query after normalisation and segmentation.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct QueryPlan {
+pub(crate) struct QueryPlan {
     /// Content words (normalised), in query order, without repeats.
-    pub words: Vec<String>,
+    pub(crate) words: Vec<String>,
     /// Character bigrams (and lone characters, Latin words) of the content.
-    pub bigrams: Vec<String>,
+    pub(crate) bigrams: Vec<String>,
     /// Runs of content text (the query with stop words and punctuation taken out), for
     /// highlighting.
-    pub phrases: Vec<String>,
+    pub(crate) phrases: Vec<String>,
     /// The query had only stop words, so they were used as the terms.
-    pub only_stop_words: bool,
+    pub(crate) only_stop_words: bool,
     /// The query was longer than [`MAX_QUERY_CHARS`] and was cut.
-    pub truncated: bool,
+    pub(crate) truncated: bool,
     /// Dates understood in the query (their words are not terms).
-    pub dates: Vec<DateSpec>,
+    pub(crate) dates: Vec<DateSpec>,
     /// Only paragraphs of articles dated in this range (inclusive) are wanted; the engine
     /// applies it to the hits, since it knows the articles' dates.
-    pub date_filter: Option<(NaiveDate, NaiveDate)>,
+    pub(crate) date_filter: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl QueryPlan {
     /// The plan for `query` taken word for word: dates are terms like any other.
-    pub fn new(segmenter: &Segmenter, query: &str) -> Self {
+    pub(crate) fn new(segmenter: &Segmenter, query: &str) -> Self {
         Self::build(segmenter, query, None)
     }
 
     /// The plan for `query` with its dates (`2024`, `2024-06`, `去年`, read against
     /// `anchor`) taken out of the terms and made a filter on the article's date. A query
     /// that is only dates keeps them as terms too, so it still searches for something.
-    pub fn with_dates(segmenter: &Segmenter, query: &str, anchor: NaiveDate) -> Self {
+    pub(crate) fn with_dates(segmenter: &Segmenter, query: &str, anchor: NaiveDate) -> Self {
         Self::build(segmenter, query, Some(anchor))
     }
 
@@ -143,7 +143,7 @@ impl QueryPlan {
     }
 
     /// The same terms, restricted to articles dated in `from..=to`.
-    pub fn within(&self, from: NaiveDate, to: NaiveDate) -> Self {
+    pub(crate) fn within(&self, from: NaiveDate, to: NaiveDate) -> Self {
         Self {
             date_filter: Some((from, to)),
             ..self.clone()
@@ -151,13 +151,13 @@ impl QueryPlan {
     }
 
     /// True if there is nothing to search for (empty, or only punctuation and symbols).
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.words.is_empty() && self.bigrams.is_empty()
     }
 
     /// Terms worth marking in a matching paragraph: content words of two or more
     /// characters (or any non-Han word), and the content runs.
-    pub fn highlight_terms(&self) -> Vec<String> {
+    pub(crate) fn highlight_terms(&self) -> Vec<String> {
         let mut terms: Vec<String> = Vec::new();
         let single_char_query = self.phrases.len() == 1 && self.phrases[0].chars().count() == 1;
         for t in self.words.iter().chain(&self.phrases) {

@@ -9,20 +9,20 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use crate::text::{Segmenter, is_han};
 
 /// Tokenizer name for jieba words; every word field uses it, and queries are cut the same way.
-pub const WORD_TOKENIZER: &str = "jianbao_words";
+pub(crate) const WORD_TOKENIZER: &str = "jianbao_words";
 /// Tokenizer name for character bigrams.
-pub const BIGRAM_TOKENIZER: &str = "jianbao_bigrams";
+pub(crate) const BIGRAM_TOKENIZER: &str = "jianbao_bigrams";
 
 /// jieba search-mode words as tantivy tokens. Unlike `tantivy_jieba::JiebaTokenizer`, which
 /// owns its `Jieba` and so copies the whole dictionary each time tantivy clones a tokenizer
 /// (per segment writer), this shares one dictionary, with the operator's user words in it.
 #[derive(Clone)]
-pub struct WordTokenizer {
+pub(crate) struct WordTokenizer {
     segmenter: Segmenter,
 }
 
 impl WordTokenizer {
-    pub fn new(segmenter: Segmenter) -> Self {
+    pub(crate) fn new(segmenter: Segmenter) -> Self {
         Self { segmenter }
     }
 }
@@ -30,7 +30,7 @@ impl WordTokenizer {
 /// A token stream over byte ranges of a text computed up front. It fills one `Token` in
 /// place as it advances, so indexing allocates no `String` per token (tantivy copies the
 /// text it needs into its own arena).
-pub struct RangeTokenStream<'a> {
+pub(crate) struct RangeTokenStream<'a> {
     text: &'a str,
     ranges: std::vec::IntoIter<(usize, usize)>,
     token: Token,
@@ -90,7 +90,7 @@ impl Tokenizer for WordTokenizer {
 /// Overlapping character bigrams of each run of Han characters (a lone Han character is
 /// its own token), and whole words of other letters and digits.
 #[derive(Clone, Default)]
-pub struct BigramTokenizer;
+pub(crate) struct BigramTokenizer;
 
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = RangeTokenStream<'a>;
@@ -101,7 +101,7 @@ impl Tokenizer for BigramTokenizer {
 }
 
 /// Byte ranges of the bigram tokens of `text`.
-pub fn bigrams(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn bigrams(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut han_run: Vec<(usize, usize)> = Vec::new(); // char byte ranges
     let mut word: Option<(usize, usize)> = None;

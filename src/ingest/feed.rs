@@ -16,26 +16,26 @@ const NO_GUID: &str = "jianbao:no-guid:";
 
 /// One item of a feed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Item {
+pub(crate) struct Item {
     /// The guid, else the normalised link, else a hash of the title.
-    pub key: String,
-    pub title: String,
-    pub link: Option<String>,
-    pub date: Option<NaiveDate>,
+    pub(crate) key: String,
+    pub(crate) title: String,
+    pub(crate) link: Option<String>,
+    pub(crate) date: Option<NaiveDate>,
     /// Paragraphs of the item's full content (`content:encoded`, Atom `content`).
-    pub content: Vec<String>,
+    pub(crate) content: Vec<String>,
     /// Paragraphs of its summary (`description`, Atom `summary`).
-    pub summary: Vec<String>,
-    pub author: Option<String>,
+    pub(crate) summary: Vec<String>,
+    pub(crate) author: Option<String>,
     /// Hash of everything above, hex.
-    pub hash: String,
+    pub(crate) hash: String,
 }
 
 /// A parsed feed.
 #[derive(Debug, Clone)]
-pub struct ParsedFeed {
-    pub title: Option<String>,
-    pub items: Vec<Item>,
+pub(crate) struct ParsedFeed {
+    pub(crate) title: Option<String>,
+    pub(crate) items: Vec<Item>,
 }
 
 /// China Standard Time: feed timestamps become dates as the readers of Chinese news see
@@ -101,7 +101,7 @@ fn text_of(t: &feed_rs::model::Text) -> Vec<String> {
 }
 
 /// Parses feed text (already decoded to UTF-8). `url` resolves relative links.
-pub fn parse(text: &str, url: &str) -> Result<ParsedFeed, String> {
+pub(crate) fn parse(text: &str, url: &str) -> Result<ParsedFeed, String> {
     let text = html::declare_utf8(text);
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(url))

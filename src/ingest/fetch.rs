@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap};
 
 /// Sent with every request, so sites can tell who polls them.
-pub const USER_AGENT: &str = concat!(
+pub(crate) const USER_AGENT: &str = concat!(
     "jianbao/",
     env!("CARGO_PKG_VERSION"),
     " (news feed reader; +https://github.com/jianbao)"
@@ -44,13 +44,13 @@ impl Default for FetchOptions {
 /// A successful response.
 #[derive(Debug, Clone)]
 pub struct Body {
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
     /// The `Content-Type` header.
-    pub content_type: Option<String>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
     /// Where the body came from, after redirects.
-    pub url: String,
+    pub(crate) url: String,
 }
 
 /// What a conditional GET gave.
@@ -65,8 +65,8 @@ pub enum Fetched {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{reason}")]
 pub struct FetchError {
-    pub reason: String,
-    pub retry_after: Option<Duration>,
+    pub(crate) reason: String,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl FetchError {
@@ -81,7 +81,7 @@ impl FetchError {
 /// Whether a resolved address may be fetched when private addresses are not allowed:
 /// public unicast only (no loopback, private, shared, link-local such as the cloud
 /// metadata address 169.254.169.254, unique-local, multicast or unspecified).
-pub fn is_public(ip: IpAddr) -> bool {
+pub(crate) fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             let [a, b, ..] = v4.octets();
@@ -114,7 +114,7 @@ pub fn is_public(ip: IpAddr) -> bool {
 
 /// Checks a URL before any request: http or https, a host, and (unless allowed) not a
 /// literal private address. Host names are checked after resolution, by the resolver.
-pub fn check_url(url: &reqwest::Url, allow_private: bool) -> Result<(), FetchError> {
+pub(crate) fn check_url(url: &reqwest::Url, allow_private: bool) -> Result<(), FetchError> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(FetchError::new(format!(
             "only http and https addresses are fetched, not {}:",
@@ -177,7 +177,7 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    pub fn new(options: FetchOptions) -> Result<Self, FetchError> {
+    pub(crate) fn new(options: FetchOptions) -> Result<Self, FetchError> {
         let allow_private = options.allow_private;
         let max_redirects = options.max_redirects;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
@@ -211,13 +211,13 @@ impl Fetcher {
         Ok(Self { client, options })
     }
 
-    pub fn options(&self) -> &FetchOptions {
+    pub(crate) fn options(&self) -> &FetchOptions {
         &self.options
     }
 
     /// GETs `url`, sending the validators when given (a 304 is [`Fetched::NotModified`]).
     /// Any status but 2xx and 304 is an error, with the server's `Retry-After` if any.
-    pub async fn get(
+    pub(crate) async fn get(
         &self,
         url: &str,
         etag: Option<&str>,

@@ -11,7 +11,7 @@ use regex::Regex;
 
 /// Replaces the encoding named in an XML declaration with UTF-8, for text already decoded,
 /// so the XML parser does not decode it a second time.
-pub fn declare_utf8(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn declare_utf8(text: &str) -> std::borrow::Cow<'_, str> {
     static XML_ENCODING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"(?i)^(\s*<\?xml[^>]*\bencoding\s*=\s*)["'][^"']*["']"#).expect("valid regex")
     });
@@ -19,12 +19,12 @@ pub fn declare_utf8(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The text of HTML as paragraphs (see [`crate::corpus::fragment_paragraphs`]).
-pub fn paragraphs(html: &str) -> Vec<String> {
+pub(crate) fn paragraphs(html: &str) -> Vec<String> {
     crate::corpus::fragment_paragraphs(html)
 }
 
 /// The text of HTML on one line (titles, summaries).
-pub fn inline_text(html: &str) -> String {
+pub(crate) fn inline_text(html: &str) -> String {
     paragraphs(html).join(" ")
 }
 

@@ -3,10 +3,10 @@
 //! hands what it reads to the engine ([`LiveEngine`]) and the feed state to the store. A
 //! failing feed is recorded with its error and backs off; it never stops the others.
 
-pub mod feed;
-pub mod fetch;
-pub mod html;
-pub mod sources;
+pub(crate) mod feed;
+pub(crate) mod fetch;
+pub(crate) mod html;
+pub(crate) mod sources;
 pub mod watch;
 
 use std::collections::HashSet;
@@ -28,7 +28,7 @@ pub use fetch::{FetchError, FetchOptions, Fetched, Fetcher};
 
 /// An item's own content is the article when it holds at least this many characters of
 /// text; otherwise the linked page is fetched.
-pub const FULL_TEXT_CHARS: usize = 200;
+pub(crate) const FULL_TEXT_CHARS: usize = 200;
 /// Items indexed and saved together: a killed process loses at most one batch, which the
 /// next poll fetches again.
 const BATCH: usize = 32;
@@ -57,12 +57,12 @@ pub enum IngestError {
 /// What one poll of one feed did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct PollReport {
-    pub feed_id: i64,
-    pub name: String,
-    pub url: String,
+    pub(crate) feed_id: i64,
+    pub(crate) name: String,
+    pub(crate) url: String,
     /// The feed's own title, when it was read.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -78,19 +78,19 @@ pub struct PollReport {
 
 /// A feed with its article count, for `feeds list` and `/feeds`.
 #[derive(Debug, Clone, Serialize)]
-pub struct FeedStatus {
-    pub id: i64,
-    pub name: String,
-    pub url: String,
-    pub outlet: Option<String>,
-    pub interval_secs: u64,
-    pub origin: FeedOrigin,
+pub(crate) struct FeedStatus {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) url: String,
+    pub(crate) outlet: Option<String>,
+    pub(crate) interval_secs: u64,
+    pub(crate) origin: FeedOrigin,
     /// RFC 3339 times (UTC).
-    pub last_success: Option<String>,
-    pub last_error: Option<String>,
-    pub failures: u32,
-    pub next_poll: Option<String>,
-    pub articles: u64,
+    pub(crate) last_success: Option<String>,
+    pub(crate) last_error: Option<String>,
+    pub(crate) failures: u32,
+    pub(crate) next_poll: Option<String>,
+    pub(crate) articles: u64,
 }
 
 /// Why an address an admin gave was not added as a feed.
@@ -118,10 +118,10 @@ pub enum FeedRefused {
 /// A feed an admin added, and what its first poll did.
 #[derive(Debug, Clone)]
 pub struct AddedFeed {
-    pub id: i64,
+    pub(crate) id: i64,
     /// The feed's title when the poll read one, else its host name.
-    pub name: String,
-    pub report: PollReport,
+    pub(crate) name: String,
+    pub(crate) report: PollReport,
 }
 
 fn time_text(secs: Option<i64>) -> Option<String> {
@@ -168,14 +168,10 @@ impl Ingest {
         &self.store
     }
 
-    pub fn engine(&self) -> &Arc<LiveEngine> {
-        &self.engine
-    }
-
     /// Makes the stored feeds of the feeds file match the file: new ones added, changed
     /// names and intervals updated, ones no longer listed removed (feeds added by OPML or by
     /// an admin are left alone).
-    pub fn sync_feeds_file(&self, path: &Path) -> Result<(), IngestError> {
+    pub(crate) fn sync_feeds_file(&self, path: &Path) -> Result<(), IngestError> {
         let listed = sources::read_feeds_file(path)?;
         for feed in &listed {
             self.store.upsert_feed(feed)?;
@@ -195,7 +191,7 @@ impl Ingest {
     }
 
     /// Adds feeds (from OPML or an admin); returns how many were new.
-    pub fn add_feeds(&self, feeds: &[NewFeed]) -> Result<usize, IngestError> {
+    pub(crate) fn add_feeds(&self, feeds: &[NewFeed]) -> Result<usize, IngestError> {
         let before: HashSet<String> = self.store.feeds()?.into_iter().map(|f| f.url).collect();
         let mut new = 0;
         for f in feeds {
@@ -208,7 +204,7 @@ impl Ingest {
     }
 
     /// Every feed with its state and article count.
-    pub fn status(&self) -> Result<Vec<FeedStatus>, IngestError> {
+    pub(crate) fn status(&self) -> Result<Vec<FeedStatus>, IngestError> {
         let counts = self.store.article_counts()?;
         Ok(self
             .store
@@ -231,7 +227,7 @@ impl Ingest {
     }
 
     /// Polls every feed once, a few at a time; one report per feed, in feed order.
-    pub async fn poll_all(&self) -> Result<Vec<PollReport>, IngestError> {
+    pub(crate) async fn poll_all(&self) -> Result<Vec<PollReport>, IngestError> {
         let feeds = self.store.feeds()?;
         Ok(
             futures::stream::iter(feeds.iter().map(|f| self.poll_feed(f)))
@@ -395,7 +391,7 @@ impl Ingest {
 
     /// Removes a feed (by its id, the number `/feeds` and `feeds list` show). The articles
     /// read from it stay in the corpus and the database. `None` when there is no such feed.
-    pub fn remove_feed(&self, id: i64) -> Result<Option<FeedStatus>, IngestError> {
+    pub(crate) fn remove_feed(&self, id: i64) -> Result<Option<FeedStatus>, IngestError> {
         let Some(status) = self.status()?.into_iter().find(|f| f.id == id) else {
             return Ok(None);
         };

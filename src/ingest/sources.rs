@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::store::{FeedOrigin, NewFeed};
 
 /// Poll interval when a feed names none.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_INTERVAL: Duration = Duration::from_secs(600);
 
 /// A bad feeds or OPML file.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +53,7 @@ enum Interval {
 
 /// Parses an interval: whole seconds, or a number with `s`, `m`, `h` or `d` (`"10m"`).
 /// At least one second.
-pub fn parse_interval(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_interval(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => (&t[..i], t[i..].trim()),
@@ -80,7 +80,7 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
 }
 
 /// Checks a feed address: an absolute http(s) URL.
-pub fn check_feed_url(url: &str) -> Result<String, String> {
+pub(crate) fn check_feed_url(url: &str) -> Result<String, String> {
     let parsed = url::Url::parse(url.trim()).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(format!(
@@ -91,7 +91,7 @@ pub fn check_feed_url(url: &str) -> Result<String, String> {
 }
 
 /// The feeds listed in the feeds file; a missing file means no feeds.
-pub fn read_feeds_file(path: &Path) -> Result<Vec<NewFeed>, SourceError> {
+pub(crate) fn read_feeds_file(path: &Path) -> Result<Vec<NewFeed>, SourceError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -144,7 +144,7 @@ pub fn read_feeds_file(path: &Path) -> Result<Vec<NewFeed>, SourceError> {
 
 /// The feeds of an OPML file: every `outline` with an `xmlUrl`, named by its `title` or
 /// `text`. Outlines with a bad address are skipped with a warning.
-pub fn read_opml(path: &Path) -> Result<Vec<NewFeed>, SourceError> {
+pub(crate) fn read_opml(path: &Path) -> Result<Vec<NewFeed>, SourceError> {
     let bytes = std::fs::read(path).map_err(|source| SourceError::Read {
         path: path.to_path_buf(),
         source,

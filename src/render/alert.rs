@@ -18,7 +18,7 @@ const TOPIC_CHARS: usize = 40;
 /// One article for one topic. `paragraph` is the best matching paragraph as written and
 /// `highlights` the byte ranges of the topic's words in it. `buttons`: false in channels,
 /// where a key-points press would post into the channel for everyone.
-pub fn alert_message(
+pub(crate) fn alert_message(
     topic: &str,
     article: &ArticleRef,
     paragraph: &str,
@@ -50,12 +50,16 @@ pub fn alert_message(
 }
 
 /// Most articles in one digest message (its buttons stay on two rows).
-pub const DIGEST_ITEMS: usize = 10;
+pub(crate) const DIGEST_ITEMS: usize = 10;
 
 /// Several new articles for one chat in one message: each with its topic, title and
 /// citation, numbered, with numbered key-points buttons (none in channels, see
 /// [`alert_message`]).
-pub fn digest_message(items: &[(String, ArticleRef)], lang: Lang, buttons: bool) -> OutMessage {
+pub(crate) fn digest_message(
+    items: &[(String, ArticleRef)],
+    lang: Lang,
+    buttons: bool,
+) -> OutMessage {
     let mut blocks = vec![words::digest_heading(lang, items.len())];
     let mut row = Vec::new();
     for (i, (topic, a)) in items.iter().enumerate() {

@@ -17,22 +17,22 @@ const FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei-gb2312.ttf")
 /// The family name the font is registered under for plotters.
 const FAMILY: &str = "sans-serif";
 
-pub const WIDTH: u32 = 960;
-pub const HEIGHT: u32 = 540;
+pub(crate) const WIDTH: u32 = 960;
+pub(crate) const HEIGHT: u32 = 540;
 
 /// Line colours, in series order; the caption marks each topic with the same colour
 /// ([`SERIES_MARKS`]).
-pub const SERIES_COLORS: [RGBColor; 3] = [
+pub(crate) const SERIES_COLORS: [RGBColor; 3] = [
     RGBColor(214, 39, 40),
     RGBColor(31, 119, 180),
     RGBColor(44, 160, 44),
 ];
 /// The coloured square that stands for each series in a caption or terminal line.
-pub const SERIES_MARKS: [&str; 3] = ["🟥", "🟦", "🟩"];
+pub(crate) const SERIES_MARKS: [&str; 3] = ["🟥", "🟦", "🟩"];
 
 /// Why a chart could not be drawn (a bug or a broken font, never the reader's input).
 #[derive(Debug, thiserror::Error)]
-pub enum ChartError {
+pub(crate) enum ChartError {
     #[error("drawing the chart: {0}")]
     Draw(String),
     #[error("encoding the chart as PNG: {0}")]
@@ -49,7 +49,7 @@ fn register() {
 }
 
 /// True when the embedded font has a glyph for every character of `text`.
-pub fn font_covers(text: &str) -> bool {
+pub(crate) fn font_covers(text: &str) -> bool {
     use ab_glyph::Font;
     match ab_glyph::FontRef::try_from_slice(FONT) {
         Ok(font) => text
@@ -68,7 +68,7 @@ fn period_label(period: Period, start: chrono::NaiveDate) -> String {
 }
 
 /// The chart of `trend` as PNG bytes.
-pub fn trend_png(trend: &Trend, lang: Lang) -> Result<Vec<u8>, ChartError> {
+pub(crate) fn trend_png(trend: &Trend, lang: Lang) -> Result<Vec<u8>, ChartError> {
     register();
     let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
     draw(trend, lang, &mut rgb).map_err(|e| ChartError::Draw(e.to_string()))?;

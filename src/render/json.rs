@@ -56,17 +56,17 @@ impl Serialize for Answer {
 
 /// An entry of an article list (`latest`): metadata and size, no body.
 #[derive(Debug, Serialize)]
-pub struct ListEntry<'a> {
+pub(crate) struct ListEntry<'a> {
     #[serde(flatten)]
-    pub article: ArticleRef,
-    pub tags: &'a [String],
-    pub paragraph_count: usize,
+    pub(crate) article: ArticleRef,
+    pub(crate) tags: &'a [String],
+    pub(crate) paragraph_count: usize,
     /// The first paragraph's opening, for a list entry.
-    pub opening: String,
+    pub(crate) opening: String,
 }
 
 impl<'a> ListEntry<'a> {
-    pub fn of(a: &'a Article) -> Self {
+    pub(crate) fn of(a: &'a Article) -> Self {
         Self {
             article: ArticleRef::of(a),
             tags: &a.tags,
@@ -77,7 +77,7 @@ impl<'a> ListEntry<'a> {
 }
 
 /// The first `max_chars` characters of the body after the byline, with `…` if cut.
-pub fn opening(a: &Article, max_chars: usize) -> String {
+pub(crate) fn opening(a: &Article, max_chars: usize) -> String {
     let body = a.first_paragraph_without_byline();
     let mut out: String = body.chars().take(max_chars).collect();
     if body.chars().count() > max_chars {
@@ -88,25 +88,25 @@ pub fn opening(a: &Article, max_chars: usize) -> String {
 
 /// One entry of the `check` report.
 #[derive(Debug, Serialize)]
-pub struct CheckEntry<'a> {
-    pub article_id: &'a str,
-    pub date: Option<chrono::NaiveDate>,
-    pub date_origin: DateOrigin,
-    pub title: &'a str,
-    pub paragraphs: usize,
-    pub origin: &'a str,
-    pub warnings: &'a [String],
+pub(crate) struct CheckEntry<'a> {
+    pub(crate) article_id: &'a str,
+    pub(crate) date: Option<chrono::NaiveDate>,
+    pub(crate) date_origin: DateOrigin,
+    pub(crate) title: &'a str,
+    pub(crate) paragraphs: usize,
+    pub(crate) origin: &'a str,
+    pub(crate) warnings: &'a [String],
 }
 
 /// Serialises to one line of JSON. Serialising these plain structs cannot fail; if it ever
 /// did, the error is reported as JSON rather than lost.
-pub fn to_line<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_line<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value)
         .unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }).to_string())
 }
 
 /// Serialises to indented JSON for a person reading `--json` output.
-pub fn to_pretty<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_pretty<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value)
         .unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }).to_string())
 }

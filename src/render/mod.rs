@@ -3,12 +3,12 @@
 //! and their captions (`chart`, `trend`). Pure functions over the plain data from `answer`
 //! and `chat`.
 
-pub mod alert;
-pub mod chart;
-pub mod json;
+pub(crate) mod alert;
+pub(crate) mod chart;
+pub(crate) mod json;
 pub mod telegram;
 pub mod text;
-pub mod trend;
+pub(crate) mod trend;
 pub mod words;
 
 pub use words::Lang;
@@ -16,7 +16,7 @@ pub use words::Lang;
 use std::ops::Range;
 
 /// `text` cut to at most `max_chars` characters, with `…` when cut.
-pub fn clip(text: &str, max_chars: usize) -> String {
+pub(crate) fn clip(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text.to_string();
     }
@@ -62,7 +62,7 @@ pub fn question_dates_line(
     })
 }
 
-pub fn snippet(
+pub(crate) fn snippet(
     text: &str,
     highlights: &[Range<usize>],
     max_chars: usize,

@@ -27,7 +27,7 @@ const MARK_ON: &str = "\x1b[1;33m";
 const MARK_OFF: &str = "\x1b[0m";
 
 /// `text` with `ranges` marked: ANSI colour, or 【】 brackets without colour.
-pub fn mark(text: &str, ranges: &[Range<usize>], color: bool) -> String {
+pub(crate) fn mark(text: &str, ranges: &[Range<usize>], color: bool) -> String {
     let (on, off) = if color {
         (MARK_ON, MARK_OFF)
     } else {
@@ -54,7 +54,7 @@ pub fn mark(text: &str, ranges: &[Range<usize>], color: bool) -> String {
 }
 
 /// `标题 · 2022-06-20 · 忻州日报 [id]`
-pub fn citation(a: &ArticleRef) -> String {
+pub(crate) fn citation(a: &ArticleRef) -> String {
     let mut parts = vec![a.title.clone()];
     if let Some(d) = a.date {
         parts.push(d.to_string());
@@ -65,7 +65,7 @@ pub fn citation(a: &ArticleRef) -> String {
     format!("{} [{}]", parts.join(" · "), a.article_id)
 }
 
-pub fn search_results(r: &SearchResults, style: Style) -> String {
+pub(crate) fn search_results(r: &SearchResults, style: Style) -> String {
     let lang = style.lang;
     let mut out = String::new();
     for n in &r.notices {
@@ -113,7 +113,7 @@ pub fn search_results(r: &SearchResults, style: Style) -> String {
     out
 }
 
-pub fn article_list(articles: &[&Article], style: Style) -> String {
+pub(crate) fn article_list(articles: &[&Article], style: Style) -> String {
     if articles.is_empty() {
         return format!("{}\n", words::no_articles(style.lang));
     }
@@ -128,7 +128,7 @@ pub fn article_list(articles: &[&Article], style: Style) -> String {
     out
 }
 
-pub fn article(a: &Article, style: Style) -> String {
+pub(crate) fn article(a: &Article, style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", a.title);
     for d in &a.deck {
@@ -158,7 +158,7 @@ pub fn article(a: &Article, style: Style) -> String {
     out
 }
 
-pub fn summary(s: &Summary, style: Style) -> String {
+pub(crate) fn summary(s: &Summary, style: Style) -> String {
     let lang = style.lang;
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", citation(&s.article));
@@ -201,7 +201,7 @@ pub fn summary(s: &Summary, style: Style) -> String {
     out
 }
 
-pub fn answer(a: &Answer, style: Style) -> String {
+pub(crate) fn answer(a: &Answer, style: Style) -> String {
     let mut out = String::new();
     if let Some(line) = super::question_dates_line(&a.dates, &a.year_parts) {
         let _ = writeln!(out, "{line}");

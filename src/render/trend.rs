@@ -9,14 +9,14 @@ use crate::render::telegram::html::{escape, utf16_len};
 use crate::render::words::{self, Lang};
 
 /// Telegram's limit on a photo caption, in UTF-16 code units after entity parsing.
-pub const CAPTION_LIMIT: usize = 1024;
+pub(crate) const CAPTION_LIMIT: usize = 1024;
 /// Longest peak title shown, in characters.
 const PEAK_TITLE_CHARS: usize = 40;
 /// Longest word echoed back in a notice.
 const WORD_CHARS: usize = 30;
 
 /// True when there is something to draw: at least one topic and a range of dates.
-pub fn has_chart(t: &Trend) -> bool {
+pub(crate) fn has_chart(t: &Trend) -> bool {
     !t.series.is_empty() && t.range.is_some()
 }
 
@@ -99,7 +99,7 @@ fn topic_lines(t: &Trend, i: usize, s: &Series, lang: Lang) -> (Line, Vec<Line>)
 /// The caption of the trend photo (or the whole message when there is nothing to draw):
 /// HTML whose text is at most [`CAPTION_LIMIT`] UTF-16 units. Peak titles are dropped,
 /// last first, until it fits.
-pub fn caption_html(t: &Trend, lang: Lang) -> String {
+pub(crate) fn caption_html(t: &Trend, lang: Lang) -> String {
     let mut lines: Vec<Line> = Vec::new();
     if has_chart(t) {
         let shown: Vec<String> = t.words.iter().map(|w| clip(w, WORD_CHARS)).collect();
@@ -170,7 +170,7 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 
 /// One character per period, scaled to `top` (the largest count of all series shown, so
 /// lines compare); a period without articles is a space-like low bar `·`.
-pub fn sparkline(counts: &[usize], top: usize) -> String {
+pub(crate) fn sparkline(counts: &[usize], top: usize) -> String {
     counts
         .iter()
         .map(|&n| {
@@ -185,7 +185,7 @@ pub fn sparkline(counts: &[usize], top: usize) -> String {
 
 /// The trend for a terminal: a sparkline per topic with its total and peak, the range, and
 /// the notices. `png` is where the chart was written, if it was.
-pub fn trend_text(t: &Trend, png: Option<&std::path::Path>, lang: Lang) -> String {
+pub(crate) fn trend_text(t: &Trend, png: Option<&std::path::Path>, lang: Lang) -> String {
     let mut out = String::new();
     if let Some((from, to)) = t.range
         && !t.series.is_empty()
@@ -282,7 +282,6 @@ mod tests {
             period: Period::Week,
             series: words.iter().map(|w| series(w)).collect(),
             range: Some((day(3), day(9))),
-            year: None,
             notices: vec![TrendNotice::TooManyWords(vec!["淮河".into()])],
         }
     }

@@ -15,7 +15,7 @@ pub enum Lang {
 
 impl Lang {
     /// From Telegram's `language_code` (an IETF tag such as `en`, `en-GB`, `zh-hans`).
-    pub fn from_code(code: Option<&str>) -> Self {
+    pub(crate) fn from_code(code: Option<&str>) -> Self {
         match code {
             Some(c) if c.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("en")) => Lang::En,
             _ => Lang::Zh,
@@ -24,7 +24,7 @@ impl Lang {
 
     /// From the terminal's locale: `LC_ALL`, then `LC_MESSAGES`, then `LANG` (POSIX order);
     /// English when the first one set starts with `en`.
-    pub fn from_env() -> Self {
+    pub(crate) fn from_env() -> Self {
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()
             .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
@@ -51,7 +51,7 @@ pub enum Front {
 
 impl Front {
     /// The command that searches for `words` here.
-    pub fn search(self, words: &str) -> String {
+    pub(crate) fn search(self, words: &str) -> String {
         match self {
             Front::Chat => format!("/search {words}"),
             Front::CommandLine => format!("jianbao search {words}"),
@@ -59,7 +59,7 @@ impl Front {
     }
 
     /// The command that shows the article `id` in full here.
-    pub fn article(self, id: &str) -> String {
+    pub(crate) fn article(self, id: &str) -> String {
         match self {
             Front::Chat => format!("/article {id}"),
             Front::CommandLine => format!("jianbao article {id}"),
@@ -69,7 +69,7 @@ impl Front {
 
 /// What `/start` and `/help` say, as plain text; `where_hint` says how to reach the bot in
 /// this front end (see [`telegram_hint`] and [`terminal_hint`]).
-pub fn help(info: &HelpInfo, lang: Lang, where_hint: &str) -> String {
+pub(crate) fn help(info: &HelpInfo, lang: Lang, where_hint: &str) -> String {
     let mut out = String::from(lang.pick(
         "简报：我读过这些新闻，可以帮你查找、总结和回答问题。\n\n",
         "简报 (jianbao): I have read these news articles and can search, summarise and answer questions about them.\n\n",
@@ -117,7 +117,7 @@ pub fn help(info: &HelpInfo, lang: Lang, where_hint: &str) -> String {
 }
 
 /// How to reach the bot in Telegram, for the help text.
-pub fn telegram_hint(lang: Lang) -> &'static str {
+pub(crate) fn telegram_hint(lang: Lang) -> &'static str {
     lang.pick(
         "在群里请用 /search@机器人名 或回复我的消息提问；在任何聊天里输入 @机器人名 加关键词也能搜索。",
         "In a group, use /search@botname or reply to one of my messages; in any chat, type @botname and words to search.",
@@ -125,7 +125,7 @@ pub fn telegram_hint(lang: Lang) -> &'static str {
 }
 
 /// How to use `jianbao chat`, for the help text.
-pub fn terminal_hint(lang: Lang) -> &'static str {
+pub(crate) fn terminal_hint(lang: Lang) -> &'static str {
     lang.pick(
         "在这里直接输入命令或问题；输入 /quit 或按 Ctrl-D 退出。",
         "Type a command or a question here; /quit or Ctrl-D leaves.",
@@ -133,7 +133,7 @@ pub fn terminal_hint(lang: Lang) -> &'static str {
 }
 
 /// A search with nothing searchable in it.
-pub fn nothing_to_search(lang: Lang, front: Front) -> String {
+pub(crate) fn nothing_to_search(lang: Lang, front: Front) -> String {
     let example = front.search("黄河");
     match lang {
         Lang::Zh => format!("这个搜索里没有可查的字词。请输入关键词，例如 {example}"),
@@ -142,7 +142,7 @@ pub fn nothing_to_search(lang: Lang, front: Front) -> String {
 }
 
 /// A search of only very common words (searched anyway).
-pub fn only_stop_words(lang: Lang) -> &'static str {
+pub(crate) fn only_stop_words(lang: Lang) -> &'static str {
     lang.pick(
         "（只有很常见的词，结果可能较泛）",
         "(Only very common words in the query; results may be broad.)",
@@ -150,7 +150,7 @@ pub fn only_stop_words(lang: Lang) -> &'static str {
 }
 
 /// A query cut to its start.
-pub fn query_truncated(lang: Lang) -> &'static str {
+pub(crate) fn query_truncated(lang: Lang) -> &'static str {
     lang.pick(
         "（查询很长，只用了开头部分）",
         "(The query is very long; only its start was used.)",
@@ -158,7 +158,7 @@ pub fn query_truncated(lang: Lang) -> &'static str {
 }
 
 /// A page past the last one.
-pub fn no_more_results(lang: Lang, pages: usize) -> String {
+pub(crate) fn no_more_results(lang: Lang, pages: usize) -> String {
     match lang {
         Lang::Zh => format!("没有更多结果了（共 {pages} 页）。"),
         Lang::En => format!("No more results (there are {pages} pages)."),
@@ -166,7 +166,7 @@ pub fn no_more_results(lang: Lang, pages: usize) -> String {
 }
 
 /// A search that matched nothing.
-pub fn no_match(lang: Lang, query: &str) -> String {
+pub(crate) fn no_match(lang: Lang, query: &str) -> String {
     match lang {
         Lang::Zh => format!("没有找到与“{query}”相关的文章。换个说法或少用几个词试试。"),
         Lang::En => format!("No articles match “{query}”. Try fewer or other words."),
@@ -174,7 +174,7 @@ pub fn no_match(lang: Lang, query: &str) -> String {
 }
 
 /// How many articles matched; a lower bound says so with `+`.
-pub fn articles_found(lang: Lang, total: usize, exact: bool) -> String {
+pub(crate) fn articles_found(lang: Lang, total: usize, exact: bool) -> String {
     let plus = if exact { "" } else { "+" };
     match lang {
         Lang::Zh => format!("共 {total}{plus} 篇"),
@@ -184,7 +184,7 @@ pub fn articles_found(lang: Lang, total: usize, exact: bool) -> String {
 }
 
 /// Which page this is, and of how many when the count is exact.
-pub fn page_of(lang: Lang, page: usize, pages: Option<usize>) -> String {
+pub(crate) fn page_of(lang: Lang, page: usize, pages: Option<usize>) -> String {
     match (lang, pages) {
         (Lang::Zh, Some(n)) => format!("第 {page}/{n} 页"),
         (Lang::Zh, None) => format!("第 {page} 页"),
@@ -194,60 +194,60 @@ pub fn page_of(lang: Lang, page: usize, pages: Option<usize>) -> String {
 }
 
 /// The label of a hit on an article's title (it has no body text).
-pub fn title_hit(lang: Lang) -> &'static str {
+pub(crate) fn title_hit(lang: Lang) -> &'static str {
     lang.pick("标题", "title")
 }
 
 /// The key-points button, for the `n`th listed article or the one answer.
-pub fn key_points_button(lang: Lang, n: Option<usize>) -> String {
+pub(crate) fn key_points_button(lang: Lang, n: Option<usize>) -> String {
     let label = lang.pick("要点", "Key points");
     n.map_or_else(|| label.to_string(), |n| format!("{label} {n}"))
 }
 
 /// The paging buttons.
-pub fn previous_page(lang: Lang) -> &'static str {
+pub(crate) fn previous_page(lang: Lang) -> &'static str {
     lang.pick("‹ 上一页", "‹ Previous")
 }
 
-pub fn next_page(lang: Lang) -> &'static str {
+pub(crate) fn next_page(lang: Lang) -> &'static str {
     lang.pick("下一页 ›", "Next ›")
 }
 
 /// `/latest` on an empty corpus.
-pub fn no_articles(lang: Lang) -> &'static str {
+pub(crate) fn no_articles(lang: Lang) -> &'static str {
     lang.pick("还没有加载任何文章。", "No articles are loaded.")
 }
 
-pub fn no_articles_then(lang: Lang) -> &'static str {
+pub(crate) fn no_articles_then(lang: Lang) -> &'static str {
     lang.pick("这段时间没有文章。", "No articles from that time.")
 }
 
-pub fn latest_heading(lang: Lang) -> &'static str {
+pub(crate) fn latest_heading(lang: Lang) -> &'static str {
     lang.pick("最新文章", "Latest articles")
 }
 
-pub fn lede_heading(lang: Lang) -> &'static str {
+pub(crate) fn lede_heading(lang: Lang) -> &'static str {
     lang.pick("导语", "Lede")
 }
 
 /// The heading of the key points: the article's own list, or its central sentences.
-pub fn key_points_heading(lang: Lang, enumerated: bool) -> &'static str {
+pub(crate) fn key_points_heading(lang: Lang, enumerated: bool) -> &'static str {
     match enumerated {
         true => lang.pick("要点（原文列举）", "Key points (as the article lists them)"),
         false => lang.pick("要点", "Key points"),
     }
 }
 
-pub fn figures_heading(lang: Lang) -> &'static str {
+pub(crate) fn figures_heading(lang: Lang) -> &'static str {
     lang.pick("数字", "Figures")
 }
 
-pub fn keywords_heading(lang: Lang) -> &'static str {
+pub(crate) fn keywords_heading(lang: Lang) -> &'static str {
     lang.pick("关键词", "Keywords")
 }
 
 /// Where to read the whole article.
-pub fn full_text(lang: Lang, front: Front, id: &str) -> String {
+pub(crate) fn full_text(lang: Lang, front: Front, id: &str) -> String {
     format!(
         "{}{}",
         lang.pick("全文：", "Full text: "),
@@ -256,7 +256,7 @@ pub fn full_text(lang: Lang, front: Front, id: &str) -> String {
 }
 
 /// Why part of a summary is missing.
-pub fn summary_note(lang: Lang, note: SummaryNote) -> &'static str {
+pub(crate) fn summary_note(lang: Lang, note: SummaryNote) -> &'static str {
     match note {
         SummaryNote::NoBody => lang.pick("这篇文章没有正文，只知道标题", note.as_str()),
         SummaryNote::TooShort => lang.pick("正文太短，除导语外没有更多要点", note.as_str()),
@@ -264,17 +264,17 @@ pub fn summary_note(lang: Lang, note: SummaryNote) -> &'static str {
 }
 
 /// The reporter and the source in an article's metadata line.
-pub fn reporter(lang: Lang, name: &str) -> String {
+pub(crate) fn reporter(lang: Lang, name: &str) -> String {
     format!("{}{name}", lang.pick("记者 ", "reporter "))
 }
 
-pub fn source(lang: Lang, name: &str) -> String {
+pub(crate) fn source(lang: Lang, name: &str) -> String {
     format!("{}{name}", lang.pick("来源 ", "source "))
 }
 
 /// Where the whole of an article too long to send can be read.
 #[derive(Debug, Clone, Copy)]
-pub enum WholeText<'a> {
+pub(crate) enum WholeText<'a> {
     Url(&'a str),
     /// No address to point to (a file on the server, whose path is not the reader's
     /// business): the key points of the article with this id.
@@ -283,7 +283,7 @@ pub enum WholeText<'a> {
 
 /// The last message of an article too long to send whole: `total` messages, `sent` of them
 /// sent; the rest is at `rest`.
-pub fn article_cut(lang: Lang, total: usize, sent: usize, rest: WholeText<'_>) -> String {
+pub(crate) fn article_cut(lang: Lang, total: usize, sent: usize, rest: WholeText<'_>) -> String {
     let head = match lang {
         Lang::Zh => format!("（全文较长，共 {total} 条消息，这里只发了前 {sent} 条。"),
         Lang::En => format!("(The article is long: {total} messages; these are the first {sent}. "),
@@ -300,7 +300,7 @@ pub fn article_cut(lang: Lang, total: usize, sent: usize, rest: WholeText<'_>) -
 }
 
 /// A question nothing in the corpus answers.
-pub fn no_answer(lang: Lang) -> &'static str {
+pub(crate) fn no_answer(lang: Lang) -> &'static str {
     lang.pick(
         "没有找到能回答这个问题的文章。",
         "No article here answers that.",
@@ -308,7 +308,7 @@ pub fn no_answer(lang: Lang) -> &'static str {
 }
 
 /// The search to try instead.
-pub fn try_search(lang: Lang, front: Front, words: &str) -> String {
+pub(crate) fn try_search(lang: Lang, front: Front, words: &str) -> String {
     format!(
         "{}{}",
         lang.pick("试试搜索：", "Try a search: "),
@@ -317,7 +317,7 @@ pub fn try_search(lang: Lang, front: Front, words: &str) -> String {
 }
 
 /// Usage hints and polite refusals, as plain text.
-pub fn note(n: &Note, lang: Lang) -> String {
+pub(crate) fn note(n: &Note, lang: Lang) -> String {
     match (n, lang) {
         (Note::EmptySearch, Lang::Zh) => "请在 /search 后面写上关键词，例如 /search 黄河".into(),
         (Note::EmptySearch, Lang::En) => "Put words after /search, e.g. /search 黄河".into(),
@@ -370,7 +370,7 @@ pub fn note(n: &Note, lang: Lang) -> String {
 }
 
 /// How often a trend counts: "每周" / "weekly".
-pub fn trend_unit(lang: Lang, period: crate::answer::Period) -> &'static str {
+pub(crate) fn trend_unit(lang: Lang, period: crate::answer::Period) -> &'static str {
     use crate::answer::Period;
     match period {
         Period::Week => lang.pick("每周", "weekly"),
@@ -379,7 +379,11 @@ pub fn trend_unit(lang: Lang, period: crate::answer::Period) -> &'static str {
 }
 
 /// One period of a trend, named: `2024-06-03 那周` / `week of 2024-06-03`.
-pub fn trend_period(lang: Lang, period: crate::answer::Period, start: chrono::NaiveDate) -> String {
+pub(crate) fn trend_period(
+    lang: Lang,
+    period: crate::answer::Period,
+    start: chrono::NaiveDate,
+) -> String {
     use crate::answer::Period;
     match (period, lang) {
         (Period::Week, Lang::Zh) => format!("{start} 那周"),
@@ -390,7 +394,7 @@ pub fn trend_period(lang: Lang, period: crate::answer::Period, start: chrono::Na
 }
 
 /// What a trend counts, over which dates: `每周文章数（2024-01-01 至 2024-06-30）`.
-pub fn trend_range(
+pub(crate) fn trend_range(
     lang: Lang,
     period: crate::answer::Period,
     from: chrono::NaiveDate,
@@ -404,7 +408,7 @@ pub fn trend_range(
 }
 
 /// The first line of a trend caption; `words` are already marked up as the caller needs.
-pub fn trend_heading(
+pub(crate) fn trend_heading(
     lang: Lang,
     words: &str,
     period: crate::answer::Period,
@@ -419,7 +423,7 @@ pub fn trend_heading(
 }
 
 /// The chart's own title (digits and the unit only; the words are in the caption).
-pub fn chart_title(lang: Lang, period: crate::answer::Period) -> String {
+pub(crate) fn chart_title(lang: Lang, period: crate::answer::Period) -> String {
     match lang {
         Lang::Zh => format!("{}文章数", trend_unit(lang, period)),
         Lang::En => format!("Articles ({})", trend_unit(lang, period)),
@@ -427,12 +431,12 @@ pub fn chart_title(lang: Lang, period: crate::answer::Period) -> String {
 }
 
 /// The chart's y axis.
-pub fn chart_axis(lang: Lang) -> &'static str {
+pub(crate) fn chart_axis(lang: Lang) -> &'static str {
     lang.pick("篇", "articles")
 }
 
 /// A topic's total: `共 12 篇` / `12 articles`.
-pub fn trend_total(lang: Lang, n: usize) -> String {
+pub(crate) fn trend_total(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Zh => format!("共 {n} 篇"),
         Lang::En if n == 1 => "1 article".into(),
@@ -441,7 +445,7 @@ pub fn trend_total(lang: Lang, n: usize) -> String {
 }
 
 /// After the total: the busiest period.
-pub fn trend_peak(lang: Lang, period: &str, n: usize) -> String {
+pub(crate) fn trend_peak(lang: Lang, period: &str, n: usize) -> String {
     match lang {
         Lang::Zh => format!("，最多是 {period} {n} 篇"),
         Lang::En => format!(", most in {period}: {n}"),
@@ -449,7 +453,7 @@ pub fn trend_peak(lang: Lang, period: &str, n: usize) -> String {
 }
 
 /// After the total: articles about the word that have no date.
-pub fn trend_undated(lang: Lang, n: usize) -> String {
+pub(crate) fn trend_undated(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Zh => format!("（另有 {n} 篇无日期）"),
         Lang::En => format!(" ({n} more without a date)"),
@@ -457,7 +461,7 @@ pub fn trend_undated(lang: Lang, n: usize) -> String {
 }
 
 /// Why part of a trend request was not drawn. `words` are already clipped.
-pub fn trend_notice(lang: Lang, notice: &crate::answer::TrendNotice) -> String {
+pub(crate) fn trend_notice(lang: Lang, notice: &crate::answer::TrendNotice) -> String {
     use crate::answer::TrendNotice as N;
     match (notice, lang) {
         (N::NoWords, Lang::Zh) => {
@@ -483,12 +487,12 @@ pub fn trend_notice(lang: Lang, notice: &crate::answer::TrendNotice) -> String {
 }
 
 /// When a trend request leaves nothing to say.
-pub fn trend_nothing(lang: Lang) -> &'static str {
+pub(crate) fn trend_nothing(lang: Lang) -> &'static str {
     lang.pick("没有可以画的走势。", "Nothing to chart.")
 }
 
 /// Where the terminal wrote the chart.
-pub fn chart_written(lang: Lang, path: &std::path::Path) -> String {
+pub(crate) fn chart_written(lang: Lang, path: &std::path::Path) -> String {
     match lang {
         Lang::Zh => format!("图表：{}", path.display()),
         Lang::En => format!("Chart: {}", path.display()),
@@ -560,7 +564,7 @@ pub enum FollowNote {
 }
 
 /// The plain text of a [`FollowNote`].
-pub fn follow_note(n: &FollowNote, lang: Lang) -> String {
+pub(crate) fn follow_note(n: &FollowNote, lang: Lang) -> String {
     use FollowNote as F;
     match (n, lang) {
         (F::SubscribeWhat, Lang::Zh) => "请在 /subscribe 后写上要关注的关键词，例如 /subscribe 防汛".into(),
@@ -617,7 +621,7 @@ pub fn follow_note(n: &FollowNote, lang: Lang) -> String {
 }
 
 /// The heading of `/subscriptions`: this chat's, or a channel's (`@name`).
-pub fn subscriptions_heading(lang: Lang, channel: Option<&str>) -> String {
+pub(crate) fn subscriptions_heading(lang: Lang, channel: Option<&str>) -> String {
     match (channel, lang) {
         (None, Lang::Zh) => "关注的话题：".into(),
         (None, Lang::En) => "Followed topics:".into(),
@@ -627,7 +631,7 @@ pub fn subscriptions_heading(lang: Lang, channel: Option<&str>) -> String {
 }
 
 /// How many alerts a subscription sent, and whether it is paused.
-pub fn subscription_status(lang: Lang, alerts: u64, paused: bool) -> String {
+pub(crate) fn subscription_status(lang: Lang, alerts: u64, paused: bool) -> String {
     let mut out = match lang {
         Lang::Zh => format!("已提醒 {alerts} 次"),
         Lang::En if alerts == 1 => "1 alert".to_string(),
@@ -640,7 +644,7 @@ pub fn subscription_status(lang: Lang, alerts: u64, paused: bool) -> String {
 }
 
 /// Under the list: how to remove one.
-pub fn subscriptions_footer(lang: Lang) -> &'static str {
+pub(crate) fn subscriptions_footer(lang: Lang) -> &'static str {
     lang.pick(
         "取消关注：/unsubscribe 编号，或按下面的按钮。",
         "To stop following one: /unsubscribe number, or press a button below.",
@@ -648,7 +652,7 @@ pub fn subscriptions_footer(lang: Lang) -> &'static str {
 }
 
 /// The button that removes subscription `n` (its number in the list; `None`: the one just made).
-pub fn unsubscribe_button(lang: Lang, n: Option<usize>) -> String {
+pub(crate) fn unsubscribe_button(lang: Lang, n: Option<usize>) -> String {
     match (n, lang) {
         (Some(n), Lang::Zh) => format!("取消 {n}"),
         (Some(n), Lang::En) => format!("Remove {n}"),
@@ -657,17 +661,17 @@ pub fn unsubscribe_button(lang: Lang, n: Option<usize>) -> String {
 }
 
 /// The button that shows the list.
-pub fn subscriptions_button(lang: Lang) -> &'static str {
+pub(crate) fn subscriptions_button(lang: Lang) -> &'static str {
     lang.pick("我的关注", "Followed topics")
 }
 
 /// The first line of an alert: the topic followed.
-pub fn alert_heading(lang: Lang) -> &'static str {
+pub(crate) fn alert_heading(lang: Lang) -> &'static str {
     lang.pick("🔔 关注：", "🔔 Following: ")
 }
 
 /// The first line of a digest of `n` new articles.
-pub fn digest_heading(lang: Lang, n: usize) -> String {
+pub(crate) fn digest_heading(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Zh => format!("🔔 你关注的话题有 {n} 篇新文章："),
         Lang::En => format!("🔔 {n} new articles on topics you follow:"),
@@ -675,14 +679,14 @@ pub fn digest_heading(lang: Lang, n: usize) -> String {
 }
 
 /// Which topic a digest line is for.
-pub fn digest_topic(lang: Lang) -> &'static str {
+pub(crate) fn digest_topic(lang: Lang) -> &'static str {
     lang.pick("关注：", "topic: ")
 }
 
 /// Short texts only the bot shows: answers to button presses, and the apology for a
 /// failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BotNotice {
+pub(crate) enum BotNotice {
     /// A button on a message Telegram no longer gives us.
     MessageGone,
     /// A paging button whose search is forgotten.
@@ -696,7 +700,7 @@ pub enum BotNotice {
 }
 
 /// The plain text of a [`BotNotice`].
-pub fn bot_notice(n: BotNotice, lang: Lang) -> &'static str {
+pub(crate) fn bot_notice(n: BotNotice, lang: Lang) -> &'static str {
     match n {
         BotNotice::MessageGone => lang.pick("这条消息已过期。", "This message has expired."),
         BotNotice::SearchGone => lang.pick(
@@ -719,7 +723,7 @@ pub fn bot_notice(n: BotNotice, lang: Lang) -> &'static str {
 // addresses and error reasons are shown as the feed and the fetcher give them.
 
 /// The admin commands, for an admin's `/help`.
-pub fn admin_commands(lang: Lang) -> &'static str {
+pub(crate) fn admin_commands(lang: Lang) -> &'static str {
     lang.pick(
         "管理员命令（仅私聊）：\n/addfeed 网址 — 添加订阅源并立即读取一次\n/feeds — 订阅源列表和状态\n/removefeed 编号 — 删除订阅源（已读到的文章保留）",
         "Admin commands (private chat only):\n/addfeed URL — add a feed and read it once now\n/feeds — the feeds and their state\n/removefeed N — remove a feed (its articles stay)",
@@ -728,7 +732,7 @@ pub fn admin_commands(lang: Lang) -> &'static str {
 
 /// Why an admin command was not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AdminRefusal {
+pub(crate) enum AdminRefusal {
     /// The sender is not in the `admins` setting.
     NotAdmin,
     /// Sent in a group.
@@ -737,7 +741,7 @@ pub enum AdminRefusal {
     NoFeeds,
 }
 
-pub fn admin_refusal(r: AdminRefusal, lang: Lang) -> &'static str {
+pub(crate) fn admin_refusal(r: AdminRefusal, lang: Lang) -> &'static str {
     match r {
         AdminRefusal::NotAdmin => lang.pick(
             "抱歉，订阅源只能由机器人的管理员管理。你可以用 /search 和 /latest 查看已有的新闻。",
@@ -754,14 +758,14 @@ pub fn admin_refusal(r: AdminRefusal, lang: Lang) -> &'static str {
     }
 }
 
-pub fn addfeed_usage(lang: Lang) -> &'static str {
+pub(crate) fn addfeed_usage(lang: Lang) -> &'static str {
     lang.pick(
         "用法：/addfeed 网址，例如 /addfeed https://example.com/rss.xml",
         "Usage: /addfeed URL, e.g. /addfeed https://example.com/rss.xml",
     )
 }
 
-pub fn removefeed_usage(lang: Lang) -> &'static str {
+pub(crate) fn removefeed_usage(lang: Lang) -> &'static str {
     lang.pick(
         "用法：/removefeed 编号（编号见 /feeds）",
         "Usage: /removefeed N (the numbers are in /feeds)",
@@ -769,7 +773,7 @@ pub fn removefeed_usage(lang: Lang) -> &'static str {
 }
 
 /// Why an address was not added.
-pub fn feed_refused(r: &crate::ingest::FeedRefused, lang: Lang) -> String {
+pub(crate) fn feed_refused(r: &crate::ingest::FeedRefused, lang: Lang) -> String {
     use crate::ingest::FeedRefused as R;
     match (r, lang) {
         (R::NotFeedUrl(given), Lang::Zh) => {
@@ -805,7 +809,7 @@ pub fn feed_refused(r: &crate::ingest::FeedRefused, lang: Lang) -> String {
 }
 
 /// The first line of the answer to `/addfeed`: added, and whether the first read worked.
-pub fn feed_added(lang: Lang, id: i64, name: &str, failed: Option<&str>) -> String {
+pub(crate) fn feed_added(lang: Lang, id: i64, name: &str, failed: Option<&str>) -> String {
     match (failed, lang) {
         (None, Lang::Zh) => format!("已添加订阅源 {id}. {name}"),
         (None, Lang::En) => format!("Feed added: {id}. {name}"),
@@ -819,7 +823,7 @@ pub fn feed_added(lang: Lang, id: i64, name: &str, failed: Option<&str>) -> Stri
 }
 
 /// What the first read of a new feed brought.
-pub fn feed_first_read(
+pub(crate) fn feed_first_read(
     lang: Lang,
     report: &crate::ingest::PollReport,
     pages_failed: usize,
@@ -855,14 +859,14 @@ pub fn feed_first_read(
     out
 }
 
-pub fn no_feeds(lang: Lang) -> &'static str {
+pub(crate) fn no_feeds(lang: Lang) -> &'static str {
     lang.pick(
         "还没有订阅源。用 /addfeed 网址 添加，或在订阅源文件里列出。",
         "No feeds yet. Add one with /addfeed URL, or list them in the feeds file.",
     )
 }
 
-pub fn feeds_heading(lang: Lang, n: usize, failing: usize) -> String {
+pub(crate) fn feeds_heading(lang: Lang, n: usize, failing: usize) -> String {
     match lang {
         Lang::Zh if failing > 0 => format!("订阅源 {n} 个，其中 {failing} 个出错："),
         Lang::Zh => format!("订阅源 {n} 个："),
@@ -872,7 +876,7 @@ pub fn feeds_heading(lang: Lang, n: usize, failing: usize) -> String {
 }
 
 /// The state line of one feed in `/feeds`: articles, last success (a UTC time).
-pub fn feed_state(lang: Lang, articles: u64, last_success: Option<&str>) -> String {
+pub(crate) fn feed_state(lang: Lang, articles: u64, last_success: Option<&str>) -> String {
     match (lang, last_success) {
         (Lang::Zh, Some(t)) => format!("文章 {articles} 篇 · 上次成功 {t}"),
         (Lang::Zh, None) => format!("文章 {articles} 篇 · 还没有成功读取过"),
@@ -882,21 +886,21 @@ pub fn feed_state(lang: Lang, articles: u64, last_success: Option<&str>) -> Stri
 }
 
 /// The error line of a failing feed in `/feeds`.
-pub fn feed_error(lang: Lang, error: &str, failures: u32) -> String {
+pub(crate) fn feed_error(lang: Lang, error: &str, failures: u32) -> String {
     match lang {
         Lang::Zh => format!("上次错误（连续 {failures} 次）：{error}"),
         Lang::En => format!("Last error ({failures} in a row): {error}"),
     }
 }
 
-pub fn feeds_footer(lang: Lang) -> &'static str {
+pub(crate) fn feeds_footer(lang: Lang) -> &'static str {
     lang.pick(
         "删除：/removefeed 编号　添加：/addfeed 网址",
         "Remove: /removefeed N   Add: /addfeed URL",
     )
 }
 
-pub fn no_such_feed(lang: Lang, given: &str) -> String {
+pub(crate) fn no_such_feed(lang: Lang, given: &str) -> String {
     match lang {
         Lang::Zh => format!("没有编号为“{given}”的订阅源。发送 /feeds 查看编号。"),
         Lang::En => format!("No feed has the number “{given}”. Send /feeds to see the numbers."),
@@ -905,7 +909,13 @@ pub fn no_such_feed(lang: Lang, given: &str) -> String {
 
 /// The answer to `/removefeed`; `from_file` when the feed is listed in the feeds file (it
 /// comes back at the next start unless removed there too).
-pub fn feed_removed(lang: Lang, id: i64, name: &str, articles: u64, from_file: bool) -> String {
+pub(crate) fn feed_removed(
+    lang: Lang,
+    id: i64,
+    name: &str,
+    articles: u64,
+    from_file: bool,
+) -> String {
     let mut out = match lang {
         Lang::Zh => format!(
             "已删除订阅源 {id}. {name}，不再读取。已经读到的 {articles} 篇文章仍然可以搜索。"
@@ -925,7 +935,7 @@ pub fn feed_removed(lang: Lang, id: i64, name: &str, articles: u64, from_file: b
 }
 
 /// Before the article title on the inline card of an answer.
-pub fn answer_card_prefix(lang: Lang) -> &'static str {
+pub(crate) fn answer_card_prefix(lang: Lang) -> &'static str {
     lang.pick("答：", "Answer: ")
 }
 

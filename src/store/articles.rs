@@ -29,7 +29,7 @@ impl Store {
 
     /// [`Store::save_batch`] that also queues the alerts the new articles raised, in the
     /// same transaction: a crash keeps both or neither.
-    pub fn save_batch_with_alerts(
+    pub(crate) fn save_batch_with_alerts(
         &self,
         articles: &[StoredArticle],
         items: &[(i64, SeenItem)],
@@ -89,7 +89,7 @@ impl Store {
 
     /// Every stored article, oldest fetch first. A row that cannot be read is skipped with
     /// a warning naming it.
-    pub fn articles(&self) -> Result<Vec<StoredArticle>, StoreError> {
+    pub(crate) fn articles(&self) -> Result<Vec<StoredArticle>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT id, feed_id, url, title, published, outlet, source, reporter, paragraphs, \

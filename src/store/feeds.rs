@@ -48,14 +48,14 @@ pub struct NewFeed {
 pub struct Feed {
     pub id: i64,
     pub name: String,
-    pub url: String,
-    pub outlet: Option<String>,
-    pub interval_secs: u64,
-    pub origin: FeedOrigin,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
+    pub(crate) url: String,
+    pub(crate) outlet: Option<String>,
+    pub(crate) interval_secs: u64,
+    pub(crate) origin: FeedOrigin,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
     /// Unix seconds.
-    pub last_attempt: Option<i64>,
+    pub(crate) last_attempt: Option<i64>,
     pub last_success: Option<i64>,
     /// `None` when the last poll succeeded.
     pub last_error: Option<String>,
@@ -68,17 +68,17 @@ pub struct Feed {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedState {
     /// `Ok` with the new validators (kept when a 304 gives none), or `Err` with the reason.
-    pub result: Result<(Option<String>, Option<String>), String>,
-    pub next_poll: i64,
+    pub(crate) result: Result<(Option<String>, Option<String>), String>,
+    pub(crate) next_poll: i64,
 }
 
 /// A feed item already seen: its key (guid, else normalised link), the hash of its content
 /// and the article it became.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeenItem {
-    pub item_key: String,
-    pub content_hash: String,
-    pub article_id: Option<String>,
+    pub(crate) item_key: String,
+    pub(crate) content_hash: String,
+    pub(crate) article_id: Option<String>,
 }
 
 const FEED_COLUMNS: &str = "id, name, url, outlet, interval_secs, origin, etag, last_modified, \
@@ -170,7 +170,7 @@ impl Store {
 
     /// Removes a feed and its seen items; its articles stay (they were read, and a reader
     /// may still cite them). Returns whether there was such a feed.
-    pub fn remove_feed(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn remove_feed(&self, id: i64) -> Result<bool, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM items_seen WHERE feed_id = ?1", [id])?;
@@ -181,7 +181,7 @@ impl Store {
 
     /// Records the outcome of a poll: on success the validators and the time, and the
     /// error cleared; on failure the error and one more failure in a row.
-    pub fn record_poll(&self, id: i64, state: &FeedState) -> Result<(), StoreError> {
+    pub(crate) fn record_poll(&self, id: i64, state: &FeedState) -> Result<(), StoreError> {
         let conn = self.conn();
         let at = now();
         match &state.result {
@@ -202,7 +202,11 @@ impl Store {
     }
 
     /// The seen item of `feed_id` with this key.
-    pub fn seen_item(&self, feed_id: i64, item_key: &str) -> Result<Option<SeenItem>, StoreError> {
+    pub(crate) fn seen_item(
+        &self,
+        feed_id: i64,
+        item_key: &str,
+    ) -> Result<Option<SeenItem>, StoreError> {
         let conn = self.conn();
         Ok(conn
             .query_row(
@@ -221,7 +225,7 @@ impl Store {
     }
 
     /// How many articles each feed brought, by feed id.
-    pub fn article_counts(&self) -> Result<std::collections::HashMap<i64, u64>, StoreError> {
+    pub(crate) fn article_counts(&self) -> Result<std::collections::HashMap<i64, u64>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT feed_id, COUNT(*) FROM articles WHERE feed_id IS NOT NULL GROUP BY feed_id",

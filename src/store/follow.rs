@@ -8,42 +8,42 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use super::{Store, StoreError, now};
 
 /// Most subscriptions one chat may hold.
-pub const MAX_SUBSCRIPTIONS_PER_CHAT: usize = 20;
+pub(crate) const MAX_SUBSCRIPTIONS_PER_CHAT: usize = 20;
 
 /// A chat's followed words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
-    pub id: i64,
-    pub chat_id: i64,
+    pub(crate) id: i64,
+    pub(crate) chat_id: i64,
     /// `private`, `group`, `supergroup` or `channel`.
-    pub chat_kind: String,
+    pub(crate) chat_kind: String,
     /// The words as the reader wrote them.
-    pub query: String,
+    pub(crate) query: String,
     /// The normalised phrases, joined by [`PHRASE_SEPARATOR`] (one topic per chat).
-    pub topic_key: String,
+    pub(crate) topic_key: String,
     /// `zh` or `en`: the language of its alerts.
-    pub lang: String,
-    pub created_by: Option<i64>,
+    pub(crate) lang: String,
+    pub(crate) created_by: Option<i64>,
     /// Unix seconds.
-    pub created_at: i64,
+    pub(crate) created_at: i64,
     /// Set while the chat cannot be reached (blocked the bot, deleted): no alerts.
     pub paused_at: Option<i64>,
-    pub pause_reason: Option<String>,
-    pub alerts_sent: u64,
+    pub(crate) pause_reason: Option<String>,
+    pub(crate) alerts_sent: u64,
 }
 
 /// Separates the phrases of a topic key (a character no phrase holds).
-pub const PHRASE_SEPARATOR: char = '\u{1f}';
+pub(crate) const PHRASE_SEPARATOR: char = '\u{1f}';
 
 /// A subscription to add.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewSubscription {
-    pub chat_id: i64,
-    pub chat_kind: String,
-    pub query: String,
-    pub topic_key: String,
-    pub lang: String,
-    pub created_by: Option<i64>,
+pub(crate) struct NewSubscription {
+    pub(crate) chat_id: i64,
+    pub(crate) chat_kind: String,
+    pub(crate) query: String,
+    pub(crate) topic_key: String,
+    pub(crate) lang: String,
+    pub(crate) created_by: Option<i64>,
 }
 
 /// What became of a subscription request.
@@ -59,36 +59,36 @@ pub enum Subscribed {
 /// An alert to queue: everything its message needs, so it can be sent after a restart or
 /// after its article was removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewAlert {
-    pub subscription_id: i64,
-    pub chat_id: i64,
-    pub article_id: String,
-    pub title: String,
+pub(crate) struct NewAlert {
+    pub(crate) subscription_id: i64,
+    pub(crate) chat_id: i64,
+    pub(crate) article_id: String,
+    pub(crate) title: String,
     /// `YYYY-MM-DD`.
-    pub published: Option<String>,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
+    pub(crate) published: Option<String>,
+    pub(crate) outlet: Option<String>,
+    pub(crate) url: Option<String>,
     /// The best matching paragraph, as written.
-    pub paragraph: String,
+    pub(crate) paragraph: String,
 }
 
 /// A queued alert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alert {
-    pub id: i64,
-    pub subscription_id: i64,
-    pub chat_id: i64,
-    pub chat_kind: String,
-    pub query: String,
-    pub lang: String,
-    pub article_id: String,
-    pub title: String,
-    pub published: Option<String>,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
+    pub(crate) id: i64,
+    pub(crate) subscription_id: i64,
+    pub(crate) chat_id: i64,
+    pub(crate) chat_kind: String,
+    pub(crate) query: String,
+    pub(crate) lang: String,
+    pub(crate) article_id: String,
+    pub(crate) title: String,
+    pub(crate) published: Option<String>,
+    pub(crate) outlet: Option<String>,
+    pub(crate) url: Option<String>,
     pub paragraph: String,
     /// Unix seconds.
-    pub created_at: i64,
+    pub(crate) created_at: i64,
 }
 
 const SUBSCRIPTION_COLUMNS: &str = "id, chat_id, chat_kind, query, topic_key, lang, created_by, \
@@ -141,7 +141,7 @@ pub(super) fn insert_alerts(
 
 impl Store {
     /// Adds a subscription unless the chat follows the same words or is full.
-    pub fn subscribe(&self, new: &NewSubscription) -> Result<Subscribed, StoreError> {
+    pub(crate) fn subscribe(&self, new: &NewSubscription) -> Result<Subscribed, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let existing = tx
@@ -199,7 +199,7 @@ impl Store {
     }
 
     /// Every subscription that is not paused (what new articles are matched against).
-    pub fn active_subscriptions(&self) -> Result<Vec<Subscription>, StoreError> {
+    pub(crate) fn active_subscriptions(&self) -> Result<Vec<Subscription>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_at IS NULL ORDER BY id"
@@ -208,7 +208,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn subscription(&self, id: i64) -> Result<Option<Subscription>, StoreError> {
+    pub(crate) fn subscription(&self, id: i64) -> Result<Option<Subscription>, StoreError> {
         let conn = self.conn();
         Ok(conn
             .query_row(
@@ -220,7 +220,7 @@ impl Store {
     }
 
     /// Removes a subscription and the alerts it has not sent yet. False when there was none.
-    pub fn unsubscribe(&self, id: i64) -> Result<bool, StoreError> {
+    pub(crate) fn unsubscribe(&self, id: i64) -> Result<bool, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
@@ -234,7 +234,7 @@ impl Store {
 
     /// Pauses every subscription of a chat that cannot be reached, and drops its pending
     /// alerts (they would go nowhere). Returns how many subscriptions were paused.
-    pub fn pause_chat(&self, chat_id: i64, reason: &str) -> Result<usize, StoreError> {
+    pub(crate) fn pause_chat(&self, chat_id: i64, reason: &str) -> Result<usize, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let at = now();
@@ -253,7 +253,7 @@ impl Store {
     }
 
     /// Resumes a chat's paused subscriptions. Returns how many were paused.
-    pub fn resume_chat(&self, chat_id: i64) -> Result<usize, StoreError> {
+    pub(crate) fn resume_chat(&self, chat_id: i64) -> Result<usize, StoreError> {
         let conn = self.conn();
         Ok(conn.execute(
             "UPDATE subscriptions SET paused_at = NULL, pause_reason = NULL \
@@ -264,7 +264,7 @@ impl Store {
 
     /// Moves a chat's subscriptions and pending alerts to its new id (a group that became a
     /// supergroup). A topic the new chat follows already is dropped from the old one.
-    pub fn move_chat(&self, from: i64, to: i64) -> Result<(), StoreError> {
+    pub(crate) fn move_chat(&self, from: i64, to: i64) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
@@ -285,7 +285,7 @@ impl Store {
     }
 
     /// Queues alerts in their own transaction (articles that are not stored: files).
-    pub fn queue_alerts(&self, alerts: &[NewAlert]) -> Result<usize, StoreError> {
+    pub(crate) fn queue_alerts(&self, alerts: &[NewAlert]) -> Result<usize, StoreError> {
         if alerts.is_empty() {
             return Ok(0);
         }
@@ -297,7 +297,7 @@ impl Store {
     }
 
     /// The chats with pending alerts and the time of each chat's oldest one.
-    pub fn chats_with_pending_alerts(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+    pub(crate) fn chats_with_pending_alerts(&self) -> Result<Vec<(i64, i64)>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT chat_id, MIN(created_at) FROM outbox WHERE state = 'pending' \
@@ -337,7 +337,7 @@ impl Store {
     }
 
     /// Alerts sent to a chat since `since` (Unix seconds), for the digest rule.
-    pub fn alerts_sent_since(&self, chat_id: i64, since: i64) -> Result<usize, StoreError> {
+    pub(crate) fn alerts_sent_since(&self, chat_id: i64, since: i64) -> Result<usize, StoreError> {
         let conn = self.conn();
         let n: i64 = conn.query_row(
             "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND state = 'sent' AND done_at >= ?2",
@@ -348,12 +348,12 @@ impl Store {
     }
 
     /// Marks alerts sent (one message carried them) and counts them on their subscriptions.
-    pub fn mark_alerts_sent(&self, ids: &[i64]) -> Result<(), StoreError> {
+    pub(crate) fn mark_alerts_sent(&self, ids: &[i64]) -> Result<(), StoreError> {
         self.finish_alerts(ids, "sent", None)
     }
 
     /// Marks alerts that Telegram refused for good (not to be tried again), with why.
-    pub fn mark_alerts_failed(&self, ids: &[i64], error: &str) -> Result<(), StoreError> {
+    pub(crate) fn mark_alerts_failed(&self, ids: &[i64], error: &str) -> Result<(), StoreError> {
         self.finish_alerts(ids, "failed", Some(error))
     }
 
@@ -387,7 +387,7 @@ impl Store {
     }
 
     /// Forgets finished alerts older than `days` (pending ones are kept whatever their age).
-    pub fn prune_alerts(&self, days: i64) -> Result<usize, StoreError> {
+    pub(crate) fn prune_alerts(&self, days: i64) -> Result<usize, StoreError> {
         let conn = self.conn();
         Ok(conn.execute(
             "DELETE FROM outbox WHERE state <> 'pending' AND done_at < ?1",

@@ -19,13 +19,13 @@ use rusqlite::Connection;
 
 pub use articles::StoredArticle;
 pub use feeds::{Feed, FeedOrigin, FeedState, NewFeed, SeenItem};
-pub use follow::{
+pub(crate) use follow::{
     Alert, MAX_SUBSCRIPTIONS_PER_CHAT, NewAlert, NewSubscription, PHRASE_SEPARATOR, Subscribed,
     Subscription,
 };
 
 /// The schema, in order. Never edit an applied entry: add a new one.
-pub const MIGRATIONS: &[Migration] = &[
+pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
         what: "feeds, items seen, articles from feeds",
@@ -112,10 +112,10 @@ pub const MIGRATIONS: &[Migration] = &[
 
 /// One numbered step of the schema.
 #[derive(Debug, Clone, Copy)]
-pub struct Migration {
-    pub version: u32,
-    pub what: &'static str,
-    pub sql: &'static str,
+pub(crate) struct Migration {
+    pub(crate) version: u32,
+    pub(crate) what: &'static str,
+    pub(crate) sql: &'static str,
 }
 
 /// What can go wrong with the database.
@@ -210,16 +210,13 @@ impl Store {
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The highest migration applied.
-    pub fn schema_version(&self) -> Result<u32, StoreError> {
+    #[cfg(test)]
+    pub(crate) fn schema_version(&self) -> Result<u32, StoreError> {
         let conn = self.conn();
         Ok(conn.query_row(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",

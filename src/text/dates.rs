@@ -15,7 +15,7 @@ use serde::Serialize;
 /// How precise a date in a query is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Granularity {
+pub(crate) enum Granularity {
     Year,
     Month,
     Week,
@@ -27,21 +27,21 @@ pub enum Granularity {
 /// A date range understood in a query, inclusive at both ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DateSpec {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub granularity: Granularity,
+    pub(crate) from: NaiveDate,
+    pub(crate) to: NaiveDate,
+    pub(crate) granularity: Granularity,
     /// Said relative to the anchor (`去年`, `上个月`, `最近`), not as a calendar date.
-    pub relative: bool,
+    pub(crate) relative: bool,
     /// The words as typed (normalised), e.g. `去年` or `2024年6月`.
-    pub text: String,
+    pub(crate) text: String,
     /// Byte range of those words in the normalised query.
     #[serde(skip)]
-    pub bytes: Range<usize>,
+    pub(crate) bytes: Range<usize>,
 }
 
 impl DateSpec {
     /// Whether `day` lies in the range.
-    pub fn contains(&self, day: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, day: NaiveDate) -> bool {
         self.from <= day && day <= self.to
     }
 
@@ -71,7 +71,7 @@ impl DateSpec {
 }
 
 /// Days counted as "recent" (`最近`, `近日`) before the anchor.
-pub const RECENT_DAYS: u64 = 30;
+pub(crate) const RECENT_DAYS: u64 = 30;
 
 /// A month written with digits or Chinese numerals (`6`, `06`, `六`, `十二`).
 const MONTH: &str = r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])";
@@ -191,7 +191,7 @@ fn numeral_month_stands_alone(text: &str, at: usize) -> bool {
 
 /// The dates in a normalised query, read against `anchor`, in text order. Overlapping
 /// forms are read once (the longest, earliest first).
-pub fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
+pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
     let mut found: Vec<DateSpec> = Vec::new();
     let mut taken: Vec<Range<usize>> = Vec::new();
     let free = |taken: &[Range<usize>], r: &Range<usize>| {
@@ -354,7 +354,7 @@ fn relative(word: &str, anchor: NaiveDate) -> Option<(NaiveDate, NaiveDate, Gran
 
 /// `norm` with the characters of `dates` replaced by spaces, so the words around them are
 /// cut as if the dates were not there.
-pub fn blank(norm: &str, dates: &[DateSpec]) -> String {
+pub(crate) fn blank(norm: &str, dates: &[DateSpec]) -> String {
     let mut out = String::with_capacity(norm.len());
     let mut at = 0;
     for d in dates {
@@ -374,8 +374,8 @@ pub fn blank(norm: &str, dates: &[DateSpec]) -> String {
 /// answered by the figure for January to July of the same year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct YearPart {
-    pub first: u32,
-    pub last: u32,
+    pub(crate) first: u32,
+    pub(crate) last: u32,
 }
 
 static MONTH_SPAN: LazyLock<Regex> = LazyLock::new(|| {
@@ -393,7 +393,7 @@ static HALF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([上下])半年|(全年)").expect("valid regex"));
 
 /// The parts of a year a normalised text names, with their byte ranges, in text order.
-pub fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
+pub(crate) fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
     let mut out: Vec<(YearPart, Range<usize>)> = Vec::new();
     let mut push = |first: u32, last: u32, range: Range<usize>| {
         if (1..=last).contains(&first)
@@ -456,7 +456,7 @@ pub fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
 
 impl YearPart {
     /// The part for people: `1—10月`, `4—6月`, `6月`, `全年`.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match (self.first, self.last) {
             (1, 12) => "全年".to_string(),
             (a, b) if a == b => format!("{a}月"),
@@ -466,7 +466,7 @@ impl YearPart {
 }
 
 /// `norm` with the given byte ranges blanked, one space per character.
-pub fn blank_ranges(norm: &str, ranges: &[Range<usize>]) -> String {
+pub(crate) fn blank_ranges(norm: &str, ranges: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(norm.len());
     for (i, c) in norm.char_indices() {
         if ranges.iter().any(|r| r.contains(&i)) {
@@ -485,7 +485,7 @@ static SENTENCE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 /// The years a (normalised) news sentence speaks of: years it names (`2023年`), and the
 /// relative ones read against the article's date (`去年` in a story of 2024 is 2023).
 /// Spans (`2021年至2025年`) give their two ends only.
-pub fn years_mentioned(norm: &str, article_date: Option<NaiveDate>) -> Vec<i32> {
+pub(crate) fn years_mentioned(norm: &str, article_date: Option<NaiveDate>) -> Vec<i32> {
     let mut years = Vec::new();
     for c in SENTENCE_YEAR.captures_iter(norm) {
         let year = if let Some(y) = c.get(1) {

@@ -1,10 +1,10 @@
 //! Chinese language tools on plain `&str`: normalisation, segmentation and stop words,
 //! sentence splitting. Pure functions and immutable shared state; no I/O after loading.
 
-pub mod dates;
-pub mod normalize;
-pub mod segment;
-pub mod sentence;
+pub(crate) mod dates;
+pub(crate) mod normalize;
+pub(crate) mod segment;
+pub(crate) mod sentence;
 
 use std::path::PathBuf;
 

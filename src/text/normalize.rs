@@ -46,7 +46,7 @@ impl Normalizer {
     /// If the embedded tables cannot be loaded (they are compiled in, so this is not
     /// expected), script conversion is switched off and a warning is logged; width and case
     /// folding still work.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let cc = match OpenCC::from_config(BuiltinConfig::T2s) {
             Ok(cc) => cc,
             Err(err) => {
@@ -94,7 +94,7 @@ impl Normalizer {
     }
 
     /// Returns `text` folded for matching, with exactly as many characters as `text`.
-    pub fn normalize(&self, text: &str) -> String {
+    pub(crate) fn normalize(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         out.extend(text.chars().map(|c| self.t2s(fold_char(c))));
         out
@@ -103,7 +103,7 @@ impl Normalizer {
 
 /// Folds one character: full-width ASCII forms to ASCII, the ideographic space and
 /// no-break spaces to a space, letters to lower case (when that is one character).
-pub fn fold_char(c: char) -> char {
+pub(crate) fn fold_char(c: char) -> char {
     if is_han(c) {
         return c;
     }
@@ -135,7 +135,7 @@ pub fn is_word_char(c: char) -> bool {
 
 /// Byte offset of each character boundary in `text`, plus `text.len()` at the end, so
 /// `offsets[i]..offsets[j]` is the byte range of characters `i..j`.
-pub fn char_byte_offsets(text: &str) -> Vec<usize> {
+pub(crate) fn char_byte_offsets(text: &str) -> Vec<usize> {
     let mut offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     offsets.push(text.len());
     offsets

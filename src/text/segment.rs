@@ -28,8 +28,8 @@ const BUILTIN_USER_DICT: &str = include_str!("../../config/userdict.txt");
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word<'a> {
     pub text: &'a str,
-    pub start: usize,
-    pub end: usize,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 /// Jieba with the user dictionary, the normaliser and the stop words. Cheap to clone.
@@ -116,7 +116,7 @@ impl Segmenter {
         })
     }
 
-    pub fn jieba(&self) -> &Jieba {
+    pub(crate) fn jieba(&self) -> &Jieba {
         &self.inner.jieba
     }
 
@@ -131,20 +131,20 @@ impl Segmenter {
     }
 
     /// The stop words (normalised).
-    pub fn stop_words(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn stop_words(&self) -> impl Iterator<Item = &str> {
         self.inner.stop_words.iter().map(String::as_str)
     }
 
     /// The words the news uses for a reader's `word` (normalised), from the synonym list;
     /// empty when it has none.
-    pub fn news_words(&self, word: &str) -> &[String] {
+    pub(crate) fn news_words(&self, word: &str) -> &[String] {
         self.inner.synonyms.get(word).map_or(&[], Vec::as_slice)
     }
 
     /// `norm` (normalised) with every stop phrase (question scaffolding such as `是谁`,
     /// `是多少`, fillers such as `一共`, `到底`) replaced by spaces, one space per
     /// character, so `市长是谁` is cut as `市长` whatever jieba would glue.
-    pub fn strip_phrases(&self, norm: &str) -> String {
+    pub(crate) fn strip_phrases(&self, norm: &str) -> String {
         let mut chars: Vec<char> = norm.chars().collect();
         let mut text = String::with_capacity(norm.len());
         for phrase in &self.inner.stop_phrases {
@@ -172,14 +172,14 @@ impl Segmenter {
     /// whatever the corpus holds, so weights built from it make decisions that do not
     /// change when unrelated articles are added; and a colloquial word (咱们, 跟) that news
     /// rarely uses stays light.
-    pub fn general_rarity(&self, word: &str) -> f32 {
+    pub(crate) fn general_rarity(&self, word: &str) -> f32 {
         let count = self.inner.jieba.suggest_freq(word).max(1) as f64;
         (DICTIONARY_TOTAL / count).ln().max(1.0) as f32
     }
 
     /// Words of `text` in jieba's search mode (long words and the dictionary words inside
     /// them), skipping spaces and punctuation. Offsets are byte offsets into `text`.
-    pub fn search_words<'a>(&self, text: &'a str) -> Vec<Word<'a>> {
+    pub(crate) fn search_words<'a>(&self, text: &'a str) -> Vec<Word<'a>> {
         self.words(text, TokenizeMode::Search)
     }
 
@@ -209,7 +209,7 @@ impl Segmenter {
     /// neighbouring word (环 + 比降 → 环比 + 降; 老达 + 不到 → 老 + 达不到) it goes there, and
     /// a stop character at its end (马小 + 光是 → 马小光 + 是) is blanked and the text cut
     /// again. Stop words are still in the result; callers skip them.
-    pub fn question_words(&self, text: &str) -> Vec<(String, usize)> {
+    pub(crate) fn question_words(&self, text: &str) -> Vec<(String, usize)> {
         let mut text = text.to_string();
         // Each pass blanks one character; a question has few guesses.
         for _ in 0..6 {
@@ -274,7 +274,7 @@ impl Segmenter {
     }
 
     /// True if jieba's dictionary (with the user dictionary) has `word`.
-    pub fn is_dictionary_word(&self, word: &str) -> bool {
+    pub(crate) fn is_dictionary_word(&self, word: &str) -> bool {
         self.inner.jieba.has_word(word)
     }
 

@@ -353,6 +353,28 @@ async fn a_private_chat_is_alerted_once_per_new_matching_article() {
     // Read again (unchanged) and a non-matching item: nothing more.
     world.publish(&[("天气晴好", "晴天")]).await;
     assert_eq!(alerts_for(&bot.fake, chat, 1).await.len(), 1);
+    // The alerted story, changed by its outlet (same item, new text, still about 防汛):
+    // replaced in the corpus, not news again.
+    let n = world
+        .items
+        .iter()
+        .position(|(_, title, _)| title == "多地启动防汛应急响应")
+        .expect("the alerted item");
+    world.items[n].2 = format!("更新：{}", long_text("防汛", 260));
+    world.publish(&[]).await;
+    let found = world.live.snapshot().search("更新", 1, 5);
+    assert!(
+        found
+            .articles
+            .iter()
+            .any(|g| g.article.title == "多地启动防汛应急响应"),
+        "the changed text is indexed"
+    );
+    assert_eq!(
+        alerts_for(&bot.fake, chat, 1).await.len(),
+        1,
+        "a changed story does not alert again"
+    );
 
     let list = bot.say(&alice, "/subscriptions").await;
     assert!(

@@ -3,7 +3,7 @@
 //! killed mid-ingest; the bot answering with an item published after it started.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jianbao::answer::{Change, Engine, LiveEngine};
@@ -47,15 +47,6 @@ fn article(id: &str, title: &str, text: &str, url: Option<&str>) -> Article {
 #[test]
 fn articles_are_added_replaced_deduplicated_and_removed_while_searchable() {
     let live = live_over_seed();
-    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
-    live.on_indexed({
-        let seen = Arc::clone(&seen);
-        Arc::new(move |batch| {
-            seen.lock()
-                .unwrap()
-                .extend(batch.iter().map(|i| i.article.id.clone()))
-        })
-    });
     let before = live.snapshot();
     let out = live
         .upsert(vec![article(
@@ -131,9 +122,8 @@ fn articles_are_added_replaced_deduplicated_and_removed_while_searchable() {
     assert_eq!(removed[0].change, Change::Removed);
     assert!(ids_for(&live, "密钥").is_empty());
     assert_eq!(live.snapshot().articles().len(), before.articles().len());
-    // The seed is still found after all this, and the listener heard every change.
+    // The seed is still found after all this.
     assert!(ids_for(&live, "黄河").contains(&SEED_ID.to_string()));
-    assert_eq!(*seen.lock().unwrap(), ["n1", "n1", "n1"]);
 }
 
 #[test]

@@ -26,12 +26,12 @@ fn messages(blocks: &[String]) -> Vec<OutMessage> {
 }
 
 /// A plain sentence (a refusal, a usage hint), escaped.
-pub fn notice(text: &str) -> Vec<OutMessage> {
+pub(crate) fn notice(text: &str) -> Vec<OutMessage> {
     messages(&[escape(text)])
 }
 
 /// The answer to `/addfeed`: the feed's number and name, then what its first read did.
-pub fn added(feed: &AddedFeed, lang: Lang) -> Vec<OutMessage> {
+pub(crate) fn added(feed: &AddedFeed, lang: Lang) -> Vec<OutMessage> {
     let r = &feed.report;
     let name = clip(&feed.name, NAME_CHARS);
     let failed = r.failed.as_deref().map(|e| clip(e, ERROR_CHARS));
@@ -48,7 +48,7 @@ pub fn added(feed: &AddedFeed, lang: Lang) -> Vec<OutMessage> {
 
 /// `/feeds`: every feed with its number, name, address, article count, last success and,
 /// for a failing feed, its last error.
-pub fn list(feeds: &[FeedStatus], lang: Lang) -> Vec<OutMessage> {
+pub(crate) fn list(feeds: &[FeedStatus], lang: Lang) -> Vec<OutMessage> {
     if feeds.is_empty() {
         return notice(words::no_feeds(lang));
     }
@@ -84,7 +84,7 @@ pub fn list(feeds: &[FeedStatus], lang: Lang) -> Vec<OutMessage> {
 }
 
 /// The answer to `/removefeed`.
-pub fn removed(feed: &FeedStatus, lang: Lang) -> Vec<OutMessage> {
+pub(crate) fn removed(feed: &FeedStatus, lang: Lang) -> Vec<OutMessage> {
     notice(&words::feed_removed(
         lang,
         feed.id,

@@ -14,12 +14,12 @@ const TOPIC_CHARS: usize = 60;
 const BUTTONS_PER_ROW: usize = 5;
 
 /// The reader's words as they are echoed back (cut, then escaped by the caller's HTML).
-pub fn topic_echo(words: &str) -> String {
+pub(crate) fn topic_echo(words: &str) -> String {
     clip(words.trim(), TOPIC_CHARS)
 }
 
 /// A note as a message (its text escaped: it holds the reader's words).
-pub fn note(n: &FollowNote, lang: Lang) -> OutMessage {
+pub(crate) fn note(n: &FollowNote, lang: Lang) -> OutMessage {
     OutMessage {
         html: escape(&words::follow_note(n, lang)),
         buttons: Vec::new(),
@@ -32,7 +32,12 @@ fn button(label: String, data: String) -> Option<Button> {
 
 /// The answer to a new subscription: what is followed, with buttons to undo it and to see
 /// the list of `list_chat` (the chat or channel that follows it).
-pub fn subscribed(n: &FollowNote, subscription: i64, list_chat: i64, lang: Lang) -> OutMessage {
+pub(crate) fn subscribed(
+    n: &FollowNote,
+    subscription: i64,
+    list_chat: i64,
+    lang: Lang,
+) -> OutMessage {
     let row: Vec<Button> = [
         button(
             words::unsubscribe_button(lang, None),
@@ -55,7 +60,12 @@ pub fn subscribed(n: &FollowNote, subscription: i64, list_chat: i64, lang: Lang)
 /// `/subscriptions`: numbered, each with its alert count, and a remove button each.
 /// `channel` names the channel when the list is a channel's; `resumed` says paused alerts
 /// are back on.
-pub fn list(subs: &[Subscription], channel: Option<&str>, resumed: bool, lang: Lang) -> OutMessage {
+pub(crate) fn list(
+    subs: &[Subscription],
+    channel: Option<&str>,
+    resumed: bool,
+    lang: Lang,
+) -> OutMessage {
     let mut lines = Vec::new();
     if resumed {
         lines.push(escape(&words::follow_note(&FollowNote::Resumed, lang)));

@@ -10,7 +10,7 @@ pub const TELEGRAM_LIMIT: usize = 4096;
 /// `text` made safe as HTML text content: `<`, `>` and `&` become entities. Quotes are kept,
 /// as Telegram shows text content verbatim (an attribute value would also need `"` escaped;
 /// nothing renders attributes from user or article text).
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     teloxide::utils::html::escape(text)
 }
 

@@ -11,22 +11,22 @@ use super::html::{escape, marked};
 use super::{CARD_TITLE_CHARS, SENTENCE_CHARS, cite, cite_line};
 
 /// Characters of a card's title in the result list (the list shows one line of it).
-pub const LIST_TITLE_CHARS: usize = 100;
+pub(crate) const LIST_TITLE_CHARS: usize = 100;
 /// Characters of a card's description in the result list (the list shows two lines).
-pub const DESCRIPTION_CHARS: usize = 200;
+pub(crate) const DESCRIPTION_CHARS: usize = 200;
 /// Characters of the matching paragraph in the message a search card sends.
-pub const PARAGRAPH_CHARS: usize = 300;
+pub(crate) const PARAGRAPH_CHARS: usize = 300;
 
 /// One inline result: `id` is unique within the answer to one query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Card {
-    pub id: String,
+pub(crate) struct Card {
+    pub(crate) id: String,
     /// Plain text, at most [`LIST_TITLE_CHARS`] characters.
-    pub title: String,
+    pub(crate) title: String,
     /// Plain text, at most [`DESCRIPTION_CHARS`] characters.
-    pub description: String,
+    pub(crate) description: String,
     /// The message sent when the card is chosen: Telegram HTML.
-    pub html: String,
+    pub(crate) html: String,
 }
 
 impl Card {
@@ -45,7 +45,7 @@ fn date_of(r: &ArticleRef) -> String {
 }
 
 /// The `n`th of the latest articles (for an empty query), with its lede.
-pub fn latest_card(n: usize, article: &ArticleRef, lede: &str) -> Card {
+pub(crate) fn latest_card(n: usize, article: &ArticleRef, lede: &str) -> Card {
     let html = format!(
         "<b>{}</b>\n{}\n\n{}",
         escape(&clip(&article.title, CARD_TITLE_CHARS)),
@@ -61,7 +61,7 @@ pub fn latest_card(n: usize, article: &ArticleRef, lede: &str) -> Card {
 }
 
 /// The answer to the query as a card, when there is one.
-pub fn answer_card(answer: &Answer, lang: Lang) -> Option<Card> {
+pub(crate) fn answer_card(answer: &Answer, lang: Lang) -> Option<Card> {
     let (Some(sentence), Some(article)) = (&answer.sentence, &answer.article) else {
         return None;
     };
@@ -80,7 +80,7 @@ pub fn answer_card(answer: &Answer, lang: Lang) -> Option<Card> {
 
 /// The `n`th matching article as a card: its best paragraph, matched words in bold; `None`
 /// when it matched by title only. `lede` describes it in the list.
-pub fn hit_card(n: usize, group: &ArticleHits, lede: &str) -> Option<Card> {
+pub(crate) fn hit_card(n: usize, group: &ArticleHits, lede: &str) -> Option<Card> {
     let hit = group.hits.first()?;
     let (text, ranges) = snippet(&hit.text, &hit.highlights, PARAGRAPH_CHARS);
     let html = format!(

@@ -3,10 +3,10 @@
 //! whose callback data stays far below Telegram's 64 bytes; and inline-mode cards
 //! ([`inline`]). The HTML primitives are in [`html`]. Pure: the bot sends the result.
 
-pub mod feeds;
-pub mod follow;
+pub(crate) mod feeds;
+pub(crate) mod follow;
 pub mod html;
-pub mod inline;
+pub(crate) mod inline;
 
 use crate::answer::{Answer, ArticleRef, KeyPointsKind, SearchNotice, SearchResults, Summary};
 use crate::chat::{HelpInfo, Note, Reply};
@@ -21,10 +21,10 @@ use html::{TELEGRAM_LIMIT, escape, marked, split_message};
 /// Longest title shown in a list, and longest answer or supporting sentence, in
 /// characters: one odd article must not push the rest of a reply past Telegram's limit.
 const TITLE_CHARS: usize = 100;
-pub const SENTENCE_CHARS: usize = 1000;
+pub(crate) const SENTENCE_CHARS: usize = 1000;
 const SUPPORT_CHARS: usize = 300;
 /// Longest title on an inline result card (a card holds one article, so it may be longer).
-pub const CARD_TITLE_CHARS: usize = 200;
+pub(crate) const CARD_TITLE_CHARS: usize = 200;
 
 /// Longest key point or figure shown, in characters.
 const POINT_CHARS: usize = 300;
@@ -37,14 +37,14 @@ const QUERY_CHARS: usize = 100;
 pub const ARTICLE_MESSAGES: usize = 4;
 
 /// Telegram's limit on callback data, in bytes.
-pub const CALLBACK_LIMIT: usize = 64;
+pub(crate) const CALLBACK_LIMIT: usize = 64;
 /// Characters of a paragraph shown per search hit.
 const SNIPPET_CHARS: usize = 120;
 
 /// One inline button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Button {
-    pub label: String,
+    pub(crate) label: String,
     /// Callback data: `p:<search key>:<page>` (a page of a search), `s:<article id>`
     /// (key points), `u:<subscription id>` (stop following), `l:<chat id>` (followed
     /// topics of that chat).
@@ -75,7 +75,7 @@ pub(crate) fn summary_button(label: String, id: &str) -> Option<Button> {
 
 /// Reads callback data back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Callback {
+pub(crate) enum Callback {
     Page {
         key: u32,
         page: usize,
@@ -87,7 +87,7 @@ pub enum Callback {
     Following(i64),
 }
 
-pub fn parse_callback(data: &str) -> Option<Callback> {
+pub(crate) fn parse_callback(data: &str) -> Option<Callback> {
     if let Some(rest) = data.strip_prefix("p:") {
         let (key, page) = rest.split_once(':')?;
         return Some(Callback::Page {
