@@ -628,6 +628,18 @@ async fn a_429_holds_up_only_its_chat_and_replies_go_first() {
     bot.say(&bob, "/subscribe 防汛").await;
     bot.fake.fail_next("sendMessage", 429, Some(3));
     let indexed = world.publish(&[("防汛预警升级", "防汛")]).await;
+    // The first alert is refused with the 429 before anything else is sent (on a busy
+    // machine the /search reply below could otherwise take it).
+    let deadline = Instant::now() + WAIT;
+    while !bot
+        .fake
+        .all_calls()
+        .iter()
+        .any(|c| c.method == "sendMessage" && c.status == 429)
+    {
+        assert!(Instant::now() < deadline, "no alert was sent");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let first = Instant::now();
     // While one chat waits out its retry_after, a command is answered at once.
     let reply = bot.say(&alice, "/search 黄河").await;
