@@ -506,20 +506,21 @@ impl Engine {
     /// dates), reranked by how much of the question they cover with their article's
     /// title and lead, and how well their article's date fits.
     fn retrieve(&self, info: &QuestionInfo, plan: &crate::index::QueryPlan) -> Vec<Retrieved> {
-        let mut hits = self.index.search(plan, RETRIEVE);
-        if let Some((from, to)) = date_window(&info.dates) {
-            for h in self
-                .hits_within_dates(&plan.within(from, to), RETRIEVE_DATED)
-                .0
-            {
-                if !hits
-                    .iter()
-                    .any(|x| x.article == h.article && x.paragraph == h.paragraph)
-                {
-                    hits.push(h);
+        let hits = match date_window(&info.dates) {
+            None => self.index.search(plan, RETRIEVE),
+            Some(window) => {
+                let (mut hits, dated) = self.hits_and_dated(plan, RETRIEVE, RETRIEVE_DATED, window);
+                for h in dated {
+                    if !hits
+                        .iter()
+                        .any(|x| x.article == h.article && x.paragraph == h.paragraph)
+                    {
+                        hits.push(h);
+                    }
                 }
+                hits
             }
-        }
+        };
         let best = hits
             .iter()
             .map(|h| h.score)

@@ -24,6 +24,13 @@ const MAX_FETCH: usize = 2000;
 const DATED_OVERFETCH: usize = 8;
 const MAX_DATED_FETCH: usize = 8000;
 
+/// How many paragraphs to fetch to keep `fetch` of them within a date filter.
+fn dated_fetch(fetch: usize) -> usize {
+    fetch
+        .saturating_mul(DATED_OVERFETCH)
+        .clamp(fetch, MAX_DATED_FETCH.max(fetch))
+}
+
 /// One matching paragraph, with everything needed to show and cite it.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -249,22 +256,46 @@ impl Engine {
             let exact = hits.len() < fetch;
             return (hits, exact);
         };
-        let raw_fetch = fetch
-            .saturating_mul(DATED_OVERFETCH)
-            .clamp(fetch, MAX_DATED_FETCH.max(fetch));
+        let raw_fetch = dated_fetch(fetch);
         let raw = self.index.search(plan, raw_fetch);
         let seen_all = raw.len() < raw_fetch;
-        let kept: Vec<_> = raw
-            .into_iter()
-            .filter(|h| {
-                self.articles[h.article]
-                    .date
-                    .is_some_and(|d| from <= d && d <= to)
-            })
-            .take(fetch)
-            .collect();
+        let kept = self.keep_within(raw.into_iter(), (from, to), fetch);
         let exact = seen_all && kept.len() < fetch;
         (kept, exact)
+    }
+
+    /// For a question with dates, from one search: the best `fetch` paragraphs whatever
+    /// their date, and the best `dated` ones of articles dated within `from..=to` (as
+    /// [`Engine::hits_within_dates`] finds them). One search of the larger depth costs
+    /// about what the deeper of two searches would.
+    pub(super) fn hits_and_dated(
+        &self,
+        plan: &crate::index::QueryPlan,
+        fetch: usize,
+        dated: usize,
+        (from, to): (NaiveDate, NaiveDate),
+    ) -> (Vec<super::PositionHit>, Vec<super::PositionHit>) {
+        let raw = self.index.search(plan, dated_fetch(dated).max(fetch));
+        let within = self.keep_within(raw.iter().copied(), (from, to), dated);
+        let mut best = raw;
+        best.truncate(fetch);
+        (best, within)
+    }
+
+    /// The first `limit` of `hits` whose article is dated within `from..=to`.
+    fn keep_within(
+        &self,
+        hits: impl Iterator<Item = super::PositionHit>,
+        (from, to): (NaiveDate, NaiveDate),
+        limit: usize,
+    ) -> Vec<super::PositionHit> {
+        hits.filter(|h| {
+            self.articles[h.article]
+                .date
+                .is_some_and(|d| from <= d && d <= to)
+        })
+        .take(limit)
+        .collect()
     }
 
     /// The dates in `text` read against `today`, and the text (normalised) with them

@@ -142,14 +142,6 @@ impl QueryPlan {
         }
     }
 
-    /// The same terms, restricted to articles dated in `from..=to`.
-    pub(crate) fn within(&self, from: NaiveDate, to: NaiveDate) -> Self {
-        Self {
-            date_filter: Some((from, to)),
-            ..self.clone()
-        }
-    }
-
     /// True if there is nothing to search for (empty, or only punctuation and symbols).
     pub(crate) fn is_empty(&self) -> bool {
         self.words.is_empty() && self.bigrams.is_empty()
