@@ -278,6 +278,12 @@ impl LiveEngine {
         Ok(outcomes)
     }
 
+    /// Warms the current snapshot (see [`Engine::warm_up`]): what it loads is shared by
+    /// every later snapshot.
+    pub fn warm_up(&self) {
+        self.snapshot().warm_up();
+    }
+
     /// Merges the index into one segment (see [`Engine::compact_index`]) and publishes the
     /// merged view.
     pub fn compact_index(&self) {

@@ -125,14 +125,18 @@ impl Context {
     }
 
     /// The live corpus for a front end that stays up (`serve`, `chat`): it answers at once;
-    /// a background thread merges the index segments, after which searches are faster; the
+    /// a background thread loads what the first questions need ([`Engine::warm_up`]) and
+    /// merges the index segments, after which searches are faster; the
     /// feed poller and the folder watcher run as the settings say, on `runtime`.
     pub(crate) fn live(&self, runtime: &tokio::runtime::Handle) -> anyhow::Result<Live> {
         let store = Arc::new(self.store()?);
         let engine = Arc::new(LiveEngine::new(Arc::new(self.engine_with(Some(&store))?)));
         std::thread::spawn({
             let engine = Arc::clone(&engine);
-            move || engine.compact_index()
+            move || {
+                engine.warm_up();
+                engine.compact_index();
+            }
         });
         let ingest = Arc::new(Ingest::new(
             Arc::clone(&engine),

@@ -156,6 +156,26 @@ fn seed_questions_are_answered() {
 }
 
 #[test]
+fn warming_up_changes_no_answer() {
+    let questions = [
+        "谁主持召开了会议？",
+        "黄河在忻州流经多少公里？",
+        "会议在哪里召开？",
+    ];
+    let engine = live_engine(load(&seed_path())).snapshot();
+    let cold: Vec<_> = questions.iter().map(|q| engine.ask(q)).collect();
+    engine.warm_up();
+    for (q, before) in questions.iter().zip(cold) {
+        let after = engine.ask(q);
+        assert_eq!(
+            (after.answered, &after.sentence, after.confidence),
+            (before.answered, &before.sentence, before.confidence),
+            "{q:?}"
+        );
+    }
+}
+
+#[test]
 fn unanswerable_questions_say_so() {
     for q in [
         "长江有多长？",
