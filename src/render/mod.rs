@@ -25,43 +25,35 @@ pub(crate) fn clip(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// A window of at most `max_chars` characters of `text` around its first highlight, with
-/// `…` where it was cut, and the highlights that fall inside it (moved to the new text).
-/// The dates understood in a query, for people: `日期：去年（2025年）、2024年6月`.
-pub fn dates_line(dates: &[crate::text::dates::DateSpec]) -> Option<String> {
-    if dates.is_empty() {
-        return None;
-    }
-    let parts: Vec<String> = dates
-        .iter()
-        .map(|d| {
-            let label = d.label();
-            if d.relative {
-                format!("{}（{label}）", d.text.trim())
-            } else {
-                label
-            }
-        })
-        .collect();
-    Some(format!("日期：{}", parts.join("、")))
+/// The dates understood in a query, for people: `日期：去年（2025年）、2024年6月`
+/// (`Dates: 去年 (2025), 2024-06` in English).
+pub fn dates_line(dates: &[crate::text::dates::DateSpec], lang: Lang) -> Option<String> {
+    question_dates_line(dates, &[], lang)
 }
 
 /// The dates and parts of a year understood in a question (`日期：2024年、1—10月`), if any.
 pub fn question_dates_line(
     dates: &[crate::text::dates::DateSpec],
     parts: &[crate::text::dates::YearPart],
+    lang: Lang,
 ) -> Option<String> {
-    let line = dates_line(dates);
-    if parts.is_empty() {
-        return line;
+    if dates.is_empty() && parts.is_empty() {
+        return None;
     }
-    let parts: Vec<String> = parts.iter().map(|p| p.label()).collect();
-    Some(match line {
-        Some(line) => format!("{line}、{}", parts.join("、")),
-        None => format!("日期：{}", parts.join("、")),
-    })
+    let labels: Vec<String> = dates
+        .iter()
+        .map(|d| words::date_label(d, lang))
+        .chain(parts.iter().map(|p| words::year_part_label(p, lang)))
+        .collect();
+    Some(format!(
+        "{}{}",
+        words::dates_intro(lang),
+        labels.join(words::list_separator(lang))
+    ))
 }
 
+/// A window of at most `max_chars` characters of `text` around its first highlight, with
+/// `…` where it was cut, and the highlights that fall inside it (moved to the new text).
 pub(crate) fn snippet(
     text: &str,
     highlights: &[Range<usize>],

@@ -76,7 +76,7 @@ pub(crate) fn search_results(r: &SearchResults, style: Style) -> String {
         };
         let _ = writeln!(out, "{line}");
     }
-    if let Some(line) = super::dates_line(&r.dates) {
+    if let Some(line) = super::dates_line(&r.dates, style.lang) {
         let _ = writeln!(out, "{line}");
     }
     if r.articles.is_empty() {
@@ -203,7 +203,7 @@ pub(crate) fn summary(s: &Summary, style: Style) -> String {
 
 pub(crate) fn answer(a: &Answer, style: Style) -> String {
     let mut out = String::new();
-    if let Some(line) = super::question_dates_line(&a.dates, &a.year_parts) {
+    if let Some(line) = super::question_dates_line(&a.dates, &a.year_parts, style.lang) {
         let _ = writeln!(out, "{line}");
     }
     let Some(sentence) = &a.sentence else {
@@ -242,7 +242,7 @@ pub fn reply(r: &crate::chat::Reply, style: Style) -> String {
         ),
         Reply::Search(results) => search_results(results, style),
         Reply::Latest(list, dates) => {
-            let mut out = super::dates_line(dates)
+            let mut out = super::dates_line(dates, style.lang)
                 .map(|l| format!("{l}\n"))
                 .unwrap_or_default();
             if list.is_empty() && !dates.is_empty() {

@@ -4,6 +4,7 @@
 
 use crate::answer::SummaryNote;
 use crate::chat::{HelpInfo, Note};
+use crate::text::dates::{DateSpec, Granularity, YearPart};
 
 /// The language of the words.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -939,6 +940,58 @@ pub(crate) fn answer_card_prefix(lang: Lang) -> &'static str {
     lang.pick("答：", "Answer: ")
 }
 
+/// What introduces the dates understood in a query.
+pub(crate) fn dates_intro(lang: Lang) -> &'static str {
+    lang.pick("日期：", "Dates: ")
+}
+
+/// Between the items of a short list (dates, parts of a year).
+pub(crate) fn list_separator(lang: Lang) -> &'static str {
+    lang.pick("、", ", ")
+}
+
+/// One date (range) understood in a query; a relative one (`去年`) shows the words typed
+/// with what they were read as.
+pub(crate) fn date_label(d: &DateSpec, lang: Lang) -> String {
+    let label = match lang {
+        Lang::Zh => d.label(),
+        Lang::En => {
+            let day = |x: chrono::NaiveDate| x.format("%Y-%m-%d").to_string();
+            match d.granularity {
+                Granularity::Year => d.from.format("%Y").to_string(),
+                Granularity::Month => d.from.format("%Y-%m").to_string(),
+                Granularity::Day => day(d.from),
+                Granularity::Week | Granularity::Recent => {
+                    format!("{} to {}", day(d.from), day(d.to))
+                }
+            }
+        }
+    };
+    if !d.relative {
+        return label;
+    }
+    match lang {
+        Lang::Zh => format!("{}（{label}）", d.text.trim()),
+        Lang::En => format!("{} ({label})", d.text.trim()),
+    }
+}
+
+/// A part of a year understood in a question (`1—10月`, `Jan–Oct`).
+pub(crate) fn year_part_label(p: &YearPart, lang: Lang) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = |m: u32| MONTHS[(m.clamp(1, 12) - 1) as usize];
+    match lang {
+        Lang::Zh => p.label(),
+        Lang::En => match (p.first, p.last) {
+            (1, 12) => "the whole year".to_string(),
+            (a, b) if a == b => month(a).to_string(),
+            (a, b) => format!("{}–{}", month(a), month(b)),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -951,5 +1004,28 @@ mod tests {
         assert_eq!(Lang::from_code(Some("zh-hans")), Lang::Zh);
         assert_eq!(Lang::from_code(Some("e")), Lang::Zh);
         assert_eq!(Lang::from_code(None), Lang::Zh);
+    }
+
+    #[test]
+    fn dates_in_either_language() {
+        let anchor = chrono::NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
+        let labels = |text: &str, lang| -> Vec<String> {
+            let mut out: Vec<String> = crate::text::dates::find(text, anchor)
+                .iter()
+                .map(|d| date_label(d, lang))
+                .collect();
+            out.extend(
+                crate::text::dates::year_parts(text)
+                    .iter()
+                    .map(|(p, _)| year_part_label(p, lang)),
+            );
+            out
+        };
+        assert_eq!(labels("2024年6月20日", Lang::En), ["2024-06-20"]);
+        assert_eq!(labels("2023年6月", Lang::En), ["2023-06"]);
+        assert_eq!(labels("去年", Lang::Zh), ["去年（2023年）"]);
+        assert_eq!(labels("去年", Lang::En), ["去年 (2023)"]);
+        assert_eq!(labels("上半年", Lang::En), ["Jan–Jun"]);
+        assert_eq!(labels("一季度", Lang::Zh), ["1—3月"]);
     }
 }

@@ -143,9 +143,16 @@ fn a_part_of_the_year_picks_the_figure_for_that_part() {
     }
     let a = e.ask_on("今年1到10月全国社会物流总额是多少？", day(2024, 12, 1));
     assert_eq!(
-        jianbao::render::question_dates_line(&a.dates, &a.year_parts).as_deref(),
+        jianbao::render::question_dates_line(&a.dates, &a.year_parts, jianbao::render::Lang::Zh)
+            .as_deref(),
         Some("日期：今年（2024年）、1—10月"),
         "the reply says which dates were understood"
+    );
+    assert_eq!(
+        jianbao::render::question_dates_line(&a.dates, &a.year_parts, jianbao::render::Lang::En)
+            .as_deref(),
+        Some("Dates: 今年 (2024), Jan–Oct"),
+        "in the reader's language"
     );
     // Nothing states the first half: the figure for another part is not the answer.
     let a = e.ask_on("今年上半年全国社会物流总额是多少？", day(2024, 12, 1));
@@ -246,7 +253,7 @@ fn search_keeps_to_the_dates_in_the_query() {
     assert_eq!(r.terms, ["防汛"]);
     assert_eq!(r.dates.len(), 1);
     assert_eq!(
-        jianbao::render::dates_line(&r.dates).as_deref(),
+        jianbao::render::dates_line(&r.dates, jianbao::render::Lang::Zh).as_deref(),
         Some("日期：2024年")
     );
     let all = e.search("防汛", 1, 5);

@@ -172,7 +172,7 @@ fn search(r: &SearchResults, key: Option<u32>, lang: Lang) -> OutMessage {
         words::articles_found(lang, r.total_articles, r.total_is_exact),
         words::page_of(lang, r.page, pages),
     )];
-    if let Some(line) = super::dates_line(&r.dates) {
+    if let Some(line) = super::dates_line(&r.dates, lang) {
         blocks.push(escape(&line));
     }
     if r.notices.contains(&SearchNotice::OnlyStopWords) {
@@ -225,7 +225,7 @@ fn search(r: &SearchResults, key: Option<u32>, lang: Lang) -> OutMessage {
 }
 
 fn latest(list: &[Article], dates: &[crate::text::dates::DateSpec], lang: Lang) -> OutMessage {
-    let dates_line = super::dates_line(dates).map(|l| escape(&l));
+    let dates_line = super::dates_line(dates, lang).map(|l| escape(&l));
     if list.is_empty() {
         return OutMessage::plain(match dates_line {
             Some(line) => format!("{}{line}", words::no_articles_then(lang)),
@@ -349,7 +349,7 @@ fn article(a: &Article, lang: Lang) -> Vec<OutMessage> {
 }
 
 fn answer(a: &Answer, lang: Lang) -> OutMessage {
-    let dates = super::question_dates_line(&a.dates, &a.year_parts);
+    let dates = super::question_dates_line(&a.dates, &a.year_parts, lang);
     let Some(sentence) = &a.sentence else {
         let mut text = words::no_answer(lang).to_string();
         if let Some(line) = &dates {
