@@ -731,6 +731,50 @@ async fn a_chat_that_blocked_the_bot_is_paused_until_it_asks_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_telegram_no_longer_knows_is_paused_and_its_pending_alerts_dropped() {
+    let mut world = World::new().await;
+    let bot = Bot::new(&world).await;
+    let alice = updates::alice();
+    let chat = alice["id"].as_i64().unwrap();
+    bot.say(&alice, "/subscribe 防汛").await;
+    // A 400, not a 403: the chat is gone (a deleted group, a removed channel).
+    bot.fake
+        .fail_next_with("sendMessage", 400, "Bad Request: chat not found");
+    world.publish(&[("防汛工作会议", "防汛")]).await;
+    let deadline = Instant::now() + WAIT;
+    while world.store.subscriptions_of(chat).unwrap()[0]
+        .paused_at
+        .is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "not paused; {}",
+            bot.fake.call_log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    world.publish(&[("防汛队伍出发", "防汛")]).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        alerts_for(&bot.fake, chat, 0).await.is_empty(),
+        "nothing is sent to a chat that is gone"
+    );
+    let refused: Vec<_> = bot
+        .fake
+        .all_calls()
+        .into_iter()
+        .filter(|c| c.method == "sendMessage" && c.status == 400)
+        .collect();
+    assert_eq!(
+        refused.len(),
+        1,
+        "one attempt, no retries: {}",
+        bot.fake.call_log()
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_in_a_burst_neither_loses_nor_repeats_an_alert() {
     let mut world = World::new().await;
     let alice = updates::alice();
