@@ -67,9 +67,11 @@ impl Store {
             }
             let mut delete_item =
                 tx.prepare_cached("DELETE FROM items_seen WHERE feed_id = ?1 AND item_key = ?2")?;
+            // Only for a feed that still exists: one removed while it was being polled
+            // leaves no seen items behind.
             let mut insert_item = tx.prepare_cached(
                 "INSERT INTO items_seen (feed_id, item_key, content_hash, article_id, seen_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?1)",
             )?;
             for (feed_id, item) in items {
                 delete_item.execute(params![feed_id, item.item_key])?;

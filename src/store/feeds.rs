@@ -116,32 +116,50 @@ impl Store {
     /// Adds a feed, or updates the name, outlet and interval of the feed with that URL
     /// (keeping its state). Returns its id.
     pub fn upsert_feed(&self, feed: &NewFeed) -> Result<i64, StoreError> {
-        let conn = self.conn();
-        let existing: Option<i64> = conn
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let existing: Option<i64> = tx
             .query_row("SELECT id FROM feeds WHERE url = ?1", [&feed.url], |r| {
                 r.get(0)
             })
             .optional()?;
-        if let Some(id) = existing {
-            conn.execute(
-                "UPDATE feeds SET name = ?1, outlet = ?2, interval_secs = ?3 WHERE id = ?4",
-                params![feed.name, feed.outlet, feed.interval_secs as i64, id],
-            )?;
-            return Ok(id);
-        }
-        conn.execute(
-            "INSERT INTO feeds (name, url, outlet, interval_secs, origin, added_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                feed.name,
-                feed.url,
-                feed.outlet,
-                feed.interval_secs as i64,
-                feed.origin.as_str(),
-                now()
-            ],
-        )?;
-        Ok(conn.last_insert_rowid())
+        let id = match existing {
+            Some(id) => {
+                tx.execute(
+                    "UPDATE feeds SET name = ?1, outlet = ?2, interval_secs = ?3 WHERE id = ?4",
+                    params![feed.name, feed.outlet, feed.interval_secs as i64, id],
+                )?;
+                id
+            }
+            None => {
+                // A new id, never one a removed feed had (see migration 3).
+                tx.execute(
+                    "UPDATE id_counters SET last_id = last_id + 1 WHERE name = 'feeds'",
+                    [],
+                )?;
+                let id: i64 = tx.query_row(
+                    "SELECT last_id FROM id_counters WHERE name = 'feeds'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                tx.execute(
+                    "INSERT INTO feeds (id, name, url, outlet, interval_secs, origin, added_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        id,
+                        feed.name,
+                        feed.url,
+                        feed.outlet,
+                        feed.interval_secs as i64,
+                        feed.origin.as_str(),
+                        now()
+                    ],
+                )?;
+                id
+            }
+        };
+        tx.commit()?;
+        Ok(id)
     }
 
     /// Every feed, in the order added.
@@ -306,5 +324,65 @@ mod tests {
         assert_eq!((f.failures, f.last_error), (0, None));
         assert!(store.remove_feed(id).unwrap());
         assert!(store.feeds().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_removed_feeds_id_is_never_given_again_and_its_late_poll_leaves_nothing() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.upsert_feed(&feed("http://a/rss")).unwrap();
+        let b = store.upsert_feed(&feed("http://b/rss")).unwrap();
+        // b is removed while a poll of it is still running ...
+        assert!(store.remove_feed(b).unwrap());
+        let c = store.upsert_feed(&feed("http://c/rss")).unwrap();
+        assert!(c > b && a < b, "ids {a} {b} {c}");
+        // ... and that poll ends: its seen items are not kept under any feed.
+        let item = SeenItem {
+            item_key: "guid-1".into(),
+            content_hash: "h".into(),
+            article_id: None,
+        };
+        store
+            .save_batch(&[], &[(b, item.clone()), (c, item.clone())])
+            .unwrap();
+        assert!(store.seen_item(b, "guid-1").unwrap().is_none());
+        assert!(store.seen_item(c, "guid-1").unwrap().is_some());
+        // The poll's state has no row to land on.
+        let late = FeedState {
+            result: Err("HTTP 500".into()),
+            next_poll: 9,
+        };
+        store.record_poll(b, &late).unwrap();
+        assert_eq!(store.feed(c).unwrap().unwrap().failures, 0);
+    }
+
+    #[test]
+    fn ids_continue_after_the_highest_one_an_older_database_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        {
+            // As an older jianbao left it (migrations 1 and 2): feed 7 was removed, one of
+            // its articles stays.
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, what TEXT NOT NULL,
+                 applied_at BIGINT NOT NULL);",
+            )
+            .unwrap();
+            for m in &super::super::MIGRATIONS[..2] {
+                conn.execute_batch(m.sql).unwrap();
+                conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?1, ?2, 0)",
+                    params![m.version, m.what],
+                )
+                .unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO articles (id, feed_id, title, paragraphs, byline_len, content_hash,
+                 fetched_at) VALUES ('x', 7, 't', '[]', 0, 'h', 0);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.upsert_feed(&feed("http://d/rss")).unwrap(), 8);
     }
 }

@@ -108,6 +108,25 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         CREATE INDEX outbox_state_chat ON outbox (state, chat_id);
         ",
     },
+    Migration {
+        version: 3,
+        what: "feed ids never reused",
+        // A removed feed's id must not come back for another feed while a poll of the old
+        // one may still write under it (items seen, poll state). The last id given is kept
+        // here, seeded from every id the database has seen.
+        sql: "
+        CREATE TABLE id_counters (
+            name TEXT PRIMARY KEY,
+            last_id BIGINT NOT NULL
+        );
+        INSERT INTO id_counters (name, last_id)
+            SELECT 'feeds', COALESCE(MAX(m), 0) FROM (
+                SELECT MAX(id) AS m FROM feeds
+                UNION ALL SELECT MAX(feed_id) FROM items_seen
+                UNION ALL SELECT MAX(feed_id) FROM articles
+            ) AS ids;
+        ",
+    },
 ];
 
 /// One numbered step of the schema.
