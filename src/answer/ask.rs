@@ -64,6 +64,9 @@ pub struct QuestionInfo {
     /// Parts of a year it asks about (`1到10月`, `前三季度`): a figure for another part of
     /// the year answers another question.
     pub(crate) year_parts: Vec<YearPart>,
+    /// Editions and rounds it names (`第30届`, `第十次`), as number and counter word: a
+    /// story about another edition of the same event answers another question.
+    pub(crate) ordinals: Vec<(u32, char)>,
     /// The question (normalised) with its dates and scaffolding blanked out: what is
     /// searched for.
     #[serde(skip)]
@@ -243,6 +246,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         wants_ordinal: norm.contains("第几"),
         dates: found,
         year_parts: parts.into_iter().map(|(p, _)| p).collect(),
+        ordinals: ordinals_in(&content),
         content,
     }
 }
@@ -339,6 +343,10 @@ pub struct Candidate {
     /// Whether the sentence speaks of the part of the year asked about: 1 the same, -1
     /// only another, less when only its paragraph says; 0 when the question names none.
     pub(crate) year_part_fit: f32,
+    /// Whether the sentence speaks of the edition or round asked about (`第30届`): -1 only
+    /// another, -0.5 only its context another, 0.3 the one asked (in the sentence or its
+    /// context), 0 when nothing says or the question names none.
+    pub(crate) ordinal_fit: f32,
     /// Rank of its paragraph after reranking (0 is best).
     pub(crate) paragraph_rank: usize,
     /// Coverage of the question by general-language rarity (see
@@ -443,6 +451,7 @@ const W_PROXIMITY: f32 = 0.05;
 const W_POSITION: f32 = 0.03;
 const W_DATE: f32 = 0.25;
 const W_YEAR_PART: f32 = 0.25;
+const W_ORDINAL: f32 = 0.25;
 const W_HEADING: f32 = 0.15;
 /// Paragraph rerank: BM25 relative to the best, plus coverage of the question in the
 /// paragraph with its title and lead.
@@ -634,6 +643,7 @@ impl Engine {
             .collect();
         let mut candidates = Vec::with_capacity(sents.len());
         let mut context_parts: HashMap<*const String, Option<bool>> = HashMap::new();
+        let mut context_ordinals: HashMap<*const String, Option<bool>> = HashMap::new();
         for s in sents {
             let norm_title = s.title.as_str();
             // Words the sentence leaves to its context (the paragraph, the title, the
@@ -682,7 +692,15 @@ impl Engine {
                 let in_context = *context_parts
                     .entry(Rc::as_ptr(&s.context))
                     .or_insert_with(|| names_part(&info.year_parts, &s.context));
-                year_part_fit(names_part(&info.year_parts, &s.norm), in_context)
+                named_fit(names_part(&info.year_parts, &s.norm), in_context)
+            };
+            let ordinal_fit = if info.ordinals.is_empty() {
+                0.0
+            } else {
+                let in_context = *context_ordinals
+                    .entry(Rc::as_ptr(&s.context))
+                    .or_insert_with(|| names_ordinal(&info.ordinals, &s.context));
+                ordinal_fit(names_ordinal(&info.ordinals, &s.norm), in_context)
             };
             let general: Vec<(String, f32)> = info
                 .words
@@ -705,10 +723,14 @@ impl Engine {
                 .map(|(w, _)| w)
                 .map(|(_, g)| g / general_total.max(1e-6))
                 .fold(0.0f32, f32::max);
-            let identifiers_found = info
-                .identifiers
-                .iter()
-                .all(|id| s.norm.contains(id.as_str()) || s.context.contains(id.as_str()));
+            // An edition written in other numerals (`第三十届` for `第30届`) is found too.
+            let identifiers_found = info.identifiers.iter().all(|id| {
+                s.norm.contains(id.as_str())
+                    || s.context.contains(id.as_str())
+                    || ordinals_in(id).first().is_some_and(|o| {
+                        ordinals_in(&s.norm).contains(o) || ordinals_in(&s.context).contains(o)
+                    })
+            });
             let score = W_COVERAGE * ((1.0 - FOCUS_SHARE) * covered + FOCUS_SHARE * focus)
                 + W_BIGRAMS * grams
                 + W_TYPE * f32::from(u8::from(type_match))
@@ -718,6 +740,7 @@ impl Engine {
                 + W_POSITION / (1.0 + s.position as f32)
                 + W_DATE * date_fit
                 + W_YEAR_PART * year_part_fit
+                + W_ORDINAL * ordinal_fit
                 - W_HEADING * f32::from(u8::from(s.heading));
             candidates.push(Candidate {
                 article: s.article,
@@ -730,6 +753,7 @@ impl Engine {
                 unit_match,
                 date_fit,
                 year_part_fit,
+                ordinal_fit,
                 paragraph_rank: s.rank,
                 support,
                 identifiers_found,
@@ -941,10 +965,11 @@ fn sentence_date_fit(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) ->
     }
 }
 
-/// How well a sentence fits the parts of the year asked about (see [`Candidate::year_part_fit`]).
-/// From whether the sentence and its context name an asked part of the year (see
-/// [`names_part`]).
-fn year_part_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
+/// How well a sentence fits what the question specifies (parts of the year, editions; see
+/// [`Candidate::year_part_fit`]), from whether the sentence and its context name one asked
+/// for (`Some(true)`), only others (`Some(false)`) or none (see [`names_part`],
+/// [`names_ordinal`]).
+fn named_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
     match (in_sentence, in_context) {
         (Some(true), _) => 1.0,
         (Some(false), _) => -1.0,
@@ -958,6 +983,45 @@ fn year_part_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
 fn names_part(asked: &[YearPart], text: &str) -> Option<bool> {
     let named = dates::year_parts(text);
     (!named.is_empty()).then(|| named.iter().any(|(p, _)| asked.contains(p)))
+}
+
+/// Editions and rounds named in `text` (`第30届`, `第十次会议`, `第3批`), as number and
+/// counter word, whatever numerals they are written in.
+fn ordinals_in(text: &str) -> Vec<(u32, char)> {
+    static ORDINAL_OF: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"第\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(届|号|期|次|轮|批|季|代)")
+            .expect("valid regex")
+    });
+    ORDINAL_OF
+        .captures_iter(text)
+        .filter_map(|c| {
+            let n = dates::read_number(&c[1])?;
+            Some((n, c[2].chars().next()?))
+        })
+        .collect()
+}
+
+/// How well a sentence fits the editions and rounds the question names (see
+/// [`Candidate::ordinal_fit`]). Unlike a part of the year, an edition is seldom repeated
+/// in the sentence that holds the figure (`本届…`): naming it in the sentence or in its
+/// context counts the same; naming only another edition is what counts against.
+fn ordinal_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
+    match (in_sentence, in_context) {
+        (Some(false), _) => -1.0,
+        (Some(true), _) | (None, Some(true)) => 0.3,
+        (None, Some(false)) => -0.5,
+        (None, None) => 0.0,
+    }
+}
+
+/// `None` when `text` names no edition or round of the kinds asked about; else whether it
+/// names one of those asked.
+fn names_ordinal(asked: &[(u32, char)], text: &str) -> Option<bool> {
+    let named: Vec<(u32, char)> = ordinals_in(text)
+        .into_iter()
+        .filter(|(_, kind)| asked.iter().any(|(_, k)| k == kind))
+        .collect();
+    (!named.is_empty()).then(|| named.iter().any(|o| asked.contains(o)))
 }
 
 /// Whether a sentence names the month of one of the question's month or day dates.
@@ -987,8 +1051,9 @@ pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Optio
     if !info.dates.is_empty() && best.date_fit < 0.0 {
         return 0.05;
     }
-    // The same for a sentence whose figure is for another part of the year.
-    if best.year_part_fit <= -1.0 {
+    // The same for a sentence whose figure is for another part of the year, or that
+    // speaks of another edition or round of the event asked about.
+    if best.year_part_fit <= -1.0 || best.ordinal_fit <= -1.0 {
         return 0.05;
     }
     let f = Features::of(info, best, runner_up);
@@ -1343,6 +1408,29 @@ static QUOTED: LazyLock<Regex> =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editions_are_read_in_any_numerals_and_only_another_one_counts_against() {
+        assert_eq!(
+            ordinals_in("第30届上海电视节，第十次专题学习，第 3 批"),
+            [(30, '届'), (10, '次'), (3, '批')]
+        );
+        assert!(
+            ordinals_in("连续30届、3次获得").is_empty(),
+            "counts, not editions"
+        );
+        let asked = ordinals_in("第三十届");
+        assert_eq!(names_ordinal(&asked, "第30届电视节开幕"), Some(true));
+        assert_eq!(names_ordinal(&asked, "第31届电视节开幕"), Some(false));
+        assert_eq!(names_ordinal(&asked, "第二次会议"), None, "another kind");
+        assert_eq!(names_ordinal(&asked, "本届电视节"), None);
+        assert!(ordinal_fit(Some(false), Some(true)) < 0.0);
+        assert_eq!(
+            ordinal_fit(None, Some(true)),
+            ordinal_fit(Some(true), None),
+            "the context naming it is as good as the sentence"
+        );
+    }
 
     #[test]
     fn answer_types() {

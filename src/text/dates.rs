@@ -107,21 +107,31 @@ static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
 static BARE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:19|20|21)\d\d").expect("valid regex"));
 
-/// Reads a number written with digits or simple Chinese numerals (up to 31).
-fn small_number(s: &str) -> Option<u32> {
+/// Reads a whole number written with digits or Chinese numerals (`30`, `三十`, `一百零一`,
+/// `两千`), below ten thousand for the numerals.
+pub(crate) fn read_number(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse::<u32>() {
         return Some(n);
     }
-    let digit = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        ['十'] => Some(10),
-        [c] => digit(*c),
-        ['十', c] => Some(10 + digit(*c)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', c] => Some(digit(*t)? * 10 + digit(*c)?),
-        _ => None,
+    let (mut total, mut digit) = (0u32, None::<u32>);
+    for c in s.chars() {
+        match c {
+            '零' | '〇' => digit = None,
+            '两' => digit = Some(2),
+            '十' | '百' | '千' => {
+                let unit = match c {
+                    '十' => 10,
+                    '百' => 100,
+                    _ => 1000,
+                };
+                // `十` alone is ten; `百` and `千` need their digit.
+                let d = digit.take().or((c == '十').then_some(1))?;
+                total += d * unit;
+            }
+            _ => digit = Some("一二三四五六七八九".chars().position(|d| d == c)? as u32 + 1),
+        }
     }
+    (!s.is_empty()).then_some(total + digit.unwrap_or(0))
 }
 
 fn month_range(year: i32, month: u32) -> Option<(NaiveDate, NaiveDate)> {
@@ -216,7 +226,7 @@ pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
             });
         }
     };
-    let num = |c: &regex::Captures<'_>, i: usize| c.get(i).and_then(|m| small_number(m.as_str()));
+    let num = |c: &regex::Captures<'_>, i: usize| c.get(i).and_then(|m| read_number(m.as_str()));
     // `2024-06-20` must not run on into more digits; `2024年6月` ends with its own word.
     for (pattern, digits_may_follow) in [(&*ISO, false), (&*YMD, true)] {
         for c in pattern.captures_iter(norm) {
@@ -411,22 +421,22 @@ pub(crate) fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
             continue;
         }
         if let (Some(a), Some(b)) = (
-            c.get(1).and_then(|m| small_number(m.as_str())),
-            c.get(2).and_then(|m| small_number(m.as_str())),
+            c.get(1).and_then(|m| read_number(m.as_str())),
+            c.get(2).and_then(|m| read_number(m.as_str())),
         ) && a < b
         {
             push(a, b, whole.range());
         }
     }
     for c in FIRST_MONTHS.captures_iter(norm) {
-        if let Some(n) = c.get(1).and_then(|m| small_number(m.as_str()))
+        if let Some(n) = c.get(1).and_then(|m| read_number(m.as_str()))
             && n >= 2
         {
             push(1, n, c.get(0).expect("match").range());
         }
     }
     for c in QUARTERS.captures_iter(norm) {
-        let Some(q) = c.get(2).and_then(|m| small_number(m.as_str())) else {
+        let Some(q) = c.get(2).and_then(|m| read_number(m.as_str())) else {
             continue;
         };
         if c.get(1).is_some() {
@@ -516,6 +526,24 @@ pub(crate) fn years_mentioned(norm: &str, article_date: Option<NaiveDate>) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_digits_or_numerals() {
+        for (text, n) in [
+            ("30", 30),
+            ("十", 10),
+            ("十二", 12),
+            ("三十", 30),
+            ("三十一", 31),
+            ("一百零一", 101),
+            ("两千", 2000),
+        ] {
+            assert_eq!(read_number(text), Some(n), "{text}");
+        }
+        for bad in ["", "百", "三x", "几"] {
+            assert_eq!(read_number(bad), None, "{bad:?}");
+        }
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")

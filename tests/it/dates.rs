@@ -92,6 +92,21 @@ fn engine_with(segmenter: jianbao::text::Segmenter) -> Engine {
                 "去年，村里每户农民平均收入达到5.6万元。",
             ],
         ),
+        dated(
+            "festival-30",
+            day(2025, 6, 23),
+            "第30届电视节开幕",
+            &[
+                "第30届电视节今天开幕。",
+                "本届电视节共有43个国家和地区的近千部作品参与评奖。",
+            ],
+        ),
+        dated(
+            "festival-31",
+            day(2026, 6, 22),
+            "第三十一届电视节开幕",
+            &["第三十一届电视节今天开幕，来自60个国家和地区的千余部作品参与评奖。"],
+        ),
     ];
     let corpus = Corpus {
         articles,
@@ -189,6 +204,22 @@ fn a_readers_word_finds_the_news_word_through_the_synonym_list() {
         "without the list 收入 is not one of the question's words: {:?}",
         highlighted(&a)
     );
+}
+
+#[test]
+fn an_edition_of_an_event_is_answered_from_that_edition() {
+    let e = engine();
+    for (q, want) in [
+        ("第三十届电视节有多少个国家和地区的作品参与评奖？", "43个"),
+        ("第31届电视节有多少个国家和地区的作品参与评奖？", "60个"),
+    ] {
+        let a = e.ask(q);
+        assert!(a.answered, "{q:?}: {a:?}");
+        assert!(sentence(&a).contains(want), "{q:?}: {:?}", a.sentence);
+    }
+    // An edition the corpus has no story of is not answered from another one.
+    let a = e.ask("第29届电视节有多少个国家和地区的作品参与评奖？");
+    assert!(!a.answered, "answered with {:?}", a.sentence);
 }
 
 #[test]
