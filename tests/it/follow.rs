@@ -288,6 +288,18 @@ async fn alerts_for(fake: &FakeTelegram, chat: i64, n: usize) -> Vec<Value> {
     sent_to(fake, chat, is_alert)
 }
 
+/// Waits until the chat's first subscription is paused.
+async fn until_paused(world: &World, fake: &FakeTelegram, chat: i64) {
+    let deadline = Instant::now() + WAIT;
+    while world.store.subscriptions_of(chat).unwrap()[0]
+        .paused_at
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "not paused; {}", fake.call_log());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 fn buttons(msg: &Value) -> Vec<String> {
     msg["reply_markup"]["inline_keyboard"]
         .as_array()
@@ -689,18 +701,7 @@ async fn a_chat_that_blocked_the_bot_is_paused_until_it_asks_again() {
     bot.say(&alice, "/subscribe 防汛").await;
     bot.fake.set_blocked(chat, true);
     world.publish(&[("防汛工作会议", "防汛")]).await;
-    let deadline = Instant::now() + WAIT;
-    while world.store.subscriptions_of(chat).unwrap()[0]
-        .paused_at
-        .is_none()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "not paused; {}",
-            bot.fake.call_log()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_paused(&world, &bot.fake, chat).await;
     let refused = bot.fake.rejections().len();
     world.publish(&[("防汛队伍出发", "防汛")]).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -741,18 +742,7 @@ async fn a_chat_telegram_no_longer_knows_is_paused_and_its_pending_alerts_droppe
     bot.fake
         .fail_next_with("sendMessage", 400, "Bad Request: chat not found");
     world.publish(&[("防汛工作会议", "防汛")]).await;
-    let deadline = Instant::now() + WAIT;
-    while world.store.subscriptions_of(chat).unwrap()[0]
-        .paused_at
-        .is_none()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "not paused; {}",
-            bot.fake.call_log()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_paused(&world, &bot.fake, chat).await;
     world.publish(&[("防汛队伍出发", "防汛")]).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(
