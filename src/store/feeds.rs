@@ -117,7 +117,9 @@ impl Store {
     /// (keeping its state). Returns its id.
     pub fn upsert_feed(&self, feed: &NewFeed) -> Result<i64, StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        // It reads, then writes: take the write lock at the start, so another process
+        // writing meanwhile makes it wait (busy timeout) rather than fail as a conflict.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let existing: Option<i64> = tx
             .query_row("SELECT id FROM feeds WHERE url = ?1", [&feed.url], |r| {
                 r.get(0)
