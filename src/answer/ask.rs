@@ -643,7 +643,14 @@ impl Engine {
             .collect();
         let mut candidates = Vec::with_capacity(sents.len());
         let mut context_parts: HashMap<*const String, Option<bool>> = HashMap::new();
-        let mut context_ordinals: HashMap<*const String, Option<bool>> = HashMap::new();
+        // Editions named by each paragraph's context, read once per paragraph; and the
+        // edition each identifier names, once per question.
+        let mut context_ordinals: HashMap<*const String, Vec<(u32, char)>> = HashMap::new();
+        let identifier_ordinals: Vec<Option<(u32, char)>> = info
+            .identifiers
+            .iter()
+            .map(|id| ordinals_in(id).first().copied())
+            .collect();
         for s in sents {
             let norm_title = s.title.as_str();
             // Words the sentence leaves to its context (the paragraph, the title, the
@@ -694,13 +701,20 @@ impl Engine {
                     .or_insert_with(|| names_part(&info.year_parts, &s.context));
                 named_fit(names_part(&info.year_parts, &s.norm), in_context)
             };
-            let ordinal_fit = if info.ordinals.is_empty() {
-                0.0
+            // Every identifier that names an edition is among `info.ordinals` (both read the
+            // question's content), so without those there is nothing to read here.
+            let (sentence_ordinals, context_ordinals, ordinal_fit) = if info.ordinals.is_empty() {
+                (Vec::new(), &[][..], 0.0)
             } else {
-                let in_context = *context_ordinals
+                let context = context_ordinals
                     .entry(Rc::as_ptr(&s.context))
-                    .or_insert_with(|| names_ordinal(&info.ordinals, &s.context));
-                ordinal_fit(names_ordinal(&info.ordinals, &s.norm), in_context)
+                    .or_insert_with(|| ordinals_in(&s.context));
+                let sentence = ordinals_in(&s.norm);
+                let fit = ordinal_fit(
+                    names_ordinal(&info.ordinals, &sentence),
+                    names_ordinal(&info.ordinals, context),
+                );
+                (sentence, &context[..], fit)
             };
             let general: Vec<(String, f32)> = info
                 .words
@@ -724,13 +738,17 @@ impl Engine {
                 .map(|(_, g)| g / general_total.max(1e-6))
                 .fold(0.0f32, f32::max);
             // An edition written in other numerals (`第三十届` for `第30届`) is found too.
-            let identifiers_found = info.identifiers.iter().all(|id| {
-                s.norm.contains(id.as_str())
-                    || s.context.contains(id.as_str())
-                    || ordinals_in(id).first().is_some_and(|o| {
-                        ordinals_in(&s.norm).contains(o) || ordinals_in(&s.context).contains(o)
-                    })
-            });
+            let identifiers_found =
+                info.identifiers
+                    .iter()
+                    .zip(&identifier_ordinals)
+                    .all(|(id, edition)| {
+                        s.norm.contains(id.as_str())
+                            || s.context.contains(id.as_str())
+                            || edition.is_some_and(|o| {
+                                sentence_ordinals.contains(&o) || context_ordinals.contains(&o)
+                            })
+                    });
             let score = W_COVERAGE * ((1.0 - FOCUS_SHARE) * covered + FOCUS_SHARE * focus)
                 + W_BIGRAMS * grams
                 + W_TYPE * f32::from(u8::from(type_match))
@@ -1014,14 +1032,14 @@ fn ordinal_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
     }
 }
 
-/// `None` when `text` names no edition or round of the kinds asked about; else whether it
-/// names one of those asked.
-fn names_ordinal(asked: &[(u32, char)], text: &str) -> Option<bool> {
-    let named: Vec<(u32, char)> = ordinals_in(text)
-        .into_iter()
+/// `None` when `named` (a text's editions, see [`ordinals_in`]) holds none of the kinds
+/// asked about; else whether it holds one of those asked.
+fn names_ordinal(asked: &[(u32, char)], named: &[(u32, char)]) -> Option<bool> {
+    let same_kind: Vec<&(u32, char)> = named
+        .iter()
         .filter(|(_, kind)| asked.iter().any(|(_, k)| k == kind))
         .collect();
-    (!named.is_empty()).then(|| named.iter().any(|o| asked.contains(o)))
+    (!same_kind.is_empty()).then(|| same_kind.iter().any(|o| asked.contains(o)))
 }
 
 /// Whether a sentence names the month of one of the question's month or day dates.
@@ -1420,10 +1438,20 @@ mod tests {
             "counts, not editions"
         );
         let asked = ordinals_in("第三十届");
-        assert_eq!(names_ordinal(&asked, "第30届电视节开幕"), Some(true));
-        assert_eq!(names_ordinal(&asked, "第31届电视节开幕"), Some(false));
-        assert_eq!(names_ordinal(&asked, "第二次会议"), None, "another kind");
-        assert_eq!(names_ordinal(&asked, "本届电视节"), None);
+        assert_eq!(
+            names_ordinal(&asked, &ordinals_in("第30届电视节开幕")),
+            Some(true)
+        );
+        assert_eq!(
+            names_ordinal(&asked, &ordinals_in("第31届电视节开幕")),
+            Some(false)
+        );
+        assert_eq!(
+            names_ordinal(&asked, &ordinals_in("第二次会议")),
+            None,
+            "another kind"
+        );
+        assert_eq!(names_ordinal(&asked, &ordinals_in("本届电视节")), None);
         assert!(ordinal_fit(Some(false), Some(true)) < 0.0);
         assert_eq!(
             ordinal_fit(None, Some(true)),
