@@ -170,7 +170,8 @@ fn at_boundary(text: &str, at: usize) -> bool {
     }
 }
 
-/// The value of a Chinese numeral from 一 to 十九 (or digits, or a circled number).
+/// The value of a marker's number: digits, a circled number, or Chinese numerals
+/// ([`crate::text::dates::read_number`]).
 fn ordinal_of(s: &str) -> Option<usize> {
     if let Ok(n) = s.parse::<usize>() {
         return Some(n);
@@ -178,21 +179,10 @@ fn ordinal_of(s: &str) -> Option<usize> {
     if let Some(c) = s.chars().next().filter(|c| ('①'..='⑳').contains(c)) {
         return Some(c as usize - '①' as usize + 1);
     }
-    let digit = |c: char| {
-        "一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p + 1)
-    };
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        [c] if *c == '十' => Some(10),
-        [c] => digit(*c),
-        ['十', c] => digit(*c).map(|d| 10 + d),
-        [c, '十'] => digit(*c).map(|d| d * 10),
-        [c, '十', e] => Some(digit(*c)? * 10 + digit(*e)?),
-        _ => None,
-    }
+    // Markers count from one: `零` is no marker.
+    crate::text::dates::read_number(s)
+        .filter(|&n| n > 0)
+        .map(|n| n as usize)
 }
 
 /// The longest run 1, 2, 3, ... of markers in text order; at least two.
