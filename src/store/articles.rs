@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use super::{SeenItem, Store, StoreError, now};
+use super::{SeenItem, Store, StoreError, now, write};
 use crate::corpus::{Article, DateOrigin};
 
 /// An article with the feed it came from and the hash of its text.
@@ -36,7 +36,7 @@ impl Store {
         alerts: &[super::NewAlert],
     ) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = write(&mut conn)?;
         let at = now();
         {
             let mut delete = tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?;

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Store, StoreError, now};
+use super::{Store, StoreError, now, write};
 
 /// Where a feed was listed: the operator's feeds file, an OPML import, or a bot admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -117,9 +117,7 @@ impl Store {
     /// (keeping its state). Returns its id.
     pub fn upsert_feed(&self, feed: &NewFeed) -> Result<i64, StoreError> {
         let mut conn = self.conn();
-        // It reads, then writes: take the write lock at the start, so another process
-        // writing meanwhile makes it wait (busy timeout) rather than fail as a conflict.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = write(&mut conn)?;
         let existing: Option<i64> = tx
             .query_row("SELECT id FROM feeds WHERE url = ?1", [&feed.url], |r| {
                 r.get(0)
@@ -192,7 +190,7 @@ impl Store {
     /// may still cite them). Returns whether there was such a feed.
     pub(crate) fn remove_feed(&self, id: i64) -> Result<bool, StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = write(&mut conn)?;
         tx.execute("DELETE FROM items_seen WHERE feed_id = ?1", [id])?;
         let n = tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
         tx.commit()?;

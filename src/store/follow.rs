@@ -5,7 +5,7 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-use super::{Store, StoreError, now};
+use super::{Store, StoreError, now, write};
 
 /// Most subscriptions one chat may hold.
 pub(crate) const MAX_SUBSCRIPTIONS_PER_CHAT: usize = 20;
@@ -143,7 +143,7 @@ impl Store {
     /// Adds a subscription unless the chat follows the same words or is full.
     pub(crate) fn subscribe(&self, new: &NewSubscription) -> Result<Subscribed, StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = write(&mut conn)?;
         let existing = tx
             .query_row(
                 &format!(
@@ -222,7 +222,7 @@ impl Store {
     /// Removes a subscription and the alerts it has not sent yet. False when there was none.
     pub(crate) fn unsubscribe(&self, id: i64) -> Result<bool, StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = write(&mut conn)?;
         tx.execute(
             "DELETE FROM outbox WHERE subscription_id = ?1 AND state = 'pending'",
             [id],
@@ -236,7 +236,7 @@ impl Store {
     /// alerts (they would go nowhere). Returns how many subscriptions were paused.
     pub(crate) fn pause_chat(&self, chat_id: i64, reason: &str) -> Result<usize, StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = write(&mut conn)?;
         let at = now();
         tx.execute(
             "UPDATE outbox SET state = 'dropped', error = ?2, done_at = ?3 \
@@ -266,7 +266,7 @@ impl Store {
     /// supergroup). A topic the new chat follows already is dropped from the old one.
     pub(crate) fn move_chat(&self, from: i64, to: i64) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = write(&mut conn)?;
         tx.execute(
             "DELETE FROM subscriptions WHERE chat_id = ?1 AND topic_key IN \
              (SELECT topic_key FROM subscriptions WHERE chat_id = ?2)",
@@ -290,7 +290,7 @@ impl Store {
             return Ok(0);
         }
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = write(&mut conn)?;
         let added = insert_alerts(&tx, alerts)?;
         tx.commit()?;
         Ok(added)
@@ -364,7 +364,7 @@ impl Store {
         error: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = write(&mut conn)?;
         let at = now();
         {
             let mut mark = tx.prepare_cached(

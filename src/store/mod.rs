@@ -6,7 +6,7 @@
 //!
 //! Adding a table or column: append one entry to [`MIGRATIONS`] (next number, what it is
 //! for, the SQL). Applied migrations are recorded in `schema_migrations`; each runs once, in
-//! its own transaction, at [`Store::open`].
+//! its own transaction, at [`Store::open`] (which waits for another process applying them).
 
 mod articles;
 mod feeds;
@@ -171,6 +171,9 @@ pub enum StoreError {
     Value(String),
 }
 
+/// How long a statement waits for another connection's write lock before failing.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The database. One connection behind a mutex: every statement is short, and SQLite
 /// serialises writers anyway.
 pub struct Store {
@@ -201,11 +204,22 @@ impl Store {
         let conn = Connection::open(path).map_err(open)?;
         // WAL: readers never wait for the ingest writer, and a killed process loses at most
         // the transaction in flight. NORMAL sync is durable across process crashes in WAL.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
+        // Switching a new file to WAL needs it alone for a moment; SQLite answers "busy" at
+        // once, without waiting, while another process opening it holds a lock, so wait here.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                done => break done.map_err(open)?,
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(open)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open)?;
         let store = Self {
             conn: Mutex::new(conn),
@@ -237,42 +251,45 @@ impl Store {
     #[cfg(test)]
     pub(crate) fn schema_version(&self) -> Result<u32, StoreError> {
         let conn = self.conn();
-        Ok(conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(applied_version(&conn)?)
     }
 
     fn migrate(&self, migrations: &[Migration]) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY,
-                what TEXT NOT NULL,
-                applied_at BIGINT NOT NULL
-            )",
-        )?;
-        let current: u32 = conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?;
         let known = migrations.iter().map(|m| m.version).max().unwrap_or(0);
-        if current > known {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found: current,
-                known,
-            });
+        // Up to date (every open but the first): a read, no write lock taken.
+        if applied_version(&conn).is_ok_and(|v| v == known) {
+            return Ok(());
         }
-        for m in migrations.iter().filter(|m| m.version > current) {
+        // One migration per transaction, each taking the write lock as it begins and
+        // reading the version under it: another process opening the same new file at the
+        // same moment waits (busy timeout), then finds the migration applied.
+        loop {
+            let tx = write(&mut conn)?;
+            tx.execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    what TEXT NOT NULL,
+                    applied_at BIGINT NOT NULL
+                )",
+            )?;
+            let current = applied_version(&tx)?;
+            if current > known {
+                return Err(StoreError::TooNew {
+                    path: self.path.clone(),
+                    found: current,
+                    known,
+                });
+            }
+            let Some(m) = migrations.iter().find(|m| m.version > current) else {
+                tx.commit()?;
+                return Ok(());
+            };
             let failed = |source| StoreError::Migration {
                 version: m.version,
                 what: m.what,
                 source,
             };
-            let tx = conn.transaction().map_err(failed)?;
             tx.execute_batch(m.sql).map_err(failed)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, what, applied_at) VALUES (?1, ?2, ?3)",
@@ -282,8 +299,23 @@ impl Store {
             tx.commit().map_err(failed)?;
             tracing::info!("database: applied migration {} ({})", m.version, m.what);
         }
-        Ok(())
     }
+}
+
+/// Begins a transaction that writes. It takes the write lock as it begins: a transaction
+/// that read first and wrote later would fail at once ("busy", no waiting) when another
+/// process wrote in between; this one waits for the lock (busy timeout) instead.
+fn write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+}
+
+/// The highest migration recorded in `schema_migrations` (an error if there is no such table).
+fn applied_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// Seconds since the Unix epoch, the unit of every time stored.
@@ -316,6 +348,31 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode.to_ascii_lowercase(), "wal");
+    }
+
+    #[test]
+    fn processes_opening_a_new_database_at_once_all_succeed() {
+        // The bot starting while a one-shot command opens the same new file: each must
+        // see the schema whole, none fail on a migration the other applied.
+        for _ in 0..10 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("j.db");
+            let barrier = std::sync::Barrier::new(6);
+            std::thread::scope(|s| {
+                let opened: Vec<_> = (0..6)
+                    .map(|_| {
+                        s.spawn(|| {
+                            barrier.wait();
+                            Store::open(&path).map(|store| store.schema_version().unwrap())
+                        })
+                    })
+                    .collect();
+                for o in opened {
+                    let version = o.join().unwrap().unwrap_or_else(|e| panic!("{e}"));
+                    assert_eq!(version, MIGRATIONS.len() as u32);
+                }
+            });
+        }
     }
 
     #[test]

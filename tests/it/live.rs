@@ -820,12 +820,16 @@ fn killed_mid_ingest_a_restart_completes_without_duplicates() {
             cmd.env_remove(k);
         }
     }
+    // Its warnings kept, to say why if it saves nothing.
+    let log = dir.path().join("poll.log");
     cmd.envs(env.iter().map(|(k, v)| (k, v)))
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
+        .stderr(std::fs::File::create(&log).unwrap());
     let mut child = cmd.spawn().expect("run jianbao");
     let started = Instant::now();
     loop {
+        // Whether it had ended, read before the count: it may end right after saving.
+        let ended = child.try_wait().unwrap();
         let saved = Store::open(&db)
             .ok()
             .and_then(|s| s.article_count().ok())
@@ -833,9 +837,16 @@ fn killed_mid_ingest_a_restart_completes_without_duplicates() {
         if saved > 0 {
             break;
         }
+        if let Some(status) = ended {
+            panic!(
+                "the poll ended ({status}) before saving; it said: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
         assert!(
             started.elapsed() < Duration::from_secs(60),
-            "nothing saved in time"
+            "nothing saved in time; the poll said: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
         );
         std::thread::sleep(Duration::from_millis(20));
     }
