@@ -265,6 +265,18 @@ impl Config {
             synonyms: self.synonyms.clone(),
             load: self.load_options(),
             paragraphs_per_article: self.paragraphs_per_article,
+            // Kept only by the front ends that stay up (`kept_index_options`).
+            index_dir: None,
+        }
+    }
+
+    /// The engine options of a front end that stays up (`serve`, `chat`): the index is kept
+    /// beside the database (`data/jianbao.index/` for `data/jianbao.db`), so a restart
+    /// indexes only what changed. It is a cache: deleting it costs one full indexing.
+    pub fn kept_index_options(&self) -> crate::answer::Options {
+        crate::answer::Options {
+            index_dir: Some(self.database.with_extension("index")),
+            ..self.engine_options()
         }
     }
 

@@ -7,7 +7,8 @@
 //! ```text
 //! corpus  files → Article values (decode, parse, strip page furniture, metadata)
 //! text    segmentation, normalisation, sentences, stop words
-//! index   tantivy in RAM: one document per paragraph, queries that never fail
+//! index   tantivy in RAM (or kept on disk between runs): one document per paragraph,
+//!         queries that never fail
 //! answer  the engine facade: search, latest, article, summary, ask
 //! chat    the conversation shared by the bot and the terminal: commands, replies, memory
 //! render  every word users read (one catalogue, Chinese and English), Telegram HTML and

@@ -97,6 +97,9 @@ pub struct Options {
     pub load: LoadOptions,
     /// Best paragraphs shown per article in search results.
     pub paragraphs_per_article: usize,
+    /// Where to keep the index between runs (the front ends that stay up), so that a
+    /// restart indexes only what changed; `None`: in memory only, built at each start.
+    pub index_dir: Option<PathBuf>,
 }
 
 /// Article metadata without the body: what a hit or a list entry cites.
@@ -250,6 +253,45 @@ impl Entry {
     }
 }
 
+/// Indexes `articles`, returning the index and each article's key, in order: in memory
+/// (the article at position `i` under key `i`), or, with `options.index_dir`, in the index
+/// kept there, reusing the documents of the articles it already holds. An index folder
+/// that cannot be used is a warning, and the articles are indexed in memory.
+fn index_articles(
+    articles: &[Article],
+    options: &Options,
+    segmenter: &Segmenter,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(SearchIndex, Vec<ArticleKey>), EngineError> {
+    let total = articles.len();
+    let progress = |done| progress(done, total);
+    if let Some(dir) = &options.index_dir {
+        match crate::index::identity(segmenter) {
+            Some(identity) => {
+                match SearchIndex::open_or_build(dir, &identity, articles, segmenter, &progress) {
+                    Ok((core, keys, reuse)) => {
+                        tracing::info!(
+                            "index {}: {} articles kept, {} indexed, {} removed",
+                            dir.display(),
+                            reuse.kept,
+                            reuse.added,
+                            reuse.removed
+                        );
+                        return Ok((core, keys));
+                    }
+                    Err(err) => tracing::warn!("{err}; the index is built in memory"),
+                }
+            }
+            None => tracing::warn!(
+                "the program's file cannot be identified, so no index is kept in {}",
+                dir.display()
+            ),
+        }
+    }
+    let core = SearchIndex::build(articles, segmenter, &progress)?;
+    Ok((core, (0..total as ArticleKey).collect()))
+}
+
 impl Engine {
     /// Loads the corpus named in `options`, with its dictionaries, and indexes it;
     /// `progress(done, total)` is called as articles are indexed.
@@ -284,7 +326,8 @@ impl Engine {
     }
 
     /// Indexes an already loaded corpus (`options.corpus` is not read); `read` is how long
-    /// reading it took, for the stats. The article at position `i` gets key `i`.
+    /// reading it took, for the stats. With `options.index_dir`, the index kept there is
+    /// reused for the articles it already holds (see [`index_articles`]).
     pub fn from_corpus(
         corpus: Corpus,
         options: &Options,
@@ -297,8 +340,7 @@ impl Engine {
         let Corpus {
             articles, bytes, ..
         } = corpus;
-        let total = articles.len();
-        let core = SearchIndex::build(&articles, &segmenter, &|done| progress(done, total))?;
+        let (core, keys) = index_articles(&articles, options, &segmenter, progress)?;
         let view = core.snapshot()?;
         let stats = LoadStats {
             articles: articles.len(),
@@ -314,10 +356,9 @@ impl Engine {
             stats,
         };
         let catalog = Catalog::of(
-            articles
-                .into_iter()
-                .enumerate()
-                .map(|(i, a)| (i as ArticleKey, Entry::new(Arc::new(a)))),
+            keys.into_iter()
+                .zip(articles)
+                .map(|(key, a)| (key, Entry::new(Arc::new(a)))),
         );
         Ok(Self::assemble(&shared, catalog, view))
     }

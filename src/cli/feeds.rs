@@ -46,7 +46,9 @@ pub(crate) fn run(ctx: &Context, cmd: FeedsCommand) -> anyhow::Result<ExitCode> 
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            let engine = Arc::new(LiveEngine::new(Arc::new(ctx.engine_with(Some(&store))?)));
+            let engine = Arc::new(LiveEngine::new(Arc::new(
+                ctx.engine_with(Some(&store), &ctx.config.engine_options())?,
+            )));
             let ingest = Ingest::new(engine, Arc::clone(&store), ctx.fetch_options())?;
             ingest.sync_feeds_file(&ctx.config.feeds)?;
             let reports = runtime.block_on(ingest.poll_all())?;

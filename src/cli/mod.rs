@@ -91,7 +91,7 @@ impl Context {
         } else {
             None
         };
-        self.engine_with(store.as_ref())
+        self.engine_with(store.as_ref(), &self.config.engine_options())
     }
 
     /// Opens (creating if needed) the configured database.
@@ -99,9 +99,12 @@ impl Context {
         Store::open(&self.config.database).context("cannot open the database (setting `database`)")
     }
 
-    fn engine_with(&self, store: Option<&Store>) -> anyhow::Result<Engine> {
+    fn engine_with(
+        &self,
+        store: Option<&Store>,
+        options: &crate::answer::Options,
+    ) -> anyhow::Result<Engine> {
         let progress = progress::LoadProgress::new();
-        let options = self.config.engine_options();
         let started = std::time::Instant::now();
         let segmenter = Segmenter::load(
             Some(&options.user_dict),
@@ -115,7 +118,7 @@ impl Context {
         }
         let engine = Engine::from_corpus(
             corpus,
-            &options,
+            options,
             segmenter,
             started.elapsed(),
             &|done, total| progress.update(done, total),
@@ -124,13 +127,16 @@ impl Context {
         Ok(engine)
     }
 
-    /// The live corpus for a front end that stays up (`serve`, `chat`): it answers at once;
+    /// The live corpus for a front end that stays up (`serve`, `chat`), its index kept
+    /// beside the database between runs ([`Config::kept_index_options`]): it answers at once;
     /// a background thread loads what the first questions need ([`Engine::warm_up`]) and
     /// merges the index segments, after which searches are faster; the
     /// feed poller and the folder watcher run as the settings say, on `runtime`.
     pub(crate) fn live(&self, runtime: &tokio::runtime::Handle) -> anyhow::Result<Live> {
         let store = Arc::new(self.store()?);
-        let engine = Arc::new(LiveEngine::new(Arc::new(self.engine_with(Some(&store))?)));
+        let engine = Arc::new(LiveEngine::new(Arc::new(
+            self.engine_with(Some(&store), &self.config.kept_index_options())?,
+        )));
         std::thread::spawn({
             let engine = Arc::clone(&engine);
             move || {

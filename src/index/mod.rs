@@ -1,10 +1,12 @@
-//! The search index: a live tantivy index in RAM with one document per paragraph, jieba-word
+//! The search index: a live tantivy index with one document per paragraph, jieba-word
 //! fields for body and title, a character-bigram field for the body, and queries built from
 //! segmented terms (user text never reaches tantivy's query parser, so no query string can
 //! fail). Articles are added and removed by stable keys while searches run, each search on
-//! one committed [`IndexSnapshot`]. tantivy types stay inside this module (the tokenizers too); callers get plain
-//! [`ParagraphHit`]s.
+//! one committed [`IndexSnapshot`]. The index lives in RAM, or in a folder kept between runs
+//! (`persist`). tantivy types stay inside this module (the tokenizers too); callers get
+//! plain [`ParagraphHit`]s.
 
+mod persist;
 mod query;
 mod tokenize;
 
@@ -22,6 +24,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 use crate::corpus::Article;
 use crate::text::Segmenter;
 
+pub(crate) use persist::identity;
 pub(crate) use query::QueryPlan;
 use tokenize::{BIGRAM_TOKENIZER, BigramTokenizer, WORD_TOKENIZER, WordTokenizer};
 
@@ -43,6 +46,11 @@ const LIVE_WRITER_BUDGET: usize = 2 * WRITER_BUDGET_PER_THREAD;
 pub enum IndexError {
     #[error("search index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error("index folder {}: {reason}", path.display())]
+    Folder {
+        path: std::path::PathBuf,
+        reason: String,
+    },
 }
 
 /// The field handles, kept from the schema builder (never looked up by name at query time).
@@ -53,10 +61,12 @@ struct Fields {
     title: Field,
     text: Field,
     text_bigram: Field,
+    fingerprint: Field,
 }
 
 const ARTICLE: &str = "article";
 const PARAGRAPH: &str = "paragraph";
+const FINGERPRINT: &str = "fingerprint";
 
 impl Fields {
     fn schema() -> (Schema, Fields) {
@@ -76,6 +86,9 @@ impl Fields {
             title: words(&mut b, "title", WORD_TOKENIZER),
             text: words(&mut b, "text", WORD_TOKENIZER),
             text_bigram: words(&mut b, "text_bigram", BIGRAM_TOKENIZER),
+            // What the article's documents were made from (see `fingerprint`), so an index
+            // kept between runs tells which of its articles still match the corpus.
+            fingerprint: b.add_u64_field(FINGERPRINT, FAST),
         };
         (b.build(), fields)
     }
@@ -224,7 +237,7 @@ impl IndexSnapshot {
         let top = match self.searcher.search(query.as_ref(), &collector) {
             Ok(top) => top,
             Err(err) => {
-                // An in-RAM index has no I/O to fail; log rather than fail the request.
+                // Log rather than fail the request (a kept index reads its files mapped).
                 tracing::error!("search failed: {err}");
                 return Vec::new();
             }
@@ -263,6 +276,9 @@ pub(crate) struct SearchIndex {
     compacting: Mutex<()>,
     /// Commits so far (see [`IndexSnapshot::commit_number`]).
     commits: std::sync::atomic::AtomicU64,
+    /// For an index kept on disk: what made it, recorded with every commit (see
+    /// [`SearchIndex::open_or_build`]).
+    identity: Option<String>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -273,14 +289,28 @@ impl std::fmt::Debug for SearchIndex {
 
 /// Normalised text of one article, ready to index.
 pub(crate) struct Prepared {
+    fingerprint: u64,
     title: String,
     paragraphs: Vec<String>,
+}
+
+/// What an article's documents are made from: its id and its text (title and paragraphs),
+/// as a stable hash. Its date, outlet and the rest are not in the index (the catalog has
+/// them), so they may change without the documents changing.
+pub(crate) fn fingerprint(article: &Article) -> u64 {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    h.write(article.id.as_bytes());
+    h.write_u8(0);
+    h.write_u64(crate::answer::text_hash(article));
+    h.finish()
 }
 
 impl Prepared {
     /// Normalises an article's text (the costly part of indexing; needs no lock).
     pub(crate) fn new(article: &Article, segmenter: &Segmenter) -> Self {
         Prepared {
+            fingerprint: fingerprint(article),
             title: segmenter.normalize(&article.title),
             paragraphs: article
                 .paragraphs
@@ -302,34 +332,25 @@ impl SearchIndex {
     ) -> Result<Self, IndexError> {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_ram(schema);
-        index
-            .tokenizers()
-            .register(WORD_TOKENIZER, WordTokenizer::new(segmenter.clone()));
-        index
-            .tokenizers()
-            .register(BIGRAM_TOKENIZER, BigramTokenizer);
-        let threads = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .clamp(1, 8);
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(
-            threads,
-            threads * WRITER_BUDGET_PER_THREAD,
-        )?;
-        // Segments are merged once, on request (`compact`), not while loading.
-        writer.set_merge_policy(Box::new(NoMergePolicy));
-        const CHUNK: usize = 512;
-        for (chunk_no, chunk) in articles.chunks(CHUNK).enumerate() {
-            let prepared: Vec<Prepared> = chunk
-                .par_iter()
-                .map(|a| Prepared::new(a, segmenter))
-                .collect();
-            for (offset, prep) in prepared.iter().enumerate() {
-                let key = (chunk_no * CHUNK + offset) as ArticleKey;
-                add_prepared(&writer, &fields, key, prep)?;
-            }
-            progress((chunk_no * CHUNK + chunk.len()).min(articles.len()));
-        }
+        register_tokenizers(&index, segmenter);
+        let mut writer = loading_writer(&index)?;
+        let keyed: Vec<(ArticleKey, &Article)> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i as ArticleKey, a))
+            .collect();
+        add_all(&writer, &fields, &keyed, segmenter, progress)?;
         writer.commit()?;
+        Self::around(index, fields, writer, None)
+    }
+
+    /// The index around a loaded `index` and its loading `writer` (all committed).
+    fn around(
+        index: Index,
+        fields: Fields,
+        writer: IndexWriter<TantivyDocument>,
+        identity: Option<String>,
+    ) -> Result<Self, IndexError> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -341,6 +362,7 @@ impl SearchIndex {
             writer: Mutex::new(Some(writer)),
             compacting: Mutex::new(()),
             commits: std::sync::atomic::AtomicU64::new(0),
+            identity,
         })
     }
 
@@ -371,7 +393,13 @@ impl SearchIndex {
     pub(crate) fn commit(&self) -> Result<IndexSnapshot, IndexError> {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let writer = writer_in(&mut slot)?;
-        if let Err(err) = writer.commit() {
+        let committed = writer.prepare_commit().and_then(|mut commit| {
+            if let Some(identity) = &self.identity {
+                commit.set_payload(identity);
+            }
+            commit.commit()
+        });
+        if let Err(err) = committed {
             let _ = writer.rollback();
             return Err(err.into());
         }
@@ -448,6 +476,53 @@ impl SearchIndex {
     }
 }
 
+/// Registers the two tokenizers the schema names.
+fn register_tokenizers(index: &Index, segmenter: &Segmenter) {
+    index
+        .tokenizers()
+        .register(WORD_TOKENIZER, WordTokenizer::new(segmenter.clone()));
+    index
+        .tokenizers()
+        .register(BIGRAM_TOKENIZER, BigramTokenizer);
+}
+
+/// The writer that loads a corpus: a thread per core (at most 8), segments merged once, on
+/// request ([`SearchIndex::compact`]), not while loading.
+fn loading_writer(index: &Index) -> Result<IndexWriter<TantivyDocument>, IndexError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let writer = index
+        .writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_BUDGET_PER_THREAD)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    Ok(writer)
+}
+
+/// Queues `articles` under their keys, normalised on all cores a chunk at a time;
+/// `progress` is told how many were handed to the writer.
+fn add_all(
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    articles: &[(ArticleKey, &Article)],
+    segmenter: &Segmenter,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(), IndexError> {
+    const CHUNK: usize = 512;
+    let mut done = 0;
+    for chunk in articles.chunks(CHUNK) {
+        let prepared: Vec<Prepared> = chunk
+            .par_iter()
+            .map(|(_, a)| Prepared::new(a, segmenter))
+            .collect();
+        for ((key, _), prep) in chunk.iter().zip(&prepared) {
+            add_prepared(writer, fields, *key, prep)?;
+        }
+        done += chunk.len();
+        progress(done);
+    }
+    Ok(())
+}
+
 /// The writer in its (locked) slot.
 fn writer_in(
     slot: &mut Option<IndexWriter<TantivyDocument>>,
@@ -469,6 +544,7 @@ fn add_prepared(
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.article, key);
         doc.add_u64(fields.paragraph, paragraph);
+        doc.add_u64(fields.fingerprint, prep.fingerprint);
         doc.add_text(fields.title, &prep.title);
         doc.add_text(fields.text, text);
         doc.add_text(fields.text_bigram, text);

@@ -47,6 +47,8 @@ struct Inner {
     stop_phrases: Vec<String>,
     /// A reader's word → the words the news uses for it (`config/synonyms.txt`).
     synonyms: HashMap<String, Vec<String>>,
+    /// A hash of the user dictionary's entries (see [`Segmenter::dictionary_fingerprint`]).
+    dictionary: u64,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -76,6 +78,12 @@ impl Segmenter {
             .filter(|l| !l.is_empty())
             .flat_map(|l| [l, "\n"])
             .collect();
+        let dictionary = {
+            use std::hash::Hasher;
+            let mut h = fnv::FnvHasher::default();
+            h.write(entries.as_bytes());
+            h.finish()
+        };
         jieba
             .load_dict(&mut entries.as_bytes())
             .map_err(|source| TextError::UserDict {
@@ -103,8 +111,15 @@ impl Segmenter {
                 stop_words,
                 stop_phrases,
                 synonyms,
+                dictionary,
             }),
         })
+    }
+
+    /// A stable hash of the user dictionary's entries: with the program, what decides how
+    /// text is cut into the index's words (a kept index made with another is rebuilt).
+    pub(crate) fn dictionary_fingerprint(&self) -> u64 {
+        self.inner.dictionary
     }
 
     /// The built-in dictionaries only; for tests and tools.

@@ -1016,3 +1016,67 @@ async fn an_item_that_is_only_a_link_is_read_from_its_page() {
         "{again:?}"
     );
 }
+
+#[test]
+fn a_restart_indexes_only_what_changed_while_it_was_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = cli_env(dir.path(), &[]);
+    env.push(("JIANBAO_LOG".into(), "info".into()));
+    let corpus = dir.path().join("corpus");
+    let write = |name: &str, text: &str| std::fs::write(corpus.join(name), text).unwrap();
+    write(
+        "rice.txt",
+        "晋南水稻喜获丰收\n\n晋南水稻种植基地迎来丰收，亩产创新高。\n",
+    );
+    write(
+        "bridge.txt",
+        "汾河新桥合龙\n\n汾河新桥主体结构顺利合龙，年底通车。\n",
+    );
+    let chat = |input: &str| {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let out = jianbao_with(&["chat"], &env, Some(input));
+        assert!(out.status.success(), "{}", stderr(&out));
+        (stdout(&out), stderr(&out))
+    };
+    let (out, log) = chat("/search 水稻\n");
+    assert!(out.contains("晋南水稻喜获丰收"), "{out}");
+    assert!(
+        log.contains("0 articles kept, 3 indexed, 0 removed"),
+        "{log}"
+    );
+    assert!(dir.path().join("j.index").join("meta.json").exists());
+
+    // Unchanged: everything kept, nothing indexed.
+    let (out, log) = chat("/search 合龙\n");
+    assert!(out.contains("汾河新桥合龙"), "{out}");
+    assert!(
+        log.contains("3 articles kept, 0 indexed, 0 removed"),
+        "{log}"
+    );
+
+    // While it was down: one file changed, one removed, one added.
+    write(
+        "rice.txt",
+        "晋南玉米喜获丰收\n\n晋南玉米种植基地迎来丰收，机收进度过半。\n",
+    );
+    std::fs::remove_file(corpus.join("bridge.txt")).unwrap();
+    write(
+        "metro.txt",
+        "太原地铁新线试运行\n\n太原地铁新线开始试运行，站台秩序井然。\n",
+    );
+    let (out, log) = chat("/search 玉米\n/search 水稻\n/search 合龙\n/search 试运行\n");
+    assert!(
+        log.contains("1 articles kept, 2 indexed, 2 removed"),
+        "{log}"
+    );
+    assert!(out.contains("晋南玉米喜获丰收"), "{out}");
+    assert!(out.contains("太原地铁新线试运行"), "{out}");
+    assert!(
+        !out.contains("晋南水稻喜获丰收"),
+        "the old text is gone: {out}"
+    );
+    assert!(
+        !out.contains("汾河新桥合龙"),
+        "the removed file is gone: {out}"
+    );
+}

@@ -1,0 +1,393 @@
+//! The index kept on disk between runs (the live front ends: `serve`, `chat`), so that a
+//! restart indexes only what changed instead of the whole corpus. The folder holds a tantivy
+//! index like the in-memory one; each commit records what built it (see
+//! [`SearchIndex::open_or_build`]'s `identity`), and each document its article's
+//! [`fingerprint`](super::fingerprint). At start the articles of the corpus are matched to
+//! the documents by fingerprint: a match keeps its key and its documents, the documents of
+//! articles gone or changed are deleted, new articles are added. The folder is a cache:
+//! deleting it costs one full indexing at the next start.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tantivy::Index;
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
+
+use super::{
+    ArticleKey, FINGERPRINT, Fields, IndexError, SearchIndex, add_all, loading_writer,
+    register_tokenizers,
+};
+use crate::corpus::Article;
+use crate::text::Segmenter;
+
+/// Raise when what the documents hold changes (fields, tokenizers, normalisation) in a way
+/// the program's own identity would not show.
+const FORMAT: u32 = 1;
+
+/// What a kept index's documents depend on: this program (version and the file it runs
+/// from: any rebuild gives other tokens a chance) and the user dictionary. `None` when the
+/// program's file cannot be identified: then no kept index is trusted.
+pub(crate) fn identity(segmenter: &Segmenter) -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(exe).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!(
+        "jianbao {} index format {FORMAT}; program {} bytes modified {}.{:09}; dictionary {:016x}",
+        env!("CARGO_PKG_VERSION"),
+        meta.len(),
+        modified.as_secs(),
+        modified.subsec_nanos(),
+        segmenter.dictionary_fingerprint()
+    ))
+}
+
+/// What opening a kept index did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Reuse {
+    /// Articles whose documents were already there.
+    pub(crate) kept: usize,
+    /// Articles indexed now (new, changed, or every one when the index was rebuilt).
+    pub(crate) added: usize,
+    /// Articles whose documents were deleted (gone from the corpus, or changed).
+    pub(crate) removed: usize,
+}
+
+/// Files tantivy writes in an index folder: only a folder holding nothing else is ever
+/// emptied, so a misconfigured path cannot delete an operator's files.
+fn is_index_file(name: &str) -> bool {
+    if matches!(name, "meta.json" | ".managed.json") || name.starts_with(".tantivy-") {
+        return true;
+    }
+    // Segment files: 32 hex digits, a dot, the component (`.idx`, `.term`, `.pos`, `.fast`,
+    // `.fieldnorm`, `.store`, `.del` with its opstamp: `….123.del`).
+    let (id, rest) = name.split_at(name.find('.').unwrap_or(name.len()));
+    id.len() == 32
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && rest.len() > 1
+        && rest[1..]
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+impl SearchIndex {
+    /// The index kept in the folder `dir` (created if needed), brought up to date with
+    /// `articles`: returns it and each article's key, in order. `identity` names what the
+    /// documents' tokens depend on (program build, dictionaries); a kept index made under
+    /// another identity, with another schema, or unreadable is rebuilt, with a warning
+    /// saying why. Fails when the folder cannot be used (another process writes the index,
+    /// a file in it that tantivy did not write, no permission): the caller then indexes
+    /// in memory.
+    pub(crate) fn open_or_build(
+        dir: &Path,
+        identity: &str,
+        articles: &[Article],
+        segmenter: &Segmenter,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<(Self, Vec<ArticleKey>, Reuse), IndexError> {
+        let (schema, fields) = Fields::schema();
+        std::fs::create_dir_all(dir).map_err(|e| folder_error(dir, &e))?;
+        let index = match open_kept(dir, identity, &schema) {
+            Ok(index) => index,
+            Err(why) => {
+                if let Some(why) = why {
+                    tracing::warn!("index {}: {why}; indexing everything again", dir.display());
+                }
+                empty_folder(dir)?;
+                Index::create_in_dir(dir, schema)?
+            }
+        };
+        register_tokenizers(&index, segmenter);
+        // The writer's lock also keeps a second jianbao off this folder.
+        let mut writer = loading_writer(&index)?;
+        let documents = kept_documents(&index)?;
+        let mut reuse = Reuse::default();
+        let mut keys = Vec::with_capacity(articles.len());
+        let mut fresh: Vec<(ArticleKey, &Article)> = Vec::new();
+        let mut next_key = documents.values().max().map_or(0, |k| k + 1);
+        let mut claimed = std::collections::HashSet::with_capacity(documents.len());
+        for article in articles {
+            match documents.get(&super::fingerprint(article)) {
+                Some(&key) if claimed.insert(key) => {
+                    keys.push(key);
+                    reuse.kept += 1;
+                }
+                _ => {
+                    keys.push(next_key);
+                    fresh.push((next_key, article));
+                    next_key += 1;
+                }
+            }
+        }
+        for &key in documents.values().filter(|k| !claimed.contains(k)) {
+            writer.delete_term(tantivy::Term::from_field_u64(fields.article, key));
+            reuse.removed += 1;
+        }
+        reuse.added = fresh.len();
+        let total = articles.len();
+        add_all(&writer, &fields, &fresh, segmenter, &|done| {
+            progress(reuse.kept + done)
+        })?;
+        progress(total);
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(identity);
+        commit.commit()?;
+        let index = Self::around(index, fields, writer, Some(identity.to_string()))?;
+        Ok((index, keys, reuse))
+    }
+}
+
+/// The kept index in `dir` if it can be reused; otherwise why not (`None`: there is none).
+fn open_kept(
+    dir: &Path,
+    identity: &str,
+    schema: &tantivy::schema::Schema,
+) -> Result<Index, Option<String>> {
+    if !dir.join("meta.json").exists() {
+        return Err(None);
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| Some(format!("cannot be read ({e})")))?;
+    if index.schema() != *schema {
+        return Err(Some("it has another schema".into()));
+    }
+    let metas = index
+        .load_metas()
+        .map_err(|e| Some(format!("cannot be read ({e})")))?;
+    if metas.payload.as_deref() != Some(identity) {
+        return Err(Some(
+            "it was made by another build of jianbao or with other dictionaries".into(),
+        ));
+    }
+    Ok(index)
+}
+
+/// Each kept article's fingerprint and key, from the documents still alive.
+fn kept_documents(index: &Index) -> Result<HashMap<u64, ArticleKey>, IndexError> {
+    let reader: tantivy::IndexReader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let mut documents = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let article = ff.u64(super::ARTICLE)?.first_or_default_col(0);
+        let fingerprint = ff.u64(FINGERPRINT)?.first_or_default_col(0);
+        for doc in segment.doc_ids_alive() {
+            documents.insert(fingerprint.get_val(doc), article.get_val(doc));
+        }
+    }
+    Ok(documents)
+}
+
+/// Removes the files of an index from `dir`, refusing when the folder holds anything
+/// else, or when another process holds the index's writer lock.
+fn empty_folder(dir: &Path) -> Result<(), IndexError> {
+    let entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| folder_error(dir, &e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| folder_error(dir, &e))?;
+    if let Some(other) = entries.iter().find(|e| {
+        !e.file_type().is_ok_and(|t| t.is_file())
+            || !is_index_file(&e.file_name().to_string_lossy())
+    }) {
+        return Err(folder_error(
+            dir,
+            &format!(
+                "it holds {}, which is not part of an index; not emptied",
+                other.file_name().to_string_lossy()
+            ),
+        ));
+    }
+    let directory = MmapDirectory::open(dir).map_err(|e| folder_error(dir, &e))?;
+    let _lock = directory
+        .acquire_lock(&INDEX_WRITER_LOCK)
+        .map_err(|e| folder_error(dir, &format!("in use by another process ({e})")))?;
+    for entry in entries {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with(".tantivy-") {
+            continue;
+        }
+        std::fs::remove_file(entry.path()).map_err(|e| folder_error(dir, &e))?;
+    }
+    Ok(())
+}
+
+fn folder_error(dir: &Path, why: &dyn std::fmt::Display) -> IndexError {
+    IndexError::Folder {
+        path: dir.to_path_buf(),
+        reason: why.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::QueryPlan;
+
+    fn article(id: &str, text: &str) -> Article {
+        Article::new(id, format!("{id}号通报"), vec![text.to_string()])
+    }
+
+    fn corpus() -> Vec<Article> {
+        vec![
+            article("a", "黄河流域防汛工作进入关键期，水利部门加强巡查。"),
+            article("b", "新能源汽车出口持续增长，港口码头装船繁忙。"),
+            article("c", "冬小麦播种基本结束，农技人员下田指导。"),
+        ]
+    }
+
+    /// Each hit as (article id, paragraph, score to four decimals).
+    fn search(
+        index: &SearchIndex,
+        keys: &[ArticleKey],
+        articles: &[Article],
+        query: &str,
+    ) -> Vec<(String, Option<usize>, i64)> {
+        let seg = Segmenter::builtin();
+        let view = index.snapshot().unwrap();
+        view.search(&QueryPlan::new(&seg, query), 10)
+            .into_iter()
+            .map(|h| {
+                let i = keys.iter().position(|&k| k == h.key).expect("a known key");
+                (
+                    articles[i].id.clone(),
+                    h.paragraph,
+                    super::super::score_key(h.score),
+                )
+            })
+            .collect()
+    }
+
+    fn open(
+        dir: &Path,
+        identity: &str,
+        articles: &[Article],
+    ) -> Result<(SearchIndex, Vec<ArticleKey>, Reuse), IndexError> {
+        SearchIndex::open_or_build(dir, identity, articles, &Segmenter::builtin(), &|_| {})
+    }
+
+    #[test]
+    fn a_restart_keeps_every_unchanged_article_and_searches_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = corpus();
+        let (first, keys, reuse) = open(dir.path(), "v1", &articles).unwrap();
+        assert_eq!((reuse.kept, reuse.added, reuse.removed), (0, 3, 0));
+        let before = search(&first, &keys, &articles, "防汛 巡查");
+        assert_eq!(before[0].0, "a");
+        drop(first);
+
+        let (again, keys2, reuse) = open(dir.path(), "v1", &articles).unwrap();
+        assert_eq!((reuse.kept, reuse.added, reuse.removed), (3, 0, 0));
+        assert_eq!(keys2, keys);
+        assert_eq!(search(&again, &keys2, &articles, "防汛 巡查"), before);
+        // The same as an index built in memory from scratch.
+        let ram = SearchIndex::build(&articles, &Segmenter::builtin(), &|_| {}).unwrap();
+        let ram_keys: Vec<ArticleKey> = (0..3).collect();
+        for q in ["防汛 巡查", "汽车出口", "小麦"] {
+            assert_eq!(
+                search(&again, &keys2, &articles, q),
+                search(&ram, &ram_keys, &articles, q),
+                "{q}"
+            );
+        }
+    }
+
+    #[test]
+    fn changed_removed_and_new_articles_are_brought_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = corpus();
+        drop(open(dir.path(), "v1", &articles).unwrap());
+        let mut next = articles.clone();
+        next.remove(2); // c gone
+        next[1] = article("b", "港口集装箱吞吐量创新高。"); // b changed
+        next.push(article("d", "高速铁路新线开通运营，沿线群众出行更方便。"));
+        let (index, keys, reuse) = open(dir.path(), "v1", &next).unwrap();
+        assert_eq!((reuse.kept, reuse.added, reuse.removed), (1, 2, 2));
+        assert!(search(&index, &keys, &next, "小麦").is_empty());
+        assert!(search(&index, &keys, &next, "汽车出口").is_empty());
+        assert_eq!(search(&index, &keys, &next, "集装箱")[0].0, "b");
+        assert_eq!(search(&index, &keys, &next, "高速铁路")[0].0, "d");
+        assert_eq!(search(&index, &keys, &next, "防汛")[0].0, "a");
+        assert_eq!(index.snapshot().unwrap().documents(), 3);
+        // Keys stay unique, the new ones above the kept.
+        let mut unique = keys.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), keys.len());
+    }
+
+    #[test]
+    fn another_identity_or_a_broken_folder_is_indexed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = corpus();
+        drop(open(dir.path(), "v1", &articles).unwrap());
+        let (index, keys, reuse) = open(dir.path(), "v2", &articles).unwrap();
+        assert_eq!((reuse.kept, reuse.added), (0, 3));
+        assert_eq!(search(&index, &keys, &articles, "小麦")[0].0, "c");
+        drop(index);
+        // Live commits record the identity too: the next start keeps everything.
+        let (index, _, _) = open(dir.path(), "v2", &articles).unwrap();
+        let more = article("e", "城市更新项目启动。");
+        index
+            .add(
+                99,
+                &crate::index::Prepared::new(&more, &Segmenter::builtin()),
+            )
+            .unwrap();
+        index.commit().unwrap();
+        drop(index);
+        let mut with_more = articles.clone();
+        with_more.push(more);
+        let (_, _, reuse) = open(dir.path(), "v2", &with_more).unwrap();
+        assert_eq!((reuse.kept, reuse.added), (4, 0));
+
+        std::fs::write(dir.path().join("meta.json"), b"{ not json").unwrap();
+        let (index, keys, reuse) = open(dir.path(), "v2", &articles).unwrap();
+        assert_eq!((reuse.kept, reuse.added), (0, 3));
+        assert_eq!(search(&index, &keys, &articles, "汽车出口")[0].0, "b");
+    }
+
+    #[test]
+    fn a_folder_with_other_files_or_in_use_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = corpus();
+        std::fs::write(dir.path().join("notes.txt"), "the operator's").unwrap();
+        std::fs::write(dir.path().join("meta.json"), b"garbage").unwrap();
+        let err = open(dir.path(), "v1", &articles).expect_err("refused");
+        assert!(err.to_string().contains("notes.txt"), "{err}");
+        assert!(dir.path().join("notes.txt").exists());
+
+        let dir = tempfile::tempdir().unwrap();
+        let (held, _, _) = open(dir.path(), "v1", &articles).unwrap();
+        let err = open(dir.path(), "v1", &articles).expect_err("in use");
+        assert!(matches!(err, IndexError::Tantivy(_)), "{err}");
+        drop(held);
+        assert!(open(dir.path(), "v1", &articles).is_ok());
+    }
+
+    #[test]
+    fn only_tantivy_file_names_count_as_index_files() {
+        for name in [
+            "meta.json",
+            ".managed.json",
+            ".tantivy-writer.lock",
+            "0123456789abcdef0123456789abcdef.idx",
+            "0123456789abcdef0123456789abcdef.17.del",
+        ] {
+            assert!(is_index_file(name), "{name}");
+        }
+        for name in [
+            "notes.txt",
+            "jianbao.db",
+            "0123.idx",
+            "0123456789abcdef0123456789abcdef",
+            "x.json",
+        ] {
+            assert!(!is_index_file(name), "{name}");
+        }
+    }
+}
