@@ -21,6 +21,8 @@ pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let mut out = std::io::stdout().lock();
     if args.batch {
+        let engine = std::sync::Arc::new(engine);
+        super::merge_while_answering(&engine);
         for line in super::batch_lines(std::io::stdin().lock()) {
             let answer = engine.ask(line?.trim());
             writeln!(out, "{}", render::json::to_line(&answer))?;

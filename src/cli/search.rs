@@ -29,6 +29,8 @@ pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.batch {
+        let engine = std::sync::Arc::new(engine);
+        super::merge_while_answering(&engine);
         for line in super::batch_lines(std::io::stdin().lock()) {
             let line = line?;
             let results = engine.search(line.trim(), usize::from(args.page), limit);

@@ -104,13 +104,22 @@ impl SearchIndex {
         // The writer's lock also keeps a second jianbao off this folder.
         let mut writer = loading_writer(&index)?;
         let documents = kept_documents(&index)?;
+        // Each fingerprint's key (the lowest, should two keys hold the same article: the
+        // other is deleted below like any key no article claims).
+        let mut by_fingerprint: HashMap<u64, ArticleKey> = HashMap::with_capacity(documents.len());
+        for (&key, &fingerprint) in &documents {
+            by_fingerprint
+                .entry(fingerprint)
+                .and_modify(|k| *k = (*k).min(key))
+                .or_insert(key);
+        }
         let mut reuse = Reuse::default();
         let mut keys = Vec::with_capacity(articles.len());
         let mut fresh: Vec<(ArticleKey, &Article)> = Vec::new();
-        let mut next_key = documents.values().max().map_or(0, |k| k + 1);
+        let mut next_key = documents.keys().max().map_or(0, |k| k + 1);
         let mut claimed = std::collections::HashSet::with_capacity(documents.len());
         for article in articles {
-            match documents.get(&super::fingerprint(article)) {
+            match by_fingerprint.get(&super::fingerprint(article)) {
                 Some(&key) if claimed.insert(key) => {
                     keys.push(key);
                     reuse.kept += 1;
@@ -122,7 +131,7 @@ impl SearchIndex {
                 }
             }
         }
-        for &key in documents.values().filter(|k| !claimed.contains(k)) {
+        for &key in documents.keys().filter(|k| !claimed.contains(k)) {
             writer.delete_term(tantivy::Term::from_field_u64(fields.article, key));
             reuse.removed += 1;
         }
@@ -164,8 +173,8 @@ fn open_kept(
     Ok(index)
 }
 
-/// Each kept article's fingerprint and key, from the documents still alive.
-fn kept_documents(index: &Index) -> Result<HashMap<u64, ArticleKey>, IndexError> {
+/// Each kept article's key and fingerprint, from the documents still alive.
+fn kept_documents(index: &Index) -> Result<HashMap<ArticleKey, u64>, IndexError> {
     let reader: tantivy::IndexReader = index
         .reader_builder()
         .reload_policy(tantivy::ReloadPolicy::Manual)
@@ -177,7 +186,7 @@ fn kept_documents(index: &Index) -> Result<HashMap<u64, ArticleKey>, IndexError>
         let article = ff.u64(super::ARTICLE)?.first_or_default_col(0);
         let fingerprint = ff.u64(FINGERPRINT)?.first_or_default_col(0);
         for doc in segment.doc_ids_alive() {
-            documents.insert(fingerprint.get_val(doc), article.get_val(doc));
+            documents.insert(article.get_val(doc), fingerprint.get_val(doc));
         }
     }
     Ok(documents)
@@ -349,6 +358,22 @@ mod tests {
         let (index, keys, reuse) = open(dir.path(), "v2", &articles).unwrap();
         assert_eq!((reuse.kept, reuse.added), (0, 3));
         assert_eq!(search(&index, &keys, &articles, "汽车出口")[0].0, "b");
+    }
+
+    #[test]
+    fn an_article_held_under_two_keys_is_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = corpus();
+        let (index, _, _) = open(dir.path(), "v1", &articles).unwrap();
+        let twin = crate::index::Prepared::new(&articles[0], &Segmenter::builtin());
+        index.add(99, &twin).unwrap();
+        index.commit().unwrap();
+        drop(index);
+        let (index, keys, reuse) = open(dir.path(), "v1", &articles).unwrap();
+        assert_eq!((reuse.kept, reuse.added, reuse.removed), (3, 0, 1));
+        assert!(!keys.contains(&99));
+        assert_eq!(index.snapshot().unwrap().documents(), 3);
+        assert_eq!(search(&index, &keys, &articles, "防汛").len(), 1);
     }
 
     #[test]
