@@ -147,6 +147,7 @@ pub fn measure_live(
     questions: &[String],
     items: usize,
     drops: usize,
+    kept_index: bool,
 ) -> anyhow::Result<LiveResult> {
     let contention = Contention::start();
     let cpu_start = cpu_seconds();
@@ -160,7 +161,7 @@ pub fn measure_live(
     // As `serve` runs: the index kept on disk (beside the corpus folder, not in it).
     let options = jianbao::answer::Options {
         corpus: dir.to_path_buf(),
-        index_dir: Some(dir.with_extension("index")),
+        index_dir: kept_index.then(|| dir.with_extension("index")),
         ..config.engine_options()
     };
     let engine = Engine::load_with(&options, segmenter, &|_, _| {})?;

@@ -114,6 +114,10 @@ struct Options {
     /// Stored articles for the restart measurements of `--live`.
     #[arg(long, default_value = "20000,100000")]
     restart_sizes: String,
+    /// In `--live`, keep the live engine's index in memory instead of on disk (what
+    /// `serve` did before it kept its index), for comparison.
+    #[arg(long)]
+    live_index_in_memory: bool,
     /// Where `--live` writes its figures as JSON.
     #[arg(long, default_value = "benches/results/live.json")]
     live_out: PathBuf,
@@ -240,6 +244,7 @@ fn one_live(options: &Options, dir: &Path) -> anyhow::Result<()> {
         &questions,
         options.live_items,
         options.live_drops,
+        !options.live_index_in_memory,
     )?)
 }
 
@@ -291,6 +296,9 @@ fn orchestrate_live(options: &Options) -> anyhow::Result<()> {
         .arg(options.live_items.to_string())
         .arg("--live-drops")
         .arg(options.live_drops.to_string());
+    if options.live_index_in_memory {
+        cmd.arg("--live-index-in-memory");
+    }
     let (live_result, _) = run_child(cmd)?;
     let mut restarts = Vec::new();
     for (label, db) in &databases {

@@ -10,8 +10,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use std::sync::Arc;
 use tantivy::Index;
-use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
+
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    AntiCallToken, Directory, DirectoryLock, FileHandle, INDEX_WRITER_LOCK, Lock, MmapDirectory,
+    TerminatingWrite, WatchCallback, WatchHandle, WritePtr,
+};
 
 use super::{
     ArticleKey, FINGERPRINT, Fields, IndexError, SearchIndex, add_all, loading_writer,
@@ -90,20 +96,21 @@ impl SearchIndex {
     ) -> Result<(Self, Vec<ArticleKey>, Reuse), IndexError> {
         let (schema, fields) = Fields::schema();
         std::fs::create_dir_all(dir).map_err(|e| folder_error(dir, &e))?;
-        let index = match open_kept(dir, identity, &schema) {
-            Ok(index) => index,
+        let (index, documents) = match open_kept(dir, identity, &schema) {
+            Ok(kept) => kept,
             Err(why) => {
                 if let Some(why) = why {
                     tracing::warn!("index {}: {why}; indexing everything again", dir.display());
                 }
                 empty_folder(dir)?;
-                Index::create_in_dir(dir, schema)?
+                let directory = CacheDirectory::open(dir)?;
+                let index = Index::create(directory, schema, tantivy::IndexSettings::default())?;
+                (index, HashMap::new())
             }
         };
         register_tokenizers(&index, segmenter);
         // The writer's lock also keeps a second jianbao off this folder.
         let mut writer = loading_writer(&index)?;
-        let documents = kept_documents(&index)?;
         // Each fingerprint's key (the lowest, should two keys hold the same article: the
         // other is deleted below like any key no article claims).
         let mut by_fingerprint: HashMap<u64, ArticleKey> = HashMap::with_capacity(documents.len());
@@ -149,28 +156,36 @@ impl SearchIndex {
     }
 }
 
-/// The kept index in `dir` if it can be reused; otherwise why not (`None`: there is none).
+/// The kept index in `dir` and its documents (see [`kept_documents`]) if it can be reused;
+/// otherwise why not (`None`: there is none).
 fn open_kept(
     dir: &Path,
     identity: &str,
     schema: &tantivy::schema::Schema,
-) -> Result<Index, Option<String>> {
+) -> Result<(Index, HashMap<ArticleKey, u64>), Option<String>> {
     if !dir.join("meta.json").exists() {
         return Err(None);
     }
-    let index = Index::open_in_dir(dir).map_err(|e| Some(format!("cannot be read ({e})")))?;
+    let unreadable = |e: &dyn std::fmt::Display| Some(format!("it cannot be read ({e})"));
+    let directory = CacheDirectory::open(dir).map_err(|e| unreadable(&e))?;
+    let index = Index::open(directory).map_err(|e| unreadable(&e))?;
     if index.schema() != *schema {
         return Err(Some("it has another schema".into()));
     }
-    let metas = index
-        .load_metas()
-        .map_err(|e| Some(format!("cannot be read ({e})")))?;
+    let metas = index.load_metas().map_err(|e| unreadable(&e))?;
     if metas.payload.as_deref() != Some(identity) {
         return Err(Some(
             "it was made by another build of jianbao or with other dictionaries".into(),
         ));
     }
-    Ok(index)
+    // Files are not synced to disk as they are written (see `CacheDirectory`): after a
+    // power cut, a segment may be incomplete, which its checksum shows.
+    let damaged = index.validate_checksum().map_err(|e| unreadable(&e))?;
+    if !damaged.is_empty() {
+        return Err(Some(format!("{} of its files are damaged", damaged.len())));
+    }
+    let documents = kept_documents(&index).map_err(|e| unreadable(&e))?;
+    Ok((index, documents))
 }
 
 /// Each kept article's key and fingerprint, from the documents still alive.
@@ -223,6 +238,102 @@ fn empty_folder(dir: &Path) -> Result<(), IndexError> {
         std::fs::remove_file(entry.path()).map_err(|e| folder_error(dir, &e))?;
     }
     Ok(())
+}
+
+/// tantivy's directory of memory-mapped files without its flushes to disk (`fsync`): a
+/// kept index is a cache of the corpus and the database, so it must survive a killed
+/// process (which loses nothing the OS was given) but not a power cut. That takes every
+/// sync off the live index's commits, one per small batch (a dozen and more each: one per
+/// file written, one per update of `.managed.json`). What a power cut damages is found at
+/// the next start by the checksums ([`open_kept`]), or `meta.json` is unreadable, and the
+/// index is built again. `meta.json` and `.managed.json` are still replaced atomically (a
+/// new file renamed over the old one).
+#[derive(Clone, Debug)]
+struct CacheDirectory {
+    inner: MmapDirectory,
+    root: std::path::PathBuf,
+}
+
+impl CacheDirectory {
+    fn open(dir: &Path) -> Result<Self, IndexError> {
+        Ok(Self {
+            inner: MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?,
+            root: dir.to_path_buf(),
+        })
+    }
+}
+
+/// A segment file being written: flushed to the OS when finished, not synced to disk.
+struct UnsyncedFile(std::fs::File);
+
+impl std::io::Write for UnsyncedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl TerminatingWrite for UnsyncedFile {
+    fn terminate_ref(&mut self, _: AntiCallToken) -> std::io::Result<()> {
+        std::io::Write::flush(&mut self.0)
+    }
+}
+
+impl Directory for CacheDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(self.root.join(path))
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    OpenWriteError::FileAlreadyExists(path.to_path_buf())
+                } else {
+                    OpenWriteError::wrap_io_error(e, path.to_path_buf())
+                }
+            })?;
+        Ok(std::io::BufWriter::new(Box::new(UnsyncedFile(file))))
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        // A whole new file renamed over the old one: a reader sees either. (A name
+        // `is_index_file` knows, should a killed process leave it behind.)
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let temporary = self.root.join(format!(".tantivy-new-{name}"));
+        std::fs::write(&temporary, data)?;
+        std::fs::rename(&temporary, self.root.join(path))
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        self.inner.acquire_lock(lock)
+    }
+
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(callback)
+    }
 }
 
 fn folder_error(dir: &Path, why: &dyn std::fmt::Display) -> IndexError {
@@ -374,6 +485,24 @@ mod tests {
         assert!(!keys.contains(&99));
         assert_eq!(index.snapshot().unwrap().documents(), 3);
         assert_eq!(search(&index, &keys, &articles, "防汛").len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_segment_file_is_found_and_indexed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = corpus();
+        drop(open(dir.path(), "v1", &articles).unwrap());
+        // What a power cut can leave of a file that was never synced: its end lost.
+        let segment_file = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "idx"))
+            .expect("a segment file");
+        let bytes = std::fs::read(&segment_file).unwrap();
+        std::fs::write(&segment_file, &bytes[..bytes.len() / 2]).unwrap();
+        let (index, keys, reuse) = open(dir.path(), "v1", &articles).unwrap();
+        assert_eq!((reuse.kept, reuse.added), (0, 3));
+        assert_eq!(search(&index, &keys, &articles, "小麦")[0].0, "c");
     }
 
     #[test]
