@@ -14,9 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use jianbao::answer::{Engine, LiveEngine, text_hash};
+use jianbao::answer::{Engine, LiveEngine};
 use jianbao::config::Config;
-use jianbao::corpus::{self, Article, LoadOptions};
+use jianbao::corpus::{self, Article, LoadOptions, text_hash};
 use jianbao::ingest::{self, FetchOptions, Ingest};
 use jianbao::store::{FeedOrigin, NewFeed, Store, StoredArticle};
 use jianbao::text::Segmenter;

@@ -6,7 +6,6 @@
 //! story (same id or URL, new text) replaces the old one under the old id.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
@@ -14,7 +13,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::{Catalog, Engine, EngineError, Entry, Shared};
-use crate::corpus::Article;
+use crate::corpus::{Article, text_hash};
 use crate::index::{ArticleKey, Prepared};
 
 /// What became of one article handed to the engine.
@@ -40,18 +39,6 @@ pub struct Outcome {
     pub id: String,
     #[serde(flatten)]
     pub change: Change,
-}
-
-/// A stable 64-bit hash of an article's text (title and paragraphs), the same in every run
-/// (FNV-1a), for "identical text" and for the store's content hashes.
-pub fn text_hash(article: &Article) -> u64 {
-    let mut h = fnv::FnvHasher::default();
-    h.write(article.title.trim().as_bytes());
-    for p in &article.paragraphs {
-        h.write_u8(0);
-        h.write(p.trim().as_bytes());
-    }
-    h.finish()
 }
 
 /// A URL in the form that tells two spellings of one page apart from two pages: scheme and

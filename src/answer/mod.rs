@@ -16,7 +16,7 @@ mod summary;
 mod topic;
 mod trend;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -34,7 +34,7 @@ pub(crate) use catalog::Articles;
 use catalog::Catalog;
 pub use follow::{Following, Refusal, topic_key};
 pub(crate) use highlight::highlight;
-pub use live::{Change, LiveEngine, Outcome, normalize_url, text_hash};
+pub use live::{Change, LiveEngine, Outcome, normalize_url};
 pub use matcher::TopicMatcher;
 pub use search::{ArticleHits, Hit, SearchNotice, SearchResults};
 pub use summary::{KeyPointsKind, Summary, SummaryNote, lede_of, summarize};
@@ -265,31 +265,48 @@ fn index_articles(
 ) -> Result<(SearchIndex, Vec<ArticleKey>), EngineError> {
     let total = articles.len();
     let progress = |done| progress(done, total);
-    if let Some(dir) = &options.index_dir {
-        match crate::index::identity(segmenter) {
-            Some(identity) => {
-                match SearchIndex::open_or_build(dir, &identity, articles, segmenter, &progress) {
-                    Ok((core, keys, reuse)) => {
-                        tracing::info!(
-                            "index {}: {} articles kept, {} indexed, {} removed",
-                            dir.display(),
-                            reuse.kept,
-                            reuse.added,
-                            reuse.removed
-                        );
-                        return Ok((core, keys));
-                    }
-                    Err(err) => tracing::warn!("{err}; the index is built in memory"),
-                }
-            }
-            None => tracing::warn!(
-                "the program's file cannot be identified, so no index is kept in {}",
-                dir.display()
-            ),
-        }
+    if let Some(kept) = options
+        .index_dir
+        .as_deref()
+        .and_then(|dir| kept_index(dir, articles, segmenter, &progress))
+    {
+        return Ok(kept);
     }
     let core = SearchIndex::build(articles, segmenter, &progress)?;
     Ok((core, (0..total as ArticleKey).collect()))
+}
+
+/// The index kept in `dir`, brought up to date with `articles`; `None` (with a warning
+/// saying why) when it cannot be used.
+fn kept_index(
+    dir: &Path,
+    articles: &[Article],
+    segmenter: &Segmenter,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Option<(SearchIndex, Vec<ArticleKey>)> {
+    let Some(identity) = crate::index::identity(segmenter) else {
+        tracing::warn!(
+            "the program's file cannot be identified, so no index is kept in {}",
+            dir.display()
+        );
+        return None;
+    };
+    match SearchIndex::open_or_build(dir, &identity, articles, segmenter, progress) {
+        Ok((core, keys, reuse)) => {
+            tracing::info!(
+                "index {}: {} articles kept, {} indexed, {} removed",
+                dir.display(),
+                reuse.kept,
+                reuse.added,
+                reuse.removed
+            );
+            Some((core, keys))
+        }
+        Err(err) => {
+            tracing::warn!("{err}; the index is built in memory");
+            None
+        }
+    }
 }
 
 impl Engine {

@@ -76,6 +76,19 @@ fn cut(text: &str, max: usize) -> String {
     }
 }
 
+/// A stable 64-bit hash of an article's text (title and paragraphs), the same in every run
+/// (FNV-1a): for "identical text", the store's content hashes and the index's fingerprints.
+pub fn text_hash(article: &Article) -> u64 {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    h.write(article.title.trim().as_bytes());
+    for p in &article.paragraphs {
+        h.write_u8(0);
+        h.write(p.trim().as_bytes());
+    }
+    h.finish()
+}
+
 /// One news article, cleaned: the text a reader would keep, and its metadata.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Article {

@@ -302,7 +302,7 @@ pub(crate) fn fingerprint(article: &Article) -> u64 {
     let mut h = fnv::FnvHasher::default();
     h.write(article.id.as_bytes());
     h.write_u8(0);
-    h.write_u64(crate::answer::text_hash(article));
+    h.write_u64(crate::corpus::text_hash(article));
     h.finish()
 }
 
@@ -393,13 +393,7 @@ impl SearchIndex {
     pub(crate) fn commit(&self) -> Result<IndexSnapshot, IndexError> {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let writer = writer_in(&mut slot)?;
-        let committed = writer.prepare_commit().and_then(|mut commit| {
-            if let Some(identity) = &self.identity {
-                commit.set_payload(identity);
-            }
-            commit.commit()
-        });
-        if let Err(err) = committed {
+        if let Err(err) = commit_with(writer, self.identity.as_deref()) {
             let _ = writer.rollback();
             return Err(err.into());
         }
@@ -474,6 +468,19 @@ impl SearchIndex {
         self.reader.reload()?;
         Ok(())
     }
+}
+
+/// Commits what `writer` queued; a kept index records its `identity` with every commit
+/// (see [`SearchIndex::open_or_build`]).
+fn commit_with(
+    writer: &mut IndexWriter<TantivyDocument>,
+    identity: Option<&str>,
+) -> tantivy::Result<tantivy::Opstamp> {
+    let mut commit = writer.prepare_commit()?;
+    if let Some(identity) = identity {
+        commit.set_payload(identity);
+    }
+    commit.commit()
 }
 
 /// Registers the two tokenizers the schema names.

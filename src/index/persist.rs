@@ -9,10 +9,9 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-
 use std::sync::Arc;
-use tantivy::Index;
 
+use tantivy::Index;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
     AntiCallToken, Directory, DirectoryLock, FileHandle, INDEX_WRITER_LOCK, Lock, MmapDirectory,
@@ -20,7 +19,7 @@ use tantivy::directory::{
 };
 
 use super::{
-    ArticleKey, FINGERPRINT, Fields, IndexError, SearchIndex, add_all, loading_writer,
+    ArticleKey, FINGERPRINT, Fields, IndexError, SearchIndex, add_all, commit_with, loading_writer,
     register_tokenizers,
 };
 use crate::corpus::Article;
@@ -148,9 +147,7 @@ impl SearchIndex {
             progress(reuse.kept + done)
         })?;
         progress(total);
-        let mut commit = writer.prepare_commit()?;
-        commit.set_payload(identity);
-        commit.commit()?;
+        commit_with(&mut writer, Some(identity))?;
         let index = Self::around(index, fields, writer, Some(identity.to_string()))?;
         Ok((index, keys, reuse))
     }
@@ -382,6 +379,13 @@ mod tests {
             .collect()
     }
 
+    /// Adds `article` under `key` as the live side does, and commits.
+    fn add_live(index: &SearchIndex, key: ArticleKey, article: &Article) {
+        let prepared = crate::index::Prepared::new(article, &Segmenter::builtin());
+        index.add(key, &prepared).unwrap();
+        index.commit().unwrap();
+    }
+
     fn open(
         dir: &Path,
         identity: &str,
@@ -452,13 +456,7 @@ mod tests {
         // Live commits record the identity too: the next start keeps everything.
         let (index, _, _) = open(dir.path(), "v2", &articles).unwrap();
         let more = article("e", "城市更新项目启动。");
-        index
-            .add(
-                99,
-                &crate::index::Prepared::new(&more, &Segmenter::builtin()),
-            )
-            .unwrap();
-        index.commit().unwrap();
+        add_live(&index, 99, &more);
         drop(index);
         let mut with_more = articles.clone();
         with_more.push(more);
@@ -476,9 +474,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let articles = corpus();
         let (index, _, _) = open(dir.path(), "v1", &articles).unwrap();
-        let twin = crate::index::Prepared::new(&articles[0], &Segmenter::builtin());
-        index.add(99, &twin).unwrap();
-        index.commit().unwrap();
+        add_live(&index, 99, &articles[0]);
         drop(index);
         let (index, keys, reuse) = open(dir.path(), "v1", &articles).unwrap();
         assert_eq!((reuse.kept, reuse.added, reuse.removed), (3, 0, 1));

@@ -18,8 +18,8 @@ use std::time::Duration;
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::answer::{Change, Following, LiveEngine, text_hash};
-use crate::corpus::{Article, DateOrigin};
+use crate::answer::{Change, Following, LiveEngine};
+use crate::corpus::{Article, DateOrigin, text_hash};
 use crate::store::{
     Feed, FeedOrigin, FeedState, NewFeed, SeenItem, Store, StoreError, StoredArticle, now,
 };

@@ -1017,12 +1017,22 @@ async fn an_item_that_is_only_a_link_is_read_from_its_page() {
     );
 }
 
+/// `jianbao chat` over the folder and database of `cli_env(dir)` (no feeds), logging at
+/// `log`, fed `input`: what it printed and what it logged.
+fn chat_over(dir: &Path, log: &str, input: &str) -> (String, String) {
+    let mut env = cli_env(dir, &[]);
+    env.push(("JIANBAO_LOG".into(), log.into()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let out = jianbao_with(&["chat"], &env, Some(input));
+    assert!(out.status.success(), "{}", stderr(&out));
+    (stdout(&out), stderr(&out))
+}
+
 #[test]
 fn a_restart_indexes_only_what_changed_while_it_was_down() {
     let dir = tempfile::tempdir().unwrap();
-    let mut env = cli_env(dir.path(), &[]);
-    env.push(("JIANBAO_LOG".into(), "info".into()));
     let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
     let write = |name: &str, text: &str| std::fs::write(corpus.join(name), text).unwrap();
     write(
         "rice.txt",
@@ -1032,12 +1042,7 @@ fn a_restart_indexes_only_what_changed_while_it_was_down() {
         "bridge.txt",
         "汾河新桥合龙\n\n汾河新桥主体结构顺利合龙，年底通车。\n",
     );
-    let chat = |input: &str| {
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let out = jianbao_with(&["chat"], &env, Some(input));
-        assert!(out.status.success(), "{}", stderr(&out));
-        (stdout(&out), stderr(&out))
-    };
+    let chat = |input: &str| chat_over(dir.path(), "info", input);
     let (out, log) = chat("/search 水稻\n");
     assert!(out.contains("晋南水稻喜获丰收"), "{out}");
     assert!(
@@ -1078,5 +1083,36 @@ fn a_restart_indexes_only_what_changed_while_it_was_down() {
     assert!(
         !out.contains("汾河新桥合龙"),
         "the removed file is gone: {out}"
+    );
+}
+
+#[test]
+fn an_index_folder_that_cannot_be_used_leaves_the_bot_answering_from_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    // Where the index would be kept, an operator's own folder.
+    let folder = dir.path().join("j.index");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("notes.txt"), "mine").unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("rice.txt"),
+        "晋南水稻喜获丰收\n\n晋南水稻种植基地迎来丰收，亩产创新高。\n",
+    )
+    .unwrap();
+    let (out, log) = chat_over(dir.path(), "warn", "/search 水稻\n");
+    assert!(
+        log.contains("built in memory") && log.contains("notes.txt"),
+        "{log}"
+    );
+    assert!(out.contains("晋南水稻喜获丰收"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        1,
+        "nothing written there"
     );
 }
