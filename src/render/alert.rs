@@ -4,8 +4,8 @@
 
 use crate::answer::ArticleRef;
 use crate::render::clip;
-use crate::render::telegram::html::{TELEGRAM_LIMIT, escape, marked, split_message};
-use crate::render::telegram::{Button, OutMessage, cite, summary_button};
+use crate::render::telegram::html::{escape, marked};
+use crate::render::telegram::{OutMessage, cite, summary_button};
 use crate::render::words::{self, Lang};
 
 /// Characters of the best paragraph shown in an alert.
@@ -83,15 +83,8 @@ pub(crate) fn digest_message(
             ));
         }
     }
-    // A digest is short by construction (the sender caps its items); cut if not.
-    let html = split_message(&blocks, TELEGRAM_LIMIT)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    OutMessage {
-        html,
-        buttons: row.chunks(5).map(<[Button]>::to_vec).collect(),
-    }
+    // A digest is short by construction (the sender caps its items).
+    OutMessage::numbered(&blocks, row, 5)
 }
 
 #[cfg(test)]

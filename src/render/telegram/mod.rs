@@ -65,6 +65,19 @@ impl OutMessage {
             buttons: Vec::new(),
         }
     }
+
+    /// One message of numbered blocks (a list that is short by construction: what does
+    /// not fit is cut), with its numbered buttons `per_row` to a row.
+    pub(crate) fn numbered(blocks: &[String], buttons: Vec<Button>, per_row: usize) -> Self {
+        let html = split_message(blocks, TELEGRAM_LIMIT)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        Self {
+            html,
+            buttons: buttons.chunks(per_row).map(<[Button]>::to_vec).collect(),
+        }
+    }
 }
 
 /// A key-points button for an article, if its id fits in the callback data.
@@ -251,14 +264,7 @@ fn latest(list: &[Article], dates: &[crate::text::dates::DateSpec], lang: Lang) 
         blocks.push(block);
         row.extend(summary_button(format!("{}", i + 1), &a.id));
     }
-    let html = split_message(&blocks, TELEGRAM_LIMIT)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    OutMessage {
-        html,
-        buttons: row.chunks(8).map(<[Button]>::to_vec).collect(),
-    }
+    OutMessage::numbered(&blocks, row, 8)
 }
 
 fn summary(s: &Summary, lang: Lang) -> Vec<OutMessage> {
