@@ -8,6 +8,8 @@ use std::cmp::Ordering;
 use std::ops::Index;
 use std::sync::{Arc, OnceLock};
 
+use chrono::NaiveDate;
+
 use super::Entry;
 use crate::corpus::Article;
 use crate::index::ArticleKey;
@@ -129,6 +131,8 @@ pub(crate) struct Catalog {
     /// holds an id twice, and then the last (the latest added) is the one found by id.
     by_id: imbl::HashMap<Arc<str>, Vec<ArticleKey>>,
     newest: imbl::OrdSet<Newest>,
+    /// The dated articles by date, for the keys within a range of dates.
+    dated: imbl::OrdSet<(NaiveDate, ArticleKey)>,
 }
 
 impl Catalog {
@@ -161,6 +165,9 @@ impl Catalog {
             .or_default();
         let i = ids.binary_search(&key).unwrap_or_else(|i| i);
         ids.insert(i, key);
+        if let Some(date) = article.date {
+            self.dated.insert((date, key));
+        }
         self.newest.insert(Newest { key, article });
     }
 
@@ -175,6 +182,9 @@ impl Catalog {
             if ids.is_empty() {
                 self.by_id.remove(article.id.as_str());
             }
+        }
+        if let Some(date) = article.date {
+            self.dated.remove(&(date, key));
         }
         self.newest.remove(&Newest {
             key,
@@ -218,6 +228,20 @@ impl Catalog {
         self.newest.iter().map(|n| &n.article)
     }
 
+    /// The keys of the articles dated within `from..=to`, ascending.
+    pub(crate) fn keys_dated_within(&self, from: NaiveDate, to: NaiveDate) -> Vec<ArticleKey> {
+        if from > to {
+            return Vec::new();
+        }
+        let mut keys: Vec<ArticleKey> = self
+            .dated
+            .range((from, ArticleKey::MIN)..=(to, ArticleKey::MAX))
+            .map(|&(_, key)| key)
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
     /// The articles with their caches, in key order.
     pub(crate) fn entries(&self) -> impl Iterator<Item = (ArticleKey, Entry)> + '_ {
         self.keys
@@ -239,7 +263,6 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn article(id: &str, date: Option<(i32, u32, u32)>) -> Entry {
         let mut a = Article::new(id, format!("标题{id}"), vec![format!("正文{id}")]);
@@ -283,6 +306,19 @@ mod tests {
         assert_eq!(got, want);
         let entries: Vec<ArticleKey> = c.entries().map(|(k, _)| k).collect();
         assert_eq!(entries, keys);
+        // Keys within dates: every range between two of the dates (and one before them all).
+        let mut dates: Vec<NaiveDate> = sorted.iter().filter_map(|e| e.2).collect();
+        dates.push(NaiveDate::MIN);
+        for &from in &dates {
+            for &to in &dates {
+                let want: Vec<ArticleKey> = sorted
+                    .iter()
+                    .filter(|e| e.2.is_some_and(|d| from <= d && d <= to))
+                    .map(|e| e.0)
+                    .collect();
+                assert_eq!(c.keys_dated_within(from, to), want, "{from}..={to}");
+            }
+        }
     }
 
     fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {

@@ -170,9 +170,21 @@ impl SnapshotIndex {
     }
 
     fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<PositionHit> {
-        self.view()
-            .search(plan, limit)
-            .into_iter()
+        self.by_position(self.view().search(plan, limit))
+    }
+
+    /// As [`SnapshotIndex::search`], among the paragraphs of the articles with these keys.
+    fn search_among(
+        &self,
+        plan: &QueryPlan,
+        limit: usize,
+        keys: &[ArticleKey],
+    ) -> Vec<PositionHit> {
+        self.by_position(self.view().search_among(plan, limit, keys))
+    }
+
+    fn by_position(&self, hits: Vec<crate::index::ParagraphHit>) -> Vec<PositionHit> {
+        hits.into_iter()
             .filter_map(|h| {
                 let article = self.keys.binary_search(&h.key).ok()?;
                 Some(PositionHit {

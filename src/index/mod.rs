@@ -16,10 +16,11 @@ use rayon::prelude::*;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::ColumnValues;
 use tantivy::indexer::NoMergePolicy;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::corpus::Article;
 use crate::text::Segmenter;
@@ -181,7 +182,7 @@ impl IndexSnapshot {
     }
 
     fn idf(&self, field: Field, text: &str) -> f32 {
-        let term = tantivy::Term::from_field_text(field, text);
+        let term = Term::from_field_text(field, text);
         let n = self.documents().max(1) as f32;
         // Document frequencies still count removed documents until their segment is
         // merged; never more than the live count, so the formula stays positive.
@@ -225,16 +226,53 @@ impl IndexSnapshot {
     /// The best `limit` paragraphs for `plan`, best first; equal scores by key (the order
     /// articles were added). Empty if the plan has no terms.
     pub(crate) fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<ParagraphHit> {
-        let fields = query::QueryFields {
+        match plan.to_query(&self.query_fields()) {
+            Some(query) => self.top(query.as_ref(), limit),
+            None => Vec::new(),
+        }
+    }
+
+    /// As [`IndexSnapshot::search`], among the paragraphs of these articles only (a date
+    /// filter: the caller knows which articles are dated within it). Scores are those of
+    /// the unfiltered search: the filter is a clause that matches and adds nothing.
+    pub(crate) fn search_among(
+        &self,
+        plan: &QueryPlan,
+        limit: usize,
+        keys: &[ArticleKey],
+    ) -> Vec<ParagraphHit> {
+        let Some(query) = plan.to_query(&self.query_fields()) else {
+            return Vec::new();
+        };
+        if keys.is_empty() {
+            return Vec::new();
+        }
+        let among = TermSetQuery::new(
+            keys.iter()
+                .map(|&key| Term::from_field_u64(self.fields.article, key)),
+        );
+        let filtered = BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(among), 0.0)),
+            ),
+        ]);
+        self.top(&filtered, limit)
+    }
+
+    fn query_fields(&self) -> query::QueryFields {
+        query::QueryFields {
             title: self.fields.title,
             text: self.fields.text,
             text_bigram: self.fields.text_bigram,
-        };
-        let Some(query) = plan.to_query(&fields) else {
-            return Vec::new();
-        };
+        }
+    }
+
+    /// The best `limit` paragraphs for `query`, best first.
+    fn top(&self, query: &dyn Query, limit: usize) -> Vec<ParagraphHit> {
         let collector = TopDocs::with_limit(limit.max(1)).order_by_score();
-        let top = match self.searcher.search(query.as_ref(), &collector) {
+        let top = match self.searcher.search(query, &collector) {
             Ok(top) => top,
             Err(err) => {
                 // Log rather than fail the request (a kept index reads its files mapped).
@@ -384,7 +422,7 @@ impl SearchIndex {
     /// Queues the removal of the article under `key` (visible after the next commit).
     pub(crate) fn remove(&self, key: ArticleKey) -> Result<(), IndexError> {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        writer_in(&mut slot)?.delete_term(tantivy::Term::from_field_u64(self.fields.article, key));
+        writer_in(&mut slot)?.delete_term(Term::from_field_u64(self.fields.article, key));
         Ok(())
     }
 
