@@ -914,33 +914,65 @@ fn date_window(dates: &[DateSpec]) -> Option<(NaiveDate, NaiveDate)> {
 
 /// How well an article's date fits the question's dates: 1 inside, less just after (a
 /// report the next day, a year's figures in the next January), -0.5 elsewhere; 0 when the
-/// question names no date or the article has none.
+/// question names no date or the article has none. A month or day asked without its year
+/// also fits, less ([`YEAR_GUESSED`]), a story of the same days in another year: the year
+/// was only guessed.
 fn article_date_fit(dates: &[DateSpec], date: Option<NaiveDate>) -> f32 {
     let (Some(day), false) = (date, dates.is_empty()) else {
         return 0.0;
     };
     let mut best = -0.5f32;
     for d in dates {
-        let fit = if d.contains(day) {
-            1.0
-        } else if day > d.to {
-            let after = (day - d.to).num_days();
-            match d.granularity {
-                Granularity::Year if after <= 75 => 0.3,
-                Granularity::Day | Granularity::Week if after <= 2 => 0.7,
-                Granularity::Month if after <= 20 => 0.3,
-                _ => -0.5,
+        let mut fit = range_fit(d, (d.from, d.to), day);
+        if fit < 0.0 && d.year_implied {
+            use chrono::Datelike;
+            // The same days in the article's year, or the year before (a story of 2 January
+            // about 30 December).
+            for year in [day.year(), day.year() - 1] {
+                if let Some(range) = in_year(d, year) {
+                    fit = fit.max(range_fit(d, range, day) * YEAR_GUESSED);
+                }
             }
-        } else if d.granularity == Granularity::Recent {
-            // Older than "recent": less and less likely.
-            let before = (d.from - day).num_days() as f32;
-            (-0.5f32).max(0.5 - before / 60.0)
-        } else {
-            -0.5
-        };
+        }
         best = best.max(fit);
     }
     best
+}
+
+/// How much a story of the asked days in another year fits a month or day asked without
+/// its year, against one of the year guessed.
+const YEAR_GUESSED: f32 = 0.7;
+
+/// The range of `d` moved to begin in `year` (`None` for 29 February in another year).
+fn in_year(d: &DateSpec, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+    use chrono::Datelike;
+    let shift = year - d.from.year();
+    (shift != 0).then_some(())?;
+    Some((
+        d.from.with_year(year)?,
+        d.to.with_year(d.to.year() + shift)?,
+    ))
+}
+
+/// How well a day fits the range `from..=to` of a date of granularity `d.granularity`.
+fn range_fit(d: &DateSpec, (from, to): (NaiveDate, NaiveDate), day: NaiveDate) -> f32 {
+    if from <= day && day <= to {
+        1.0
+    } else if day > to {
+        let after = (day - to).num_days();
+        match d.granularity {
+            Granularity::Year if after <= 75 => 0.3,
+            Granularity::Day | Granularity::Week if after <= 2 => 0.7,
+            Granularity::Month if after <= 20 => 0.3,
+            _ => -0.5,
+        }
+    } else if d.granularity == Granularity::Recent {
+        // Older than "recent": less and less likely.
+        let before = (from - day).num_days() as f32;
+        (-0.5f32).max(0.5 - before / 60.0)
+    } else {
+        -0.5
+    }
 }
 
 /// How well a sentence fits the question's dates: the years it names (or implies: `去年`
@@ -963,9 +995,21 @@ fn sentence_date_fit(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) ->
         Vec::new()
     };
     if years.is_empty() {
-        return article_date_fit(dates, date);
+        let article = article_date_fit(dates, date);
+        // A month's figures are often reported weeks later (`10月经常项目逆差` in a story of
+        // December): a sentence whose own dates, read against its story's, are the asked
+        // ones fits.
+        if article < 0.0 && names_asked_month(dates, norm) && names_asked_dates(dates, norm, date) {
+            return 0.3;
+        }
+        return article;
     }
-    let wanted = |y: i32| dates.iter().any(|d| d.from.year() <= y && y <= d.to.year());
+    // A year only guessed (`6月20日`) asks for none.
+    let wanted = |y: i32| {
+        dates
+            .iter()
+            .any(|d| d.year_implied || (d.from.year() <= y && y <= d.to.year()))
+    };
     if years.iter().any(|&y| wanted(y)) {
         // A named year is good; a day or month question still wants the article's date,
         // or the month named in the sentence (`明年` in a story of another December names
@@ -1052,6 +1096,17 @@ fn names_asked_month(dates: &[DateSpec], norm: &str) -> bool {
                 .any(|(at, _)| !norm[..at].ends_with(|c: char| c.is_ascii_digit()))
         }
     })
+}
+
+/// Whether the dates `norm` names, read against its article's `date`, overlap the asked
+/// ones.
+fn names_asked_dates(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) -> bool {
+    let Some(day) = date else {
+        return false;
+    };
+    dates::find(norm, day)
+        .iter()
+        .any(|s| dates.iter().any(|d| s.from <= d.to && d.from <= s.to))
 }
 
 /// The probability that `best` answers the question, from its coverage, focus, answer

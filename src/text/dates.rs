@@ -32,6 +32,9 @@ pub struct DateSpec {
     pub(crate) granularity: Granularity,
     /// Said relative to the anchor (`去年`, `上个月`, `最近`), not as a calendar date.
     pub(crate) relative: bool,
+    /// A month or day given without its year (`6月20日`): the year is the anchor's latest
+    /// such date, a guess a story of another year may overrule.
+    pub(crate) year_implied: bool,
     /// The words as typed (normalised), e.g. `去年` or `2024年6月`.
     pub(crate) text: String,
     /// Byte range of those words in the normalised query.
@@ -40,11 +43,6 @@ pub struct DateSpec {
 }
 
 impl DateSpec {
-    /// Whether `day` lies in the range.
-    pub(crate) fn contains(&self, day: NaiveDate) -> bool {
-        self.from <= day && day <= self.to
-    }
-
     /// The range for people: `2024年`, `2024年6月`, `2024年6月20日`, `2024年6月16日至22日`.
     pub fn label(&self) -> String {
         let ymd = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
@@ -199,6 +197,17 @@ fn numeral_month_stands_alone(text: &str, at: usize) -> bool {
         .is_none_or(|c| !c.is_alphanumeric() || "在于从到至和及与的是".contains(c))
 }
 
+/// How a date was said.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Said {
+    /// With its year (`2024年6月`, `2024-06-20`, a bare year).
+    Calendar,
+    /// A month or day without a year (`6月20日`).
+    WithoutYear,
+    /// Against the anchor (`去年`, `上个月`, `最近`).
+    Relative,
+}
+
 /// The dates in a normalised query, read against `anchor`, in text order. Overlapping
 /// forms are read once (the longest, earliest first).
 pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
@@ -211,7 +220,7 @@ pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
                 taken: &mut Vec<Range<usize>>,
                 bytes: Range<usize>,
                 spec: Option<(NaiveDate, NaiveDate, Granularity)>,
-                relative: bool| {
+                said: Said| {
         if let Some((from, to, granularity)) = spec
             && free(taken, &bytes)
         {
@@ -220,7 +229,8 @@ pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
                 from,
                 to,
                 granularity,
-                relative,
+                relative: said == Said::Relative,
+                year_implied: said == Said::WithoutYear,
                 text: norm[bytes.clone()].to_string(),
                 bytes,
             });
@@ -242,7 +252,7 @@ pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
                 &mut taken,
                 m.range(),
                 ymd_spec(year, num(&c, 2), num(&c, 3)),
-                false,
+                Said::Calendar,
             );
         }
     }
@@ -260,7 +270,7 @@ pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
             &mut taken,
             m.range(),
             ymd_spec(year, num(&c, 2), num(&c, 3)),
-            true,
+            Said::Relative,
         );
     }
     for c in MONTH_DAY.captures_iter(norm) {
@@ -285,7 +295,7 @@ pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
             &mut taken,
             m.range(),
             ymd_spec(year, Some(month), day),
-            false,
+            Said::WithoutYear,
         );
     }
     for m in RELATIVE.find_iter(norm) {
@@ -298,7 +308,7 @@ pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
             &mut taken,
             m.range(),
             relative(m.as_str(), anchor),
-            true,
+            Said::Relative,
         );
     }
     for m in BARE_YEAR.find_iter(norm) {
@@ -315,7 +325,7 @@ pub(crate) fn find(norm: &str, anchor: NaiveDate) -> Vec<DateSpec> {
                 &mut taken,
                 m.range(),
                 ymd_spec(year, None, None),
-                false,
+                Said::Calendar,
             );
         }
     }
@@ -648,6 +658,9 @@ mod tests {
             let d = one(q, a);
             assert_eq!((d.from, d.to, d.granularity), (from, to, g), "{q:?}");
             assert!(!d.relative, "{q:?}");
+            // Only a month or day said without its year has its year guessed.
+            let without_year = q.contains('月') && !q.contains('年');
+            assert_eq!(d.year_implied, without_year, "{q:?}");
         }
     }
 
@@ -715,6 +728,7 @@ mod tests {
             let d = one(q, a);
             assert_eq!((d.from, d.to, d.granularity), (from, to, g), "{q:?}");
             assert!(d.relative, "{q:?}");
+            assert!(!d.year_implied, "{q:?}");
         }
     }
 

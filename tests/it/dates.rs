@@ -107,7 +107,23 @@ fn engine_with(segmenter: jianbao::text::Segmenter) -> Engine {
             "第三十一届电视节开幕",
             &["第三十一届电视节今天开幕，来自60个国家和地区的千余部作品参与评奖。"],
         ),
+        dated(
+            "current-account",
+            day(2025, 12, 9),
+            "某国贸易收支恶化",
+            &["该国财务省8日公布的初步统计结果显示，受本币贬值影响，10月经常项目逆差为520亿元。"],
+        ),
+        dated(
+            "landslide",
+            day(2024, 1, 23),
+            "山区县山体滑坡救援加紧展开",
+            &["截至今天（1月23日）下午4时，这次山体滑坡已造成25人遇难、19人失联。"],
+        ),
     ];
+    engine_of(articles, segmenter)
+}
+
+fn engine_of(articles: Vec<Article>, segmenter: jianbao::text::Segmenter) -> Engine {
     let corpus = Corpus {
         articles,
         skipped: Vec::new(),
@@ -253,6 +269,31 @@ fn a_year_after_the_corpus_is_not_answered_with_an_older_figure() {
     );
 }
 
+/// A month's figures reported weeks after the month: the sentence names the month, and
+/// read against its story's date it is the month asked about.
+#[test]
+fn a_months_figure_reported_weeks_later_is_answered() {
+    let e = engine();
+    let a = e.ask("2025年10月该国经常项目逆差是多少？");
+    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
+    assert!(sentence(&a).contains("520亿元"), "{:?}", a.sentence);
+    // Another month is still not answered from it.
+    let a = e.ask("2025年9月该国经常项目逆差是多少？");
+    assert!(!a.answered, "answered with {:?}", a.sentence);
+}
+
+/// A day asked without its year: the year guessed is the latest such day (2026 here), but
+/// a story of that day in an earlier year answers; a year said outright is kept to.
+#[test]
+fn a_day_without_its_year_is_answered_from_that_day_in_another_year() {
+    let e = engine();
+    let a = e.ask("山体滑坡到1月23日下午一共遇难了多少人？");
+    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
+    assert!(sentence(&a).contains("25人遇难"), "{:?}", a.sentence);
+    let a = e.ask("2025年1月23日山体滑坡遇难了多少人？");
+    assert!(!a.answered, "answered with {:?}", a.sentence);
+}
+
 #[test]
 fn the_answer_span_is_the_number_asked_for() {
     let e = engine();
@@ -289,6 +330,63 @@ fn search_keeps_to_the_dates_in_the_query() {
     );
     let all = e.search("防汛", 1, 5);
     assert_eq!(all.articles.len(), 2, "without a date both years match");
+}
+
+/// A day's articles under hundreds of stronger matches from other days: the search finds
+/// them at once, counts them exactly, and scores them as the search without the date does.
+#[test]
+fn a_search_within_one_day_finds_its_articles_under_many_stronger_matches() {
+    let strong = "防汛防汛，各地防汛值守，防汛物资到位。";
+    let mut articles: Vec<Article> = (0..400)
+        .map(|i| {
+            dated(
+                &format!("strong-{i}"),
+                day(2024, 7, 1) + chrono::Days::new(i % 60),
+                &format!("防汛一线第{i}报"),
+                &[strong],
+            )
+        })
+        .collect();
+    let weak = "今年入汛以来，这个县修复堤防十二处，加固水库三座，群众转移安置工作有序开展，防汛检查组走访了沿河村镇。";
+    for id in ["weak-a", "weak-b"] {
+        articles.push(dated(id, day(2024, 6, 18), "入汛以来的一天", &[weak]));
+    }
+    let e = engine_of(articles, SEGMENTER.clone());
+
+    let r = e.search("防汛 2024年6月18日", 1, 5);
+    let mut ids: Vec<&str> = r
+        .articles
+        .iter()
+        .map(|g| g.article.article_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["weak-a", "weak-b"]);
+    assert_eq!(r.total_articles, 2);
+    assert!(r.total_is_exact);
+
+    // Undated, they are found last, with the same scores.
+    let all = e.search("防汛", 1, 500);
+    assert_eq!(all.total_articles, 402);
+    let last: Vec<(&str, f32)> = all.articles[400..]
+        .iter()
+        .map(|g| (g.article.article_id.as_str(), g.score))
+        .collect();
+    for g in &r.articles {
+        let undated = last
+            .iter()
+            .find(|(id, _)| *id == g.article.article_id)
+            .expect("found undated too");
+        assert!(
+            (undated.1 - g.score).abs() < 1e-4,
+            "{undated:?} vs {}",
+            g.score
+        );
+    }
+
+    // A day with no articles: nothing, exactly.
+    let none = e.search("防汛 2024年6月19日", 1, 5);
+    assert_eq!(none.total_articles, 0);
+    assert!(none.total_is_exact);
 }
 
 #[test]
