@@ -9,7 +9,10 @@
 //! text    segmentation, normalisation, sentences, stop words
 //! index   tantivy in RAM (or kept on disk between runs): one document per paragraph,
 //!         queries that never fail
-//! answer  the engine facade: search, latest, article, summary, ask
+//! store   SQLite: feeds, items seen, their articles, subscriptions, alerts to deliver
+//! answer  the engine facade: search, latest, article, summary, ask, trend; the live
+//!         snapshots that articles are added to and removed from while it answers
+//! ingest  the live sources: feed polling, page fetching, the watched folder
 //! chat    the conversation shared by the bot and the terminal: commands, replies, memory
 //! render  every word users read (one catalogue, Chinese and English), Telegram HTML and
 //!         inline cards, terminal text, JSON

@@ -47,16 +47,6 @@ fn sent_by_admin(msg: &Message, admin: &FeedAdmin) -> bool {
         .is_some_and(|id| admin.admins.contains(&id))
 }
 
-/// Adds the admin commands to a rendered `/help`.
-pub(super) fn extend_help(messages: &mut [OutMessage], lang: Lang) {
-    if let Some(last) = messages.last_mut() {
-        last.html.push_str("\n\n");
-        last.html.push_str(&crate::render::telegram::html::escape(
-            words::admin_commands(lang),
-        ));
-    }
-}
-
 /// Answers an admin command, or refuses it.
 pub(super) async fn handle(
     bot: &TgBot,
@@ -127,7 +117,7 @@ async fn answer(
             let Ok(id) = n.trim_start_matches('#').parse::<i64>() else {
                 return Ok(render::notice(&words::no_such_feed(
                     lang,
-                    &n.chars().take(20).collect::<String>(),
+                    &n.chars().take(crate::chat::ECHO_CHARS).collect::<String>(),
                 )));
             };
             match tokio::task::block_in_place(|| ingest.remove_feed(id))? {

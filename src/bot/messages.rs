@@ -67,7 +67,7 @@ pub(super) async fn handle_message(
     }
     let mut messages = render::reply(&reply, search_key, lang);
     if matches!(reply, Reply::Help(_)) && admin::is_admin_in_private(msg, state) {
-        admin::extend_help(&mut messages, lang);
+        crate::render::telegram::feeds::add_admin_commands(&mut messages, lang);
     }
     send(bot, msg.chat.id, reply_to, &messages, state, Some(&reply)).await
 }

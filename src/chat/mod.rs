@@ -64,6 +64,12 @@ impl Command {
     }
 }
 
+/// How much of what a reader typed a reply quotes back (an unknown command, a count or
+/// feed number that is not one), in characters.
+pub(crate) const ECHO_CHARS: usize = 40;
+/// How much of an article id a reply quotes back: ids fit in callback data (64 bytes).
+pub(crate) const ECHO_ID_CHARS: usize = 60;
+
 /// English descriptions of the commands, in the same order, for users whose language is
 /// English.
 pub(crate) fn english_descriptions() -> Vec<(&'static str, &'static str)> {
@@ -141,8 +147,9 @@ pub enum Note {
     Expired,
     /// A feed administration command where there is no bot admin (the terminal).
     FeedsInBot,
-    /// About followed topics (what the terminal says to `/subscribe`).
-    Follow(crate::render::words::FollowNote),
+    /// Following topics (`/subscribe` and the rest) in the terminal: alerts are pushed in
+    /// Telegram only.
+    FollowInBot,
 }
 
 /// The answer to one request, ready to render.
@@ -322,7 +329,7 @@ pub(crate) fn parse(text: &str, bot_username: &str) -> Option<Request> {
             let word = text.split_whitespace().next().unwrap_or(text);
             match word.split_once('@') {
                 Some((_, name)) if !name.eq_ignore_ascii_case(bot_username) => None,
-                _ => Some(Request::Unknown(word.chars().take(40).collect())),
+                _ => Some(Request::Unknown(word.chars().take(ECHO_CHARS).collect())),
             }
         }
     }
@@ -367,7 +374,9 @@ pub fn respond(
                     };
                     Reply::Latest(list.into_iter().cloned().collect(), dates)
                 }
-                Err(_) => Reply::Note(Note::LatestCount(n.trim().chars().take(40).collect())),
+                Err(_) => Reply::Note(Note::LatestCount(
+                    n.trim().chars().take(ECHO_CHARS).collect(),
+                )),
             }
         }
         Request::Command(Command::Summary(target)) => {
@@ -405,7 +414,7 @@ pub fn respond(
         }
         Request::Command(
             Command::Subscribe(_) | Command::Subscriptions(_) | Command::Unsubscribe(_),
-        ) => Reply::Note(Note::Follow(crate::render::words::FollowNote::TelegramOnly)),
+        ) => Reply::Note(Note::FollowInBot),
         Request::Unknown(word) => Reply::Note(Note::UnknownCommand(word)),
         Request::Question(q) => Reply::Answer(Box::new(engine.ask_on(&q, today()))),
     }
@@ -447,7 +456,9 @@ fn resolve(engine: &Engine, memory: &Memory, origin: Origin, target: &str) -> Re
     if engine.article(target).is_some() {
         return Ok(target.to_string());
     }
-    Err(Note::NoSuchArticle(target.chars().take(60).collect()))
+    Err(Note::NoSuchArticle(
+        target.chars().take(ECHO_ID_CHARS).collect(),
+    ))
 }
 
 /// What `/start` and `/help` say about the corpus, taken from the corpus itself.

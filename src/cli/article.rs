@@ -15,7 +15,7 @@ pub struct Args {
 pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine()?;
     let Some(article) = engine.article(&args.id) else {
-        return Ok(super::no_such_article(&args.id));
+        return Ok(super::no_such_article(ctx, &args.id));
     };
     let mut out = std::io::stdout().lock();
     if ctx.json {

@@ -242,9 +242,10 @@ fn batch_lines(input: impl std::io::BufRead) -> impl Iterator<Item = std::io::Re
 }
 
 /// Tells the user that no article has `id`; the exit code for it.
-fn no_such_article(id: &str) -> std::process::ExitCode {
+fn no_such_article(ctx: &Context, id: &str) -> std::process::ExitCode {
     eprintln!(
-        "No article has the id {id:?}. `jianbao latest` and `jianbao search WORDS` show ids."
+        "{}",
+        crate::render::words::no_such_article_id(ctx.style.lang, id)
     );
     std::process::ExitCode::FAILURE
 }

@@ -11,8 +11,6 @@ use regex::Regex;
 pub(crate) struct Byline {
     /// The publication; `None` for self-references such as 本报 or 本台.
     pub(crate) outlet: Option<String>,
-    /// The dateline place (北京 in `新华社北京6月20日电`).
-    pub(crate) place: Option<String>,
     /// Reporter names, space-separated, roles (记者, 通讯员) removed.
     pub(crate) reporter: Option<String>,
     /// `(year if printed, month, day)`.
@@ -92,10 +90,6 @@ pub(crate) fn parse(paragraph: &str) -> Option<Byline> {
         .or_else(|| date_of(&caps, "y2", "m2", "d2"));
     Some(Byline {
         outlet,
-        place: caps
-            .name("place")
-            .or_else(|| caps.name("place1"))
-            .map(|m| m.as_str().to_string()),
         reporter,
         date,
         len: caps.get(0).map_or(0, |m| m.end()),
@@ -143,21 +137,14 @@ mod tests {
 
     fn b(
         outlet: Option<&str>,
-        place: Option<&str>,
         reporter: Option<&str>,
         date: Option<(Option<i32>, u32, u32)>,
     ) -> (
         Option<String>,
         Option<String>,
-        Option<String>,
         Option<(Option<i32>, u32, u32)>,
     ) {
-        (
-            outlet.map(String::from),
-            place.map(String::from),
-            reporter.map(String::from),
-            date,
-        )
+        (outlet.map(String::from), reporter.map(String::from), date)
     }
 
     #[test]
@@ -165,59 +152,44 @@ mod tests {
         let cases = [
             (
                 "忻州日报(乔龙飞)6月20日,忻州市委书记朱晓东主持召开会议",
-                b(Some("忻州日报"), None, Some("乔龙飞"), Some((None, 6, 20))),
+                b(Some("忻州日报"), Some("乔龙飞"), Some((None, 6, 20))),
                 "忻州日报(乔龙飞)6月20日,",
             ),
             (
                 "新华社北京6月20日电(记者 张三 李四)国务院总理",
-                b(
-                    Some("新华社"),
-                    Some("北京"),
-                    Some("张三 李四"),
-                    Some((None, 6, 20)),
-                ),
+                b(Some("新华社"), Some("张三 李四"), Some((None, 6, 20))),
                 "新华社北京6月20日电(记者 张三 李四)",
             ),
             (
                 "新华社北京6月20日电 国务院总理",
-                b(Some("新华社"), Some("北京"), None, Some((None, 6, 20))),
+                b(Some("新华社"), None, Some((None, 6, 20))),
                 "新华社北京6月20日电 ",
             ),
             (
                 "本报讯（记者 王五 通讯员 赵六）近日，我市",
-                b(None, None, Some("王五 赵六"), None),
+                b(None, Some("王五 赵六"), None),
                 "本报讯（记者 王五 通讯员 赵六）",
             ),
             (
                 "人民日报北京2023年3月5日电（记者王明）十四届全国人大",
-                b(
-                    Some("人民日报"),
-                    Some("北京"),
-                    Some("王明"),
-                    Some((Some(2023), 3, 5)),
-                ),
+                b(Some("人民日报"), Some("王明"), Some((Some(2023), 3, 5))),
                 "人民日报北京2023年3月5日电（记者王明）",
             ),
             (
                 "央视网消息（新闻联播）：国家主席",
-                b(Some("央视网"), None, Some("新闻联播"), None),
+                b(Some("央视网"), Some("新闻联播"), None),
                 "央视网消息（新闻联播）：",
             ),
             (
                 "中新网6月20日电 据报道",
-                b(Some("中新网"), None, None, Some((None, 6, 20))),
+                b(Some("中新网"), None, Some((None, 6, 20))),
                 "中新网6月20日电 ",
             ),
         ];
         for (input, want, prefix) in cases {
             let got = parse(input).unwrap_or_else(|| panic!("no byline found in {input:?}"));
             assert_eq!(
-                (
-                    got.outlet.clone(),
-                    got.place.clone(),
-                    got.reporter.clone(),
-                    got.date
-                ),
+                (got.outlet.clone(), got.reporter.clone(), got.date),
                 want,
                 "byline of {input:?}"
             );

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::dates::parse_date;
 use super::genre::take_byline;
-use super::{Article, DateOrigin, clean_line};
+use super::{Article, DateOrigin, TITLE_FROM_TEXT_CHARS, clean_line};
 
 /// What a JSON Lines file produced.
 #[derive(Debug, Default)]
@@ -115,7 +115,10 @@ fn to_article(record: Record, file_id: &str, line_no: usize) -> Result<Option<Ar
     }
     let mut article = Article::new(id, title, paragraphs);
     if article.title.is_empty() {
-        article.title = article.paragraphs[0].chars().take(30).collect();
+        article.title = article.paragraphs[0]
+            .chars()
+            .take(TITLE_FROM_TEXT_CHARS)
+            .collect();
         article
             .warnings
             .push("no title; using the start of the text".into());

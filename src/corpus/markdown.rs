@@ -8,7 +8,7 @@ use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use super::dates::parse_date;
 use super::genre::take_byline;
 use super::page::set_date;
-use super::{Article, DateOrigin};
+use super::{Article, DateOrigin, TITLE_FROM_TEXT_CHARS};
 
 /// Front matter fields, as strings.
 #[derive(Default)]
@@ -188,7 +188,7 @@ fn take_title(
         None => {
             let (_, first) = blocks.first()?;
             warnings.push("no title; using the start of the text".into());
-            Some(first.chars().take(30).collect())
+            Some(first.chars().take(TITLE_FROM_TEXT_CHARS).collect())
         }
     }
 }

@@ -35,6 +35,8 @@ pub const MAX_PARAGRAPH_CHARS: usize = 50_000;
 /// its size several times over before being refused. JSON Lines files hold many articles
 /// and are bounded by `max_file_mb` only.
 pub(crate) const MAX_ARTICLE_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// An article without a title is shown by the start of its text, this many characters.
+pub(crate) const TITLE_FROM_TEXT_CHARS: usize = 30;
 /// Longest id kept, in characters; a longer one is cut (and a repeat then renamed).
 pub const MAX_ID_CHARS: usize = 100;
 /// Most bad lines of one file listed one by one; the rest are counted in one more entry.

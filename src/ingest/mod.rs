@@ -583,10 +583,11 @@ impl Ingest {
             .find(|t| !t.is_empty())
             .map(str::to_string)
             .or_else(|| {
-                article
-                    .paragraphs
-                    .first()
-                    .map(|p| p.chars().take(40).collect())
+                article.paragraphs.first().map(|p| {
+                    p.chars()
+                        .take(crate::corpus::TITLE_FROM_TEXT_CHARS)
+                        .collect()
+                })
             })
             .unwrap_or_default();
         (article.date, article.date_origin) = match (item.date, page_meta.date) {

@@ -244,6 +244,14 @@ fn latest_and_article() {
         "{}",
         stderr(&o)
     );
+    // In the terminal's language, like every other reply.
+    let o = jianbao_with(&["summary", "nope"], &[("LANG", "C.UTF-8")], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("没有ID为“nope”的文章"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

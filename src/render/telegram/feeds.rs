@@ -1,5 +1,5 @@
-//! Telegram HTML for feed administration: the answers to `/addfeed`, `/feeds` and
-//! `/removefeed`. Words from `render::words`; feed names, addresses and error reasons come
+//! Telegram HTML for feed administration: the answers to `/addfeed`, `/feeds`,
+//! `/removefeed` and the admin part of `/help`. Words from `render::words`; feed names, addresses and error reasons come
 //! from outside (feeds, servers), so they are escaped and clipped; a long list is split
 //! under Telegram's limit between feeds. Pure: `bot::admin` sends the result.
 
@@ -23,6 +23,14 @@ fn messages(blocks: &[String]) -> Vec<OutMessage> {
             buttons: Vec::new(),
         })
         .collect()
+}
+
+/// Adds the admin commands to a rendered `/help` (shown to admins in a private chat).
+pub(crate) fn add_admin_commands(messages: &mut [OutMessage], lang: Lang) {
+    if let Some(last) = messages.last_mut() {
+        last.html.push_str("\n\n");
+        last.html.push_str(&escape(words::admin_commands(lang)));
+    }
 }
 
 /// A plain sentence (a refusal, a usage hint), escaped.

@@ -343,7 +343,7 @@ fn article(a: &Article, lang: Lang) -> Vec<OutMessage> {
     if messages.len() > ARTICLE_MESSAGES {
         let total = messages.len();
         messages.truncate(ARTICLE_MESSAGES - 1);
-        let url = a.url.as_deref().map(|u| clip(u, 500));
+        let url = a.url.as_deref().map(|u| clip(u, crate::render::LINK_CHARS));
         let whole = match &url {
             Some(u) => words::WholeText::Url(u),
             None => words::WholeText::KeyPoints(&a.id),
