@@ -1298,7 +1298,8 @@ fn coverage(
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:约|近|超过|超|逾|达|共|累计)?",
-        r"(?:\d+(?:[.,]\d+)*|[零一二三四五六七八九十百千两]+)",
+        // Digits, numerals, or a round magnitude (`上万`, `数十`, `几百`, `成千`).
+        r"(?:\d+(?:[.,]\d+)*|[零一二三四五六七八九十百千两]+|[上数几成][十百千万亿])",
         r"(?:多|余)?(?:[万亿千百]+)?(?:多|余)?",
         r"(?:%|‰|个百分点|(?:平方|立方)?(?:公里|千米|米|厘米|毫米)|公顷|亩|吨|千克|公斤|克|",
         r"(?:万|亿)?(?:元|美元|欧元)|人次|人|名|位|个|家|次|年|天|岁|倍|座|所|条|项|种|件|户|",
@@ -1355,7 +1356,7 @@ fn answer_span(
             .filter(|m| {
                 m.as_str()
                     .chars()
-                    .any(|c| c.is_ascii_digit() || "零一二三四五六七八九十百千两".contains(c))
+                    .any(|c| c.is_ascii_digit() || NUMERAL_CHARS.contains(c))
             })
             // A year or a day is not the number asked for.
             .filter(|m| !is_date_like(&norm, m))
@@ -1425,7 +1426,7 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
             QUANTITY.find_iter(norm).any(|m| {
                 m.as_str()
                     .chars()
-                    .any(|c| c.is_ascii_digit() || "零一二三四五六七八九十百千两".contains(c))
+                    .any(|c| c.is_ascii_digit() || NUMERAL_CHARS.contains(c))
                     && !is_date_like(norm, &m)
                     && !norm[..m.start()].ends_with('第')
                     && (m.as_str().chars().count() >= 2
@@ -1442,12 +1443,23 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
             t.tag.starts_with("nr") && t.word.chars().count() >= 2 && !in_question(t.word)
         }),
         // Place names, and names ending in a place word (…发射场, …体育馆, …片区).
-        AnswerType::Place => seg.tag(norm).iter().any(|t| {
-            let place = t.tag == "ns"
-                || (t.word.chars().count() >= 2
-                    && t.word.ends_with(|c: char| PLACE_SUFFIX.contains(c)));
-            place && !in_question(t.word)
-        }),
+        AnswerType::Place => {
+            let tags = seg.tag(norm);
+            let place_word =
+                |w: &str| w.chars().count() >= 2 && w.ends_with(|c: char| PLACE_SUFFIX.contains(c));
+            tags.iter().enumerate().any(|(i, t)| {
+                if in_question(t.word) {
+                    // The place word the question asks with (`哪个片区`) names the place with
+                    // the word before it (`容西` + `片区`).
+                    return place_word(t.word)
+                        && i > 0
+                        && names_part_of_place(&tags[i - 1])
+                        && !in_question(tags[i - 1].word)
+                        && !seg.is_stop_word(tags[i - 1].word);
+                }
+                t.tag == "ns" || place_word(t.word)
+            })
+        }
         AnswerType::Other if info.wants_name => QUOTED
             .find_iter(norm)
             .any(|m| !in_question(m.as_str().trim_matches(|c: char| "《》“”\"".contains(c)))),
@@ -1467,9 +1479,22 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
 static ORDINAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"第(?:\d+|[零一二三四五六七八九十百]+)").expect("valid regex"));
 
+/// Characters that make a [`QUANTITY`] match a number (a unit alone is not one).
+const NUMERAL_CHARS: &str = "零一二三四五六七八九十百千万亿两";
+
 /// A quantity that is a percentage or a change in points.
 fn is_rate(quantity: &str) -> bool {
     quantity.ends_with('%') || quantity.ends_with('‰') || quantity.ends_with("个百分点")
+}
+
+/// Whether a word can be the name part before a place word (`容西` in `容西片区`): Han
+/// characters, and not a numeral, measure word, pronoun, verb, preposition, adverb,
+/// conjunction or particle (`两个片区`, `这个片区`, `位于片区`).
+fn names_part_of_place(t: &jieba_rs::Tag<'_>) -> bool {
+    t.word.chars().all(crate::text::is_han)
+        && !t
+            .tag
+            .starts_with(['m', 'q', 'r', 'v', 'p', 'd', 'c', 'u', 'y', 'e', 'o'])
 }
 
 /// Last characters of place names jieba does not tag as places.
@@ -1481,6 +1506,43 @@ static QUOTED: LazyLock<Regex> =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The answer's type is present in forms news uses: a round magnitude (`上万斤`), and a
+    /// place named by the word the question asks with (`哪个片区` → `青禾片区`), but not a
+    /// count of them (`两个片区`).
+    #[test]
+    fn answer_types_in_the_forms_news_writes_them() {
+        let corpus = crate::corpus::Corpus {
+            articles: Vec::new(),
+            skipped: Vec::new(),
+            unreadable_files: 0,
+            bytes: 0,
+        };
+        let engine = Engine::from_corpus(
+            corpus,
+            &crate::config::Config::default().engine_options(),
+            crate::text::Segmenter::builtin(),
+            std::time::Duration::ZERO,
+            &|_, _| {},
+        )
+        .expect("engine");
+        let seg = engine.segmenter();
+        let typed = |question: &str, sentence: &str| {
+            let info = analyse(&engine, question);
+            type_match(seg, &info, &seg.normalize(sentence)).0
+        };
+        let q = "那家农场的蜂蜜每年能卖出多少斤？";
+        assert!(typed(
+            q,
+            "这家农场的蜂蜜每年能卖出上万斤，乡亲们的收入翻了一番。"
+        ));
+        assert!(typed(q, "每年能卖出数千斤。"));
+        assert!(!typed(q, "这家农场的蜂蜜远近闻名。"));
+        let q = "新科技馆建在哪个片区？";
+        assert!(typed(q, "新建的科技馆位于青禾片区，计划明年对外开放。"));
+        assert!(!typed(q, "这里规划了两个片区，将分期建设学校和医院。"));
+        assert!(!typed(q, "这座科技馆明年对外开放。"));
+    }
 
     #[test]
     fn editions_are_read_in_any_numerals_and_only_another_one_counts_against() {

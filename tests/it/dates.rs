@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use jianbao::answer::Engine;
 use jianbao::chat::{self, ListSizes, Memory, Origin, Reply, Request};
-use jianbao::corpus::{Article, Corpus};
+use jianbao::corpus::Article;
 
 use crate::common::*;
 
@@ -121,24 +121,6 @@ fn engine_with(segmenter: jianbao::text::Segmenter) -> Engine {
         ),
     ];
     engine_of(articles, segmenter)
-}
-
-fn engine_of(articles: Vec<Article>, segmenter: jianbao::text::Segmenter) -> Engine {
-    let corpus = Corpus {
-        articles,
-        skipped: Vec::new(),
-        unreadable_files: 0,
-        bytes: 0,
-    };
-    let config = jianbao::config::Config::default();
-    Engine::from_corpus(
-        corpus,
-        &config.engine_options(),
-        segmenter,
-        std::time::Duration::ZERO,
-        &|_, _| {},
-    )
-    .expect("engine builds")
 }
 
 fn sentence(a: &jianbao::answer::Answer) -> &str {

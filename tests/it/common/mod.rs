@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock};
 
 use jianbao::answer::{Engine, LiveEngine, Options};
 use jianbao::config::Config;
-use jianbao::corpus::{self, Corpus, LoadOptions};
+use jianbao::corpus::{self, Article, Corpus, LoadOptions};
 use jianbao::text::Segmenter;
 
 /// The repository root (tests run with it as the working directory).
@@ -56,17 +56,35 @@ pub fn load(dir: &Path) -> Corpus {
 
 pub static SEGMENTER: LazyLock<Segmenter> = LazyLock::new(Segmenter::builtin);
 
-/// A live engine over `corpus`, with the default options and the shared segmenter.
-pub fn live_engine(corpus: Corpus) -> Arc<LiveEngine> {
-    let engine = Engine::from_corpus(
+/// An engine over `corpus`, with the default options.
+pub fn engine_over(corpus: Corpus, segmenter: Segmenter) -> Engine {
+    Engine::from_corpus(
         corpus,
         &Config::default().engine_options(),
-        SEGMENTER.clone(),
+        segmenter,
         std::time::Duration::ZERO,
         &|_, _| {},
     )
-    .expect("engine");
-    Arc::new(LiveEngine::new(Arc::new(engine)))
+    .expect("engine builds")
+}
+
+/// An engine over these articles, with the default options.
+pub fn engine_of(articles: Vec<Article>, segmenter: Segmenter) -> Engine {
+    let corpus = Corpus {
+        articles,
+        skipped: Vec::new(),
+        unreadable_files: 0,
+        bytes: 0,
+    };
+    engine_over(corpus, segmenter)
+}
+
+/// A live engine over `corpus`, with the default options and the shared segmenter.
+pub fn live_engine(corpus: Corpus) -> Arc<LiveEngine> {
+    Arc::new(LiveEngine::new(Arc::new(engine_over(
+        corpus,
+        SEGMENTER.clone(),
+    ))))
 }
 
 /// An engine over the seed and every fixture, built once for all search tests.
