@@ -251,17 +251,34 @@ fn a_year_after_the_corpus_is_not_answered_with_an_older_figure() {
     );
 }
 
+/// Asserts that `question` is answered with a sentence holding `want`.
+fn assert_answered(e: &Engine, question: &str, want: &str) {
+    let a = e.ask(question);
+    assert!(
+        a.answered,
+        "{question:?}: {:?} at {}",
+        a.sentence, a.confidence
+    );
+    assert!(
+        sentence(&a).contains(want),
+        "{question:?}: {:?}",
+        a.sentence
+    );
+}
+
+fn assert_declined(e: &Engine, question: &str) {
+    let a = e.ask(question);
+    assert!(!a.answered, "{question:?} answered with {:?}", a.sentence);
+}
+
 /// A month's figures reported weeks after the month: the sentence names the month, and
-/// read against its story's date it is the month asked about.
+/// read against its story's date it is the month asked about. Another month is still not
+/// answered from it.
 #[test]
 fn a_months_figure_reported_weeks_later_is_answered() {
     let e = engine();
-    let a = e.ask("2025年10月该国经常项目逆差是多少？");
-    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
-    assert!(sentence(&a).contains("520亿元"), "{:?}", a.sentence);
-    // Another month is still not answered from it.
-    let a = e.ask("2025年9月该国经常项目逆差是多少？");
-    assert!(!a.answered, "answered with {:?}", a.sentence);
+    assert_answered(&e, "2025年10月该国经常项目逆差是多少？", "520亿元");
+    assert_declined(&e, "2025年9月该国经常项目逆差是多少？");
 }
 
 /// A day asked without its year: the year guessed is the latest such day (2026 here), but
@@ -269,11 +286,8 @@ fn a_months_figure_reported_weeks_later_is_answered() {
 #[test]
 fn a_day_without_its_year_is_answered_from_that_day_in_another_year() {
     let e = engine();
-    let a = e.ask("山体滑坡到1月23日下午一共遇难了多少人？");
-    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
-    assert!(sentence(&a).contains("25人遇难"), "{:?}", a.sentence);
-    let a = e.ask("2025年1月23日山体滑坡遇难了多少人？");
-    assert!(!a.answered, "answered with {:?}", a.sentence);
+    assert_answered(&e, "山体滑坡到1月23日下午一共遇难了多少人？", "25人遇难");
+    assert_declined(&e, "2025年1月23日山体滑坡遇难了多少人？");
 }
 
 #[test]
