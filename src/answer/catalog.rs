@@ -228,18 +228,28 @@ impl Catalog {
         self.newest.iter().map(|n| &n.article)
     }
 
-    /// The keys of the articles dated within `from..=to`, ascending.
-    pub(crate) fn keys_dated_within(&self, from: NaiveDate, to: NaiveDate) -> Vec<ArticleKey> {
+    /// The keys of the articles dated within `from..=to`, ascending; `None` when there
+    /// are more than `at_most` (they are not collected then).
+    pub(crate) fn keys_dated_within(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        at_most: usize,
+    ) -> Option<Vec<ArticleKey>> {
         if from > to {
-            return Vec::new();
+            return Some(Vec::new());
         }
         let mut keys: Vec<ArticleKey> = self
             .dated
             .range((from, ArticleKey::MIN)..=(to, ArticleKey::MAX))
             .map(|&(_, key)| key)
+            .take(at_most.saturating_add(1))
             .collect();
+        if keys.len() > at_most {
+            return None;
+        }
         keys.sort_unstable();
-        keys
+        Some(keys)
     }
 
     /// The articles with their caches, in key order.
@@ -316,7 +326,12 @@ mod tests {
                     .filter(|e| e.2.is_some_and(|d| from <= d && d <= to))
                     .map(|e| e.0)
                     .collect();
-                assert_eq!(c.keys_dated_within(from, to), want, "{from}..={to}");
+                let got = c.keys_dated_within(from, to, usize::MAX);
+                assert_eq!(got.as_ref(), Some(&want), "{from}..={to}");
+                assert_eq!(c.keys_dated_within(from, to, want.len()), got);
+                if let Some(fewer) = want.len().checked_sub(1) {
+                    assert_eq!(c.keys_dated_within(from, to, fewer), None, "{from}..={to}");
+                }
             }
         }
     }

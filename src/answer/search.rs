@@ -263,8 +263,9 @@ impl Engine {
             let exact = hits.len() < fetch;
             return (hits, exact);
         };
-        let keys = self.catalog.keys_dated_within(from, to);
-        if keys.len().saturating_mul(DATED_OVERFETCH) < self.articles.len() {
+        // Fewer than one article in DATED_OVERFETCH: into the query.
+        let at_most = self.articles.len().saturating_sub(1) / DATED_OVERFETCH;
+        if let Some(keys) = self.catalog.keys_dated_within(from, to, at_most) {
             let hits = self.index.search_among(plan, fetch, &keys);
             let exact = hits.len() < fetch;
             return (hits, exact);

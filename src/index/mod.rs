@@ -241,12 +241,12 @@ impl IndexSnapshot {
         limit: usize,
         keys: &[ArticleKey],
     ) -> Vec<ParagraphHit> {
-        let Some(query) = plan.to_query(&self.query_fields()) else {
-            return Vec::new();
-        };
         if keys.is_empty() {
             return Vec::new();
         }
+        let Some(query) = plan.to_query(&self.query_fields()) else {
+            return Vec::new();
+        };
         let among = TermSetQuery::new(
             keys.iter()
                 .map(|&key| Term::from_field_u64(self.fields.article, key)),
