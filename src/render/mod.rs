@@ -15,9 +15,6 @@ pub use words::Lang;
 
 use std::ops::Range;
 
-/// Longest article link shown in a reply, in characters.
-pub(crate) const LINK_CHARS: usize = 500;
-
 /// `text` cut to at most `max_chars` characters, with `…` when cut.
 pub(crate) fn clip(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {

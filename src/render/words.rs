@@ -317,6 +317,22 @@ pub(crate) fn try_search(lang: Lang, front: Front, words: &str) -> String {
     )
 }
 
+/// The terminal's `article ID` / `summary ID` with an id no article has (the chat's, which
+/// also takes list numbers, is [`Note::NoSuchArticle`]).
+pub(crate) fn no_such_article_id(lang: Lang, id: &str) -> String {
+    let front = Front::CommandLine;
+    match lang {
+        Lang::Zh => format!(
+            "没有ID为“{id}”的文章。`jianbao latest` 和 `{}` 会列出文章ID。",
+            front.search("词语")
+        ),
+        Lang::En => format!(
+            "No article has the id “{id}”. `jianbao latest` and `{}` show ids.",
+            front.search("WORDS")
+        ),
+    }
+}
+
 /// Usage hints and polite refusals, as plain text.
 pub(crate) fn note(n: &Note, lang: Lang) -> String {
     match (n, lang) {
@@ -724,18 +740,6 @@ pub(crate) fn bot_notice(n: BotNotice, lang: Lang) -> &'static str {
 // addresses and error reasons are shown as the feed and the fetcher give them.
 
 /// The admin commands, for an admin's `/help`.
-/// The terminal's `article ID` / `summary ID` with an id no article has.
-pub(crate) fn no_such_article_id(lang: Lang, id: &str) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "没有ID为“{id}”的文章。`jianbao latest` 和 `jianbao search 词语` 会列出文章ID。"
-        ),
-        Lang::En => format!(
-            "No article has the id “{id}”. `jianbao latest` and `jianbao search WORDS` show ids."
-        ),
-    }
-}
-
 pub(crate) fn admin_commands(lang: Lang) -> &'static str {
     lang.pick(
         "管理员命令（仅私聊）：\n/addfeed 网址 — 添加订阅源并立即读取一次\n/feeds — 订阅源列表和状态\n/removefeed 编号 — 删除订阅源（已读到的文章保留）",

@@ -1,7 +1,7 @@
 //! Telegram HTML for feed administration: the answers to `/addfeed`, `/feeds`,
-//! `/removefeed` and the admin part of `/help`. Words from `render::words`; feed names, addresses and error reasons come
-//! from outside (feeds, servers), so they are escaped and clipped; a long list is split
-//! under Telegram's limit between feeds. Pure: `bot::admin` sends the result.
+//! `/removefeed` and the admin part of `/help`. Words from `render::words`; feed names,
+//! addresses and error reasons come from outside (feeds, servers), so they are escaped and
+//! clipped; a long list is split under Telegram's limit between feeds. Pure: `bot::admin` sends the result.
 
 use super::OutMessage;
 use super::html::{TELEGRAM_LIMIT, escape, split_message};

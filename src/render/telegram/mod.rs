@@ -35,6 +35,8 @@ const QUERY_CHARS: usize = 100;
 /// Most messages one `/article` sends: a huge article must not occupy a chat for minutes.
 /// The last one says what was left out and where the whole text is.
 pub const ARTICLE_MESSAGES: usize = 4;
+/// Longest article link shown (in the last of those messages), in characters.
+const LINK_CHARS: usize = 500;
 
 /// Telegram's limit on callback data, in bytes.
 pub(crate) const CALLBACK_LIMIT: usize = 64;
@@ -343,7 +345,7 @@ fn article(a: &Article, lang: Lang) -> Vec<OutMessage> {
     if messages.len() > ARTICLE_MESSAGES {
         let total = messages.len();
         messages.truncate(ARTICLE_MESSAGES - 1);
-        let url = a.url.as_deref().map(|u| clip(u, crate::render::LINK_CHARS));
+        let url = a.url.as_deref().map(|u| clip(u, LINK_CHARS));
         let whole = match &url {
             Some(u) => words::WholeText::Url(u),
             None => words::WholeText::KeyPoints(&a.id),

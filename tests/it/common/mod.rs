@@ -72,9 +72,7 @@ pub fn engine_over(corpus: Corpus, segmenter: Segmenter) -> Engine {
 pub fn engine_of(articles: Vec<Article>, segmenter: Segmenter) -> Engine {
     let corpus = Corpus {
         articles,
-        skipped: Vec::new(),
-        unreadable_files: 0,
-        bytes: 0,
+        ..Corpus::default()
     };
     engine_over(corpus, segmenter)
 }
