@@ -74,9 +74,18 @@ pub struct QuestionInfo {
 }
 
 static NUMBER_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"多少|几(?:个|位|年|天|次|名|家|种|条|项|倍|岁|月|号|成|层|座|所|人|亿|万|千|百|十|公里|米|吨|元)?|百分之几|多大|多长|多高|多远|多重|多宽|多深|多久|比例|占比|数量|人数|面积|人口|规模|金额|总额|价格|票价|海拔|长度|高度|排名第")
+    Regex::new(r"多少|几(?:个|位|年|天|次|名|家|种|条|项|倍|岁|月|号|成|层|座|所|人|亿|万|千|百|十|公里|米|吨|元)?|百分之几|多大|多长|多高|多远|多重|多宽|多深|多久")
         .expect("valid regex")
 });
+/// A measured attribute named without a number word (`人口是`, `面积为`): a number
+/// question unless the question asks for a thing (`数量会影响什么物种`).
+static NUMBER_ATTRIBUTE_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"比例|占比|数量|人数|面积|人口|规模|金额|总额|价格|票价|海拔|长度|高度")
+        .expect("valid regex")
+});
+/// Asking for a thing by its kind (`什么物种`, `哪些作品`, `何种`).
+static THING_Q: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"什么|哪些|哪一|哪个|哪种|何种").expect("valid regex"));
 static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"谁|哪位|何人|哪个人|什么人|哪些人|哪一位|姓名|名字叫|",
@@ -92,11 +101,11 @@ static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static PLACE_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"哪里|哪儿|在哪|何地|何处|什么地方|哪个(?:国家|城市|省|地区|地方|县|市)|哪(?:国|省|市|县|座城市)|位于|地点|首都|省会|发源地|所在地")
+    Regex::new(r"哪里|哪儿|在哪(?:$|[^一些种次场届年天月位方])|何地|何处|什么地方|哪一?个(?:国家|城市|省|地区|地方|县|市)|哪(?:国|省|市|县|座城市)|位于|地点|首都|省会|发源地|所在地")
         .expect("valid regex")
 });
 static TIME_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|几号|何年|什么时间|哪个月|哪个朝代|哪个时期|哪一时期|什么时期|什么年代|什么朝代|年代|日期|哪个世纪|何日|时间是")
+    Regex::new(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|几号|何年|什么时间|哪个月|哪个朝代|哪个时期|哪一时期|什么时期|什么年代|什么朝代|哪个年代|什么日期|哪个日期|日期是|哪个世纪|何日|时间是|[西公]元前?几年")
         .expect("valid regex")
 });
 static REASON_Q: LazyLock<Regex> =
@@ -104,7 +113,7 @@ static REASON_Q: LazyLock<Regex> =
 
 /// The unit after 多少/几 in a question (`多少公里` → 公里).
 static UNIT_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:多少|几)(万|亿|千|百)?(公里|千米|米|厘米|平方公里|平方米|公顷|亩|吨|千克|公斤|克|元|美元|万元|亿元|人次|人|名|个|家|次|年|天|岁|倍|座|所|条|项|种|件|户|辆|架|艘|层|届|场|分钟|小时|度)")
+    Regex::new(r"(?:多少|几)(万|亿|千|百)?(公里|千米|毫米|厘米|平方公里|平方米|立方米|米|英里|公顷|亩|吨|千克|公斤|克|斤|升|千瓦时|千瓦|标准箱|元|美元|万元|亿元|人次|人|名|位|个|家|次|年|天|岁|倍|座|所|条|项|种|件|户|辆|架|艘|列|趟|班|栋|套|间|处|台|部|只|头|株|棵|本|张|颗|枚|批|份|块|支|起|例|剂次|剂|篇|首|层|届|场|分钟|小时|度)")
         .expect("valid regex")
 });
 
@@ -125,11 +134,25 @@ static REASON_A: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Whether a question word of `pattern` asks in `norm`: not `几` of a word (`几乎`, `几何`)
+/// or of `哪几` (which ones), nor `为什么` after a verb of naming (`称之为什么`: called what).
+fn asks(pattern: &Regex, norm: &str) -> bool {
+    pattern.find_iter(norm).any(|m| {
+        let before = norm[..m.start()].chars().next_back();
+        let after = norm[m.end()..].chars().next();
+        match m.as_str() {
+            "几" => !(before == Some('哪') || after.is_some_and(|c| "乎何经近".contains(c))),
+            "为什么" => !before.is_some_and(|c| "称之作成名改译".contains(c)),
+            _ => true,
+        }
+    })
+}
+
 /// The answer type of a (normalised) question, and the unit asked about for numbers.
 /// Reasons and times are checked before numbers, since `几月` and `哪一年` also look like
 /// number questions.
 pub fn classify(norm: &str) -> (AnswerType, Option<String>) {
-    let answer_type = if REASON_Q.is_match(norm) {
+    let answer_type = if asks(&REASON_Q, norm) {
         AnswerType::Reason
     } else if TIME_Q.is_match(norm) {
         AnswerType::Time
@@ -137,7 +160,9 @@ pub fn classify(norm: &str) -> (AnswerType, Option<String>) {
         AnswerType::Person
     } else if PLACE_Q.is_match(norm) {
         AnswerType::Place
-    } else if NUMBER_Q.is_match(norm) {
+    } else if asks(&NUMBER_Q, norm)
+        || (NUMBER_ATTRIBUTE_Q.is_match(norm) && !THING_Q.is_match(norm))
+    {
         AnswerType::Number
     } else {
         AnswerType::Other
@@ -244,7 +269,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         wants_name: answer_type == AnswerType::Other && NAME_Q.is_match(&norm),
         wants_rate: RATE_Q.is_match(&norm),
         wants_ordinal: norm.contains("第几"),
-        dates: found,
+        dates: dates::narrow(found),
         year_parts: parts.into_iter().map(|(p, _)| p).collect(),
         ordinals: ordinals_in(&content),
         content,
@@ -444,7 +469,7 @@ const FOCUS_SHARE: f32 = 0.9;
 /// Weight of a word that is in the article's title, when telling sentences apart.
 const TITLE_WORD: f32 = 0.1;
 const W_BIGRAMS: f32 = 0.1;
-const W_TYPE: f32 = 0.12;
+const W_TYPE: f32 = 0.2;
 const W_UNIT: f32 = 0.1;
 const W_RANK: f32 = 0.2;
 const W_PROXIMITY: f32 = 0.05;
@@ -499,7 +524,7 @@ impl Engine {
         // the search itself: adding them there retrieved worse paragraphs (docs/EVAL.md).
         let plan = crate::index::QueryPlan::new(&self.segmenter, &info.content);
         let read = self.retrieve(&info, &plan);
-        let sents = self.sentences_of(&read[..read.len().min(READ)]);
+        let sents = self.sentences_of(&self.to_read(&read[..read.len().min(READ)]));
         let candidates = self.score_sentences(&info, &plan, &sents);
         AskTrace {
             info,
@@ -568,20 +593,41 @@ impl Engine {
         out
     }
 
+    /// The paragraphs whose sentences are read, as `(rank, article, paragraph)`: the best
+    /// retrieved, each heading followed by the paragraph under it (a sub-heading sums up,
+    /// the paragraph after it states the figure), at the heading's rank.
+    fn to_read(&self, best: &[Retrieved]) -> Vec<(usize, usize, usize)> {
+        let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(best.len() * 2);
+        for (rank, r) in best.iter().enumerate() {
+            out.push((rank, r.article, r.paragraph));
+            let paragraphs = &self.articles[r.article].paragraphs;
+            let next = r.paragraph + 1;
+            if paragraphs.get(r.paragraph).is_some_and(|p| is_heading(p))
+                && next < paragraphs.len()
+                && !best
+                    .iter()
+                    .any(|b| b.article == r.article && b.paragraph == next)
+            {
+                out.push((rank, r.article, next));
+            }
+        }
+        out
+    }
+
     /// The sentences of the paragraphs read, each with its context.
-    fn sentences_of(&self, read: &[Retrieved]) -> Vec<SentenceInContext> {
+    fn sentences_of(&self, read: &[(usize, usize, usize)]) -> Vec<SentenceInContext> {
         let seg = &self.segmenter;
         let mut sents = Vec::new();
         let mut contexts: HashMap<usize, (Rc<String>, Rc<String>)> = HashMap::new();
-        for (rank, r) in read.iter().enumerate() {
-            let article = &self.articles[r.article];
-            let Some(text) = article.paragraphs.get(r.paragraph) else {
+        for &(rank, article_at, paragraph) in read {
+            let article = &self.articles[article_at];
+            let Some(text) = article.paragraphs.get(paragraph) else {
                 continue;
             };
             // The title and the article's context are built once per article and shared
             // by its sentences (hot path).
             let (title, article_ctx) = contexts
-                .entry(r.article)
+                .entry(article_at)
                 .or_insert_with(|| {
                     (
                         Rc::new(seg.normalize(&article.title)),
@@ -600,6 +646,11 @@ impl Engine {
             let mut context = String::with_capacity(article_ctx.len() + text.len());
             context.push_str(&article_ctx);
             context.push('\n');
+            // The sub-heading a paragraph is under names what it leaves unsaid.
+            if let Some(heading) = heading_above(&article.paragraphs, paragraph) {
+                context.push_str(&seg.normalize(heading));
+                context.push('\n');
+            }
             context.extend(normed.iter().map(|(_, norm)| norm.as_str()));
             let context = Rc::new(context);
             let heading = is_heading(text);
@@ -607,8 +658,8 @@ impl Engine {
                 sents.push(SentenceInContext {
                     heading,
                     rank,
-                    article: r.article,
-                    paragraph: r.paragraph,
+                    article: article_at,
+                    paragraph,
                     position,
                     range,
                     norm,
@@ -780,6 +831,7 @@ impl Engine {
             });
         }
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+        statement_before_heading(&mut candidates);
         candidates
     }
 
@@ -879,6 +931,35 @@ fn is_heading(paragraph: &str) -> bool {
             .is_some_and(|c| "。！？!?…；;”\"」）)".contains(c))
 }
 
+/// A sub-heading sums up what the paragraph under it states with its source and detail:
+/// when the best candidate is a heading, the best sentence of the paragraph under it
+/// answers instead if it holds as much of what was asked (the answer type, the unit). It
+/// scores lower only for leaving the subject to the heading.
+fn statement_before_heading(candidates: &mut [Candidate]) {
+    let Some(best) = candidates.first().filter(|c| c.heading) else {
+        return;
+    };
+    let under = candidates.iter().position(|c| {
+        c.article == best.article
+            && c.paragraph == best.paragraph + 1
+            && c.type_match >= best.type_match
+            && c.unit_match >= best.unit_match
+    });
+    if let Some(at) = under {
+        candidates[..=at].rotate_right(1);
+    }
+}
+
+/// The nearest heading above paragraph `at`, after the lead (which is context already).
+fn heading_above(paragraphs: &[String], at: usize) -> Option<&str> {
+    paragraphs
+        .get(1..at)?
+        .iter()
+        .rev()
+        .find(|p| is_heading(p))
+        .map(String::as_str)
+}
+
 /// The normalised title and lead (first paragraph) of an article: what a paragraph of it
 /// can leave unsaid.
 fn article_context(seg: &Segmenter, article: &crate::corpus::Article) -> String {
@@ -929,7 +1010,7 @@ fn article_date_fit(dates: &[DateSpec], date: Option<NaiveDate>) -> f32 {
             // The same days in the article's year, or the year before (a story of 2 January
             // about 30 December).
             for year in [day.year(), day.year() - 1] {
-                if let Some(range) = in_year(d, year) {
+                if let Some(range) = d.in_year(year) {
                     fit = fit.max(range_fit(d, range, day) * YEAR_GUESSED);
                 }
             }
@@ -942,19 +1023,6 @@ fn article_date_fit(dates: &[DateSpec], date: Option<NaiveDate>) -> f32 {
 /// How much a story of the asked days in another year fits a month or day asked without
 /// its year, against one of the year guessed.
 const YEAR_GUESSED: f32 = 0.7;
-
-/// The range of `d` moved to begin in `year` (`None` for 29 February in another year).
-fn in_year(d: &DateSpec, year: i32) -> Option<(NaiveDate, NaiveDate)> {
-    use chrono::Datelike;
-    let shift = year - d.from.year();
-    if shift == 0 {
-        return None;
-    }
-    Some((
-        d.from.with_year(year)?,
-        d.to.with_year(d.to.year() + shift)?,
-    ))
-}
 
 /// How well a day fits the range `from..=to` of a date of granularity `d.granularity`.
 fn range_fit(d: &DateSpec, (from, to): (NaiveDate, NaiveDate), day: NaiveDate) -> f32 {
@@ -1602,6 +1670,18 @@ mod tests {
             ("那位外卖骑手的老公叫什么名字", AnswerType::Person),
             ("这次的获奖者叫什么", AnswerType::Person),
             ("这款大模型叫什么名字", AnswerType::Other),
+            // Question words inside other words, and attributes that name the topic.
+            ("几乎所有食物都加入什么油", AnswerType::Other),
+            ("精通哪几门语言", AnswerType::Other),
+            ("这种佛又称之为什么", AnswerType::Other),
+            ("数量会影响什么物种的数量", AnswerType::Other),
+            ("该市的人口是", AnswerType::Number),
+            ("可以追溯到公元几年", AnswerType::Time),
+            ("1970年代的四小龙还有哪一个国家", AnswerType::Place),
+            ("在哪一单位的比赛后休息", AnswerType::Other),
+            ("在哪方面获得进展", AnswerType::Other),
+            ("在哪一个地方创立", AnswerType::Place),
+            ("是在哪个发射场打上天的", AnswerType::Place),
         ];
         for (q, want) in cases {
             assert_eq!(classify(q).0, want, "answer type of {q:?}");

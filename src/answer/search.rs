@@ -321,7 +321,7 @@ impl Engine {
         let norm = self.segmenter.normalize(text);
         let dates = crate::text::dates::find(&norm, today);
         let rest = crate::text::dates::blank(&norm, &dates);
-        (dates, rest)
+        (crate::text::dates::narrow(dates), rest)
     }
 
     /// The newest `limit` articles dated within `from..=to`, newest first.

@@ -72,11 +72,12 @@ impl QueryPlan {
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
         let mut norm = segmenter.normalize(&query);
         let found = anchor.map(|a| dates::find(&norm, a)).unwrap_or_default();
-        let date_filter = found
-            .iter()
-            .fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| {
+        let date_filter = dates::narrow(found.clone()).iter().fold(
+            None,
+            |acc: Option<(NaiveDate, NaiveDate)>, d| {
                 Some(acc.map_or((d.from, d.to), |(f, t)| (f.min(d.from), t.max(d.to))))
-            });
+            },
+        );
         if !found.is_empty() {
             let blanked = dates::blank(&norm, &found);
             if blanked.chars().any(crate::text::is_word_char) {

@@ -68,6 +68,66 @@ impl DateSpec {
     }
 }
 
+impl DateSpec {
+    /// This range moved to begin in `year` (`None` when it already does, or for 29 February
+    /// in another year).
+    pub(crate) fn in_year(&self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+        let shift = year - self.from.year();
+        if shift == 0 {
+            return None;
+        }
+        Some((
+            self.from.with_year(year)?,
+            self.to.with_year(self.to.year() + shift)?,
+        ))
+    }
+}
+
+/// Dates of one query read together: a month, week or day said without its year in a
+/// query that names one year (`今年…11月14日`, `2024年的…6月`) is in that year, and a year
+/// that holds a finer date of the query says no more than that date does. What [`find`]
+/// returns is for blanking the words; this is what the query means.
+pub(crate) fn narrow(specs: Vec<DateSpec>) -> Vec<DateSpec> {
+    let mut years = specs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.granularity == Granularity::Year);
+    let (Some((at, year)), None) = (years.next(), years.next()) else {
+        return specs;
+    };
+    let year = year.clone();
+    let finer = |d: &DateSpec| {
+        matches!(
+            d.granularity,
+            Granularity::Month | Granularity::Week | Granularity::Day
+        )
+    };
+    let mut narrowed = false;
+    let mut out = Vec::with_capacity(specs.len());
+    for (i, mut d) in specs.into_iter().enumerate() {
+        if i != at && finer(&d) {
+            if d.year_implied {
+                if let Some((from, to)) = d.in_year(year.from.year()) {
+                    (d.from, d.to) = (from, to);
+                }
+                if year.from <= d.from && d.from <= year.to {
+                    d.year_implied = false;
+                    d.relative |= year.relative;
+                    d.text = format!("{}…{}", year.text, d.text);
+                    narrowed = true;
+                }
+            } else if year.from <= d.from && d.to <= year.to {
+                narrowed = true;
+            }
+        }
+        out.push(d);
+    }
+    if narrowed {
+        out.remove(at);
+    }
+    out
+}
+
 /// Days counted as "recent" (`最近`, `近日`) before the anchor.
 pub(crate) const RECENT_DAYS: u64 = 30;
 
@@ -757,6 +817,53 @@ mod tests {
         let q = "去年全国汽车出口多少辆";
         let d = find(q, a);
         assert_eq!(blank(q, &d), "  全国汽车出口多少辆");
+    }
+
+    #[test]
+    fn a_year_and_a_finer_date_read_together() {
+        let a = day(2026, 8, 22);
+        let ranges = |q: &str| -> Vec<(NaiveDate, NaiveDate, bool)> {
+            narrow(find(q, a))
+                .iter()
+                .map(|d| (d.from, d.to, d.year_implied))
+                .collect()
+        };
+        // The day said without its year is in the year the question names, not the
+        // anchor's latest such day.
+        assert_eq!(
+            ranges("2023年电影票房到11月14日有多少"),
+            [(day(2023, 11, 14), day(2023, 11, 14), false)]
+        );
+        assert_eq!(
+            ranges("今年电影票房到6月18日一共多少"),
+            [(day(2026, 6, 18), day(2026, 6, 18), false)]
+        );
+        assert_eq!(
+            ranges("去年的防汛 7月"),
+            [(day(2025, 7, 1), day(2025, 7, 31), false)]
+        );
+        // A date with its own year inside the one named.
+        assert_eq!(
+            ranges("2024 防汛 2024年6月"),
+            [(day(2024, 6, 1), day(2024, 6, 30), false)]
+        );
+        // Controls: two years, a finer date of another year, a year alone, a day alone.
+        assert_eq!(ranges("2023年和2024年的6月").len(), 3);
+        assert_eq!(ranges("2024年 防汛 2023年6月").len(), 2);
+        assert_eq!(
+            ranges("2024年"),
+            [(day(2024, 1, 1), day(2024, 12, 31), false)]
+        );
+        assert_eq!(
+            ranges("6月20日"),
+            [(day(2026, 6, 20), day(2026, 6, 20), true)]
+        );
+        // The words said stay for display, and blanking reads what `find` found.
+        let said: Vec<String> = narrow(find("今年票房到6月18日", a))
+            .iter()
+            .map(|d| d.text.clone())
+            .collect();
+        assert_eq!(said, ["今年…6月18日"]);
     }
 
     #[test]

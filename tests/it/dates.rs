@@ -119,6 +119,22 @@ fn engine_with(segmenter: jianbao::text::Segmenter) -> Engine {
             "山区县山体滑坡救援加紧展开",
             &["截至今天（1月23日）下午4时，这次山体滑坡已造成25人遇难、19人失联。"],
         ),
+        dated(
+            "box-office-2024-02",
+            day(2024, 2, 20),
+            "电影市场开门红",
+            &["一月份，全国电影票房超100亿元，刷新年度票房最快破百亿元纪录。"],
+        ),
+        dated(
+            "box-office-2024-11",
+            day(2024, 11, 15),
+            "文化快讯",
+            &[
+                "本台今天播出一组文化消息。",
+                "全国电影票房今年已超500亿元",
+                "国家电影局今天发布，截至11月14日，今年全国总票房为500.01亿元，其中国产影片票房为419.89亿元。",
+            ],
+        ),
     ];
     engine_of(articles, segmenter)
 }
@@ -288,6 +304,26 @@ fn a_day_without_its_year_is_answered_from_that_day_in_another_year() {
     let e = engine();
     assert_answered(&e, "山体滑坡到1月23日下午一共遇难了多少人？", "25人遇难");
     assert_declined(&e, "2025年1月23日山体滑坡遇难了多少人？");
+}
+
+/// A year and a day without its year in one question (`今年…到11月14日`) mean that day of
+/// that year: the figure of another day of the year does not answer. The answer is the
+/// statement under the sub-heading that sums it up, though it leaves the subject
+/// (`电影票房`) to the heading.
+#[test]
+fn a_year_and_a_day_in_one_question_mean_that_day() {
+    let e = engine();
+    let asked = day(2024, 11, 18);
+    let a = e.ask_on("今年全国电影票房到11月14日一共多少了？", asked);
+    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
+    assert!(sentence(&a).contains("500.01亿元"), "{:?}", a.sentence);
+    let dates: Vec<String> = a.dates.iter().map(|d| d.label()).collect();
+    assert_eq!(dates, ["2024年11月14日"]);
+    // Controls: the month of the other figure, and a day of that year with no figure.
+    let a = e.ask_on("今年1月全国电影票房有多少？", asked);
+    assert!(sentence(&a).contains("100亿元"), "{:?}", a.sentence);
+    let a = e.ask_on("今年全国电影票房到3月14日一共多少了？", asked);
+    assert!(!a.answered, "answered with {:?}", a.sentence);
 }
 
 #[test]
