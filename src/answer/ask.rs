@@ -51,8 +51,11 @@ pub struct QuestionInfo {
     /// Numbers the question names (`第51届`, `2号机组`): a sentence about another number
     /// is about another event.
     pub(crate) identifiers: Vec<String>,
-    /// The question asks for a name of a thing (`叫什么`, `什么宣言`).
+    /// The question asks for a name of a thing (`叫什么`, `什么宣言`, `什么火箭`).
     pub(crate) wants_name: bool,
+    /// The kind of thing asked for by name (`什么火箭` → 火箭): a sentence naming one
+    /// (`长征二号丁运载火箭`) holds the answer's type.
+    pub(crate) kind: Option<String>,
     /// A number question that asks for a rate or a share (`增长了百分之几`, `占比多少`):
     /// otherwise a percentage is not the amount asked for (`进出口有多少` is not answered
     /// by `同比增长33.4%`).
@@ -101,7 +104,7 @@ static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static PLACE_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"哪里|哪儿|在哪(?:$|[^一些种次场届年天月位方])|何地|何处|什么地方|哪一?个(?:国家|城市|省|地区|地方|县|市)|哪(?:国|省|市|县|座城市)|位于|地点|首都|省会|发源地|所在地")
+    Regex::new(r"哪里|哪儿|在哪(?:$|[^一些种次场届年天月位方])|何地|何处|什么地方|哪(?:[一两三四五六七八九几]|\d+)?个(?:国家|城市|省|地区|地方|县|市)|哪(?:国|省|市|县|座城市)|位于|地点|首都|省会|发源地|所在地")
         .expect("valid regex")
 });
 static TIME_Q: LazyLock<Regex> = LazyLock::new(|| {
@@ -254,6 +257,9 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
             words.push((attr, idf));
         }
     }
+    let kind = (answer_type == AnswerType::Other)
+        .then(|| kind_asked(seg, &norm))
+        .flatten();
     let identifiers = IDENTIFIER
         .find_iter(&content)
         .map(|m| m.as_str().to_string())
@@ -267,6 +273,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         alternatives,
         identifiers,
         wants_name: answer_type == AnswerType::Other && NAME_Q.is_match(&norm),
+        kind,
         wants_rate: RATE_Q.is_match(&norm),
         wants_ordinal: norm.contains("第几"),
         dates: dates::narrow(found),
@@ -310,6 +317,28 @@ static NAME_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"叫什么|叫啥|名字|名称|什么(?:宣言|条例|法|计划|倡议|文件|报告|战略|主题|口号|理念|工程|项目|奖|称号)")
         .expect("valid regex")
 });
+
+/// A question word that asks for a thing of a kind (`什么火箭`, `哪款手机`, `哪家企业`).
+static KIND_Q: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"什么|啥|哪一?[个种款项部家座条]").expect("valid regex"));
+
+/// Nouns that ask for a description, not a name (`什么措施`, `什么影响`).
+const DESCRIPTIVE_KINDS: &[&str] = &[
+    "名字", "名称", "东西", "事", "事情", "问题", "情况", "内容", "意思", "方面", "方式", "办法",
+    "措施", "作用", "影响", "意义", "特点", "要求", "目标", "任务", "工作", "样子",
+];
+
+/// The noun right after the question word, when it names a kind of thing.
+fn kind_asked(seg: &Segmenter, norm: &str) -> Option<String> {
+    let m = KIND_Q.find(norm)?;
+    let tags = seg.tag(norm[m.end()..].trim_start());
+    let first = tags.first()?;
+    (first.tag.starts_with('n')
+        && first.word.chars().all(crate::text::is_han)
+        && !DESCRIPTIVE_KINDS.contains(&first.word)
+        && !seg.is_stop_word(first.word))
+    .then(|| first.word.to_string())
+}
 
 /// The parts of a word the corpus has never seen that it has seen: its dictionary
 /// sub-words, else its character bigrams, with their rarity; single characters only
@@ -692,6 +721,10 @@ impl Engine {
                 (1.0 + n / (1.0 + sf)).ln() / (1.0 + n).ln()
             })
             .collect();
+        // A thing of a kind named (`什么火箭`) tells the confidence, not the ranking: many
+        // such questions ask for a description, and the sentence that describes wins.
+        let kind_only =
+            info.answer_type == AnswerType::Other && !info.wants_name && info.kind.is_some();
         let mut candidates = Vec::with_capacity(sents.len());
         let mut context_parts: HashMap<*const String, Option<bool>> = HashMap::new();
         // Editions named by each paragraph's context, read once per paragraph; and the
@@ -802,7 +835,7 @@ impl Engine {
                     });
             let score = W_COVERAGE * ((1.0 - FOCUS_SHARE) * covered + FOCUS_SHARE * focus)
                 + W_BIGRAMS * grams
-                + W_TYPE * f32::from(u8::from(type_match))
+                + W_TYPE * f32::from(u8::from(type_match && !kind_only))
                 + W_UNIT * f32::from(u8::from(unit_match))
                 + W_RANK / (1.0 + s.rank as f32)
                 + W_PROXIMITY * proximity
@@ -1124,13 +1157,23 @@ fn ordinals_in(text: &str) -> Vec<(u32, char)> {
         Regex::new(r"第\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(届|号|期|次|轮|批|季|代)")
             .expect("valid regex")
     });
-    ORDINAL_OF
+    // `首届`, `首轮`: the first edition or round (not `首次`, "for the first time").
+    static FIRST_OF: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"首\s*(届|期|轮|批)").expect("valid regex"));
+    let mut found: Vec<(usize, (u32, char))> = ORDINAL_OF
         .captures_iter(text)
         .filter_map(|c| {
             let n = dates::read_number(&c[1])?;
-            Some((n, c[2].chars().next()?))
+            Some((c.get(0)?.start(), (n, c[2].chars().next()?)))
         })
-        .collect()
+        .collect();
+    found.extend(
+        FIRST_OF
+            .captures_iter(text)
+            .filter_map(|c| Some((c.get(0)?.start(), (1, c[1].chars().next()?)))),
+    );
+    found.sort_by_key(|(at, _)| *at);
+    found.into_iter().map(|(_, o)| o).collect()
 }
 
 /// How well a sentence fits the editions and rounds the question names (see
@@ -1232,7 +1275,9 @@ impl Features {
         Self {
             support: best.support,
             focus: best.focus,
-            type_match: flag(typed && best.type_match),
+            // A thing of a kind (`什么火箭`) named in the sentence tells; its absence does
+            // not: many such questions ask for a description.
+            type_match: flag((typed || info.kind.is_some()) && best.type_match),
             type_missing: flag(typed && !best.type_match),
             unit_match: flag(best.unit_match),
             date_fit: if dated { best.date_fit } else { 0.0 },
@@ -1530,9 +1575,15 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
                 t.tag == "ns" || place_word(t.word)
             })
         }
-        AnswerType::Other if info.wants_name => QUOTED
-            .find_iter(norm)
-            .any(|m| !in_question(m.as_str().trim_matches(|c: char| "《》“”\"".contains(c)))),
+        AnswerType::Other if info.wants_name || info.kind.is_some() => {
+            QUOTED
+                .find_iter(norm)
+                .any(|m| !in_question(m.as_str().trim_matches(|c: char| "《》“”\"".contains(c))))
+                || info
+                    .kind
+                    .as_deref()
+                    .is_some_and(|kind| names_a_kind(seg, norm, kind, &in_question))
+        }
         AnswerType::Other => false,
     };
     let unit = info.unit.as_deref().is_some_and(|unit| {
@@ -1565,6 +1616,33 @@ fn names_part_of_place(t: &jieba_rs::Tag<'_>) -> bool {
         && !t
             .tag
             .starts_with(['m', 'q', 'r', 'v', 'p', 'd', 'c', 'u', 'y', 'e', 'o'])
+}
+
+/// Whether `norm` names a thing of `kind` not named in the question: a compound ending
+/// with the kind (`运载火箭`), or the kind after a name part (`长征` + `火箭`).
+fn names_a_kind(
+    seg: &Segmenter,
+    norm: &str,
+    kind: &str,
+    in_question: &dyn Fn(&str) -> bool,
+) -> bool {
+    if !norm.contains(kind) {
+        return false;
+    }
+    let tags = seg.tag(norm);
+    tags.iter().enumerate().any(|(i, t)| {
+        if t.word == kind {
+            i > 0
+                && names_part_of_place(&tags[i - 1])
+                && !in_question(tags[i - 1].word)
+                && !seg.is_stop_word(tags[i - 1].word)
+        } else {
+            t.word.len() > kind.len()
+                && t.word.ends_with(kind)
+                && !t.tag.starts_with('v')
+                && !in_question(t.word)
+        }
+    })
 }
 
 /// Last characters of place names jieba does not tag as places.
@@ -1616,6 +1694,17 @@ mod tests {
         assert!(typed(q, "新建的科技馆位于青禾片区，计划明年对外开放。"));
         assert!(!typed(q, "这里规划了两个片区，将分期建设学校和医院。"));
         assert!(!typed(q, "这座科技馆明年对外开放。"));
+        // A thing of the kind asked for, named: a compound ending with the kind, or the
+        // kind after a name; not the kind alone, nor a verb ending like it.
+        let q = "那颗新卫星是用什么火箭送上天的？";
+        assert_eq!(analyse(&engine, q).kind.as_deref(), Some("火箭"));
+        assert!(typed(q, "我国使用长征二号丁运载火箭成功将新卫星发射升空。"));
+        assert!(!typed(q, "火箭发射任务获得圆满成功。"));
+        let q = "这次研讨会获得了什么奖？";
+        assert!(!typed(q, "他多次获奖。"));
+        // Descriptions are not kinds of things.
+        assert_eq!(analyse(&engine, "当地采取了什么措施？").kind, None);
+        assert_eq!(analyse(&engine, "用什么登录？").kind, None);
     }
 
     #[test]
@@ -1627,6 +1716,16 @@ mod tests {
         assert!(
             ordinals_in("连续30届、3次获得").is_empty(),
             "counts, not editions"
+        );
+        // The first edition or round said as such; "for the first time" is not one.
+        assert_eq!(
+            ordinals_in("首届招商大会，第二届招商大会，首批试点"),
+            [(1, '届'), (2, '届'), (1, '批')]
+        );
+        assert!(ordinals_in("首次跃居全球第一").is_empty());
+        assert_eq!(
+            names_ordinal(&ordinals_in("首届"), &ordinals_in("第一届大会")),
+            Some(true)
         );
         let asked = ordinals_in("第三十届");
         assert_eq!(
@@ -1682,6 +1781,7 @@ mod tests {
             ("在哪方面获得进展", AnswerType::Other),
             ("在哪一个地方创立", AnswerType::Place),
             ("是在哪个发射场打上天的", AnswerType::Place),
+            ("又有哪两个国家派兵", AnswerType::Place),
         ];
         for (q, want) in cases {
             assert_eq!(classify(q).0, want, "answer type of {q:?}");
@@ -1710,6 +1810,10 @@ mod tests {
         assert_eq!(unit("有几个县？").as_deref(), Some("个"));
         assert_eq!(unit("投资多少亿元").as_deref(), Some("元"));
         assert_eq!(unit("是什么").as_deref(), None);
+        // The measure words of news figures.
+        assert_eq!(unit("中欧班列开了多少列？").as_deref(), Some("列"));
+        assert_eq!(unit("受损房屋有多少栋").as_deref(), Some("栋"));
+        assert_eq!(unit("提供了多少剂次疫苗").as_deref(), Some("剂次"));
     }
 
     #[test]
