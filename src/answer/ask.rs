@@ -60,6 +60,9 @@ pub struct QuestionInfo {
     /// otherwise a percentage is not the amount asked for (`进出口有多少` is not answered
     /// by `同比增长33.4%`).
     pub(crate) wants_rate: bool,
+    /// A time question that asks for a year (`哪一年`, `公元几年`): a day or an hour is not
+    /// the answer.
+    pub(crate) wants_year: bool,
     /// A number question that asks which in order (`第几`): an ordinal is the answer.
     pub(crate) wants_ordinal: bool,
     /// Dates the question names, read against the day it is asked.
@@ -128,6 +131,15 @@ static NUMBER_A: LazyLock<Regex> = LazyLock::new(|| {
 static TIME_A: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\d{1,4}年|\d{1,2}月|\d{1,2}日|世纪|年代|[初中末]期|时期|朝|[春夏秋冬]季|上午|下午|凌晨|傍晚|[一二三四五六七八九十〇零]{2,4}年")
         .expect("valid regex")
+});
+/// A time question asking for a year, and the years a sentence can give.
+static YEAR_Q: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"哪一?年|何年|元前?几年").expect("valid regex"));
+static YEAR_A: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\d{2,4}\s*年|[〇零一二三四五六七八九]{2,4}年|今年|去年|前年|明年|当年|同年|世纪|年代",
+    )
+    .expect("valid regex")
 });
 static REASON_A: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -276,6 +288,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         kind,
         wants_rate: RATE_Q.is_match(&norm),
         wants_ordinal: norm.contains("第几"),
+        wants_year: answer_type == AnswerType::Time && YEAR_Q.is_match(&norm),
         dates: dates::narrow(found),
         year_parts: parts.into_iter().map(|(p, _)| p).collect(),
         ordinals: ordinals_in(&content),
@@ -1551,6 +1564,7 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
             }) || info.wants_rate && NUMBER_A.is_match(norm) && norm.contains('%')
                 || info.wants_ordinal && ORDINAL.find_iter(norm).any(|m| !in_question(m.as_str()))
         }
+        AnswerType::Time if info.wants_year => YEAR_A.is_match(norm),
         AnswerType::Time => TIME_A.is_match(norm),
         AnswerType::Reason => REASON_A.is_match(norm),
         // Person names (`nr`, transliterated `nrt`, `nrfg`).
@@ -1702,6 +1716,15 @@ mod tests {
         assert!(!typed(q, "火箭发射任务获得圆满成功。"));
         let q = "这次研讨会获得了什么奖？";
         assert!(!typed(q, "他多次获奖。"));
+        // A year asked for: a day or an hour does not give it.
+        let q = "那位工匠是哪一年进厂的？";
+        assert!(typed(q, "2008年，他进厂当了一名学徒。"));
+        assert!(typed(q, "他去年进厂当了一名学徒。"));
+        assert!(!typed(q, "今天（5月2日）我们来认识这位工匠。"));
+        assert!(typed(
+            "那位工匠是什么时候进厂的？",
+            "5月2日他进厂当了学徒。"
+        ));
         // Descriptions are not kinds of things.
         assert_eq!(analyse(&engine, "当地采取了什么措施？").kind, None);
         assert_eq!(analyse(&engine, "用什么登录？").kind, None);
