@@ -144,7 +144,7 @@ static YEAR_A: LazyLock<Regex> = LazyLock::new(|| {
 static REASON_A: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"因为|由于|原因|为了|因此|所以|导致|之所以|是因|鉴于|以便|目的|",
-        r"受.{0,30}影响|得益于|源于|归因|旨在|造成|引发"
+        r"受.{0,30}影响|得益于|源于|归因|旨在|造成|引发|推动|带动|拉动|驱动"
     ))
     .expect("valid regex")
 });
@@ -1725,6 +1725,10 @@ mod tests {
             "那位工匠是什么时候进厂的？",
             "5月2日他进厂当了学徒。"
         ));
+        // A cause stated as what drives the figure.
+        let q = "电子行业利润为什么能翻一倍？";
+        assert!(typed(q, "芯片需求爆发，推动电子行业利润同比增长103.9%。"));
+        assert!(!typed(q, "电子行业利润同比增长103.9%。"));
         // Descriptions are not kinds of things.
         assert_eq!(analyse(&engine, "当地采取了什么措施？").kind, None);
         assert_eq!(analyse(&engine, "用什么登录？").kind, None);
