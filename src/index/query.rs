@@ -72,12 +72,14 @@ impl QueryPlan {
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
         let mut norm = segmenter.normalize(&query);
         let found = anchor.map(|a| dates::find(&norm, a)).unwrap_or_default();
-        let date_filter = dates::narrow(found.clone()).iter().fold(
-            None,
-            |acc: Option<(NaiveDate, NaiveDate)>, d| {
+        // What the dates mean (`2024 6月` is June 2024) filters and is shown; what was found
+        // is blanked.
+        let meant = dates::narrow(found.clone());
+        let date_filter = meant
+            .iter()
+            .fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| {
                 Some(acc.map_or((d.from, d.to), |(f, t)| (f.min(d.from), t.max(d.to))))
-            },
-        );
+            });
         if !found.is_empty() {
             let blanked = dates::blank(&norm, &found);
             if blanked.chars().any(crate::text::is_word_char) {
@@ -138,7 +140,7 @@ impl QueryPlan {
             phrases,
             only_stop_words,
             truncated,
-            dates: found,
+            dates: meant,
             date_filter,
         }
     }
@@ -311,6 +313,15 @@ mod tests {
             plan.date_filter.map(|(f, _)| f.to_string()),
             Some("2025-01-01".into())
         );
+        // A year and a month said apart are that month; both words go from the terms.
+        let plan = QueryPlan::with_dates(&seg, "2024 防汛 6月", anchor);
+        assert_eq!(plan.words, vec!["防汛".to_string()]);
+        assert_eq!(
+            plan.date_filter
+                .map(|(f, t)| (f.to_string(), t.to_string())),
+            Some(("2024-06-01".into(), "2024-06-30".into()))
+        );
+        assert_eq!(plan.dates.len(), 1);
         // Only a date: it is searched for as well.
         let plan = QueryPlan::with_dates(&seg, "2024", anchor);
         assert!(!plan.is_empty() && plan.date_filter.is_some());
