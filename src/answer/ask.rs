@@ -207,8 +207,8 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
     let parts = dates::year_parts(&norm);
     let ranges: Vec<Range<usize>> = parts.iter().map(|(_, r)| r.clone()).collect();
     let without_parts = dates::blank_ranges(&norm, &ranges);
-    let found = dates::find(&without_parts, today);
-    let content = seg.strip_phrases(&dates::blank(&without_parts, &found));
+    let (found, without_dates) = dates::take_out(&without_parts, today);
+    let content = seg.strip_phrases(&without_dates);
     let unseen = unseen_idf(engine);
     // Where the question word is (in characters; blanking keeps one character per
     // character): the words next to it are what is asked about.
@@ -289,7 +289,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         wants_rate: RATE_Q.is_match(&norm),
         wants_ordinal: norm.contains("第几"),
         wants_year: answer_type == AnswerType::Time && YEAR_Q.is_match(&norm),
-        dates: dates::narrow(found),
+        dates: found,
         year_parts: parts.into_iter().map(|(p, _)| p).collect(),
         ordinals: ordinals_in(&content),
         content,

@@ -318,10 +318,7 @@ impl Engine {
     /// The dates in `text` read against `today`, and the text (normalised) with them
     /// blanked out.
     pub(crate) fn dates_in(&self, text: &str, today: NaiveDate) -> (Vec<DateSpec>, String) {
-        let norm = self.segmenter.normalize(text);
-        let dates = crate::text::dates::find(&norm, today);
-        let rest = crate::text::dates::blank(&norm, &dates);
-        (crate::text::dates::narrow(dates), rest)
+        crate::text::dates::take_out(&self.segmenter.normalize(text), today)
     }
 
     /// The newest `limit` articles dated within `from..=to`, newest first.

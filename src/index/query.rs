@@ -71,20 +71,16 @@ impl QueryPlan {
         let truncated = query.chars().count() > MAX_QUERY_CHARS;
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
         let mut norm = segmenter.normalize(&query);
-        let found = anchor.map(|a| dates::find(&norm, a)).unwrap_or_default();
-        // What the dates mean (`2024 6月` is June 2024) filters and is shown; what was found
-        // is blanked.
-        let meant = dates::narrow(found.clone());
-        let date_filter = meant
+        // What the dates mean (`2024 6月` is June 2024) filters and is shown.
+        let (dates, blanked) = anchor.map(|a| dates::take_out(&norm, a)).unzip();
+        let dates = dates.unwrap_or_default();
+        let date_filter = dates
             .iter()
             .fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| {
                 Some(acc.map_or((d.from, d.to), |(f, t)| (f.min(d.from), t.max(d.to))))
             });
-        if !found.is_empty() {
-            let blanked = dates::blank(&norm, &found);
-            if blanked.chars().any(crate::text::is_word_char) {
-                norm = blanked;
-            }
+        if let Some(blanked) = blanked.filter(|b| b.chars().any(crate::text::is_word_char)) {
+            norm = blanked;
         }
         // Question scaffolding goes as text; a query of nothing else keeps it.
         let stripped = segmenter.strip_phrases(&norm);
@@ -140,7 +136,7 @@ impl QueryPlan {
             phrases,
             only_stop_words,
             truncated,
-            dates: meant,
+            dates,
             date_filter,
         }
     }

@@ -66,9 +66,7 @@ impl DateSpec {
             }
         }
     }
-}
 
-impl DateSpec {
     /// This range moved to begin in `year` (`None` when it already does, or for 29 February
     /// in another year).
     pub(crate) fn in_year(&self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
@@ -83,11 +81,19 @@ impl DateSpec {
     }
 }
 
+/// The dates a normalised query means, read against `anchor`, and the query with the words
+/// that said them blanked out (see [`find`], [`blank`], [`narrow`]).
+pub(crate) fn take_out(norm: &str, anchor: NaiveDate) -> (Vec<DateSpec>, String) {
+    let found = find(norm, anchor);
+    let rest = blank(norm, &found);
+    (narrow(found), rest)
+}
+
 /// Dates of one query read together: a month, week or day said without its year in a
 /// query that names one year (`今年…11月14日`, `2024年的…6月`) is in that year, and a year
 /// that holds a finer date of the query says no more than that date does. What [`find`]
 /// returns is for blanking the words; this is what the query means.
-pub(crate) fn narrow(specs: Vec<DateSpec>) -> Vec<DateSpec> {
+fn narrow(specs: Vec<DateSpec>) -> Vec<DateSpec> {
     let mut years = specs
         .iter()
         .enumerate()
