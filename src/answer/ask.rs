@@ -79,6 +79,20 @@ pub struct QuestionInfo {
     pub(crate) content: String,
 }
 
+impl QuestionInfo {
+    /// The question asks for something a sentence visibly holds or lacks: a number, a
+    /// person, a place, a time, a reason, or a name (`叫什么`).
+    fn asks_typed(&self) -> bool {
+        self.answer_type != AnswerType::Other || self.wants_name
+    }
+
+    /// It asks only for a thing of a kind (`什么火箭`): naming one tells, lacking one does
+    /// not (many such questions want a description).
+    fn asks_kind_only(&self) -> bool {
+        !self.asks_typed() && self.kind.is_some()
+    }
+}
+
 static NUMBER_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"多少|几(?:个|位|年|天|次|名|家|种|条|项|倍|岁|月|号|成|层|座|所|人|亿|万|千|百|十|公里|米|吨|元)?|百分之几|多大|多长|多高|多远|多重|多宽|多深|多久")
         .expect("valid regex")
@@ -533,6 +547,14 @@ struct Retrieved {
     score: f32,
 }
 
+/// A paragraph whose sentences are read, with the rank it is read at.
+#[derive(Clone, Copy)]
+struct Reading {
+    rank: usize,
+    article: usize,
+    paragraph: usize,
+}
+
 impl Engine {
     /// The day relative dates are read against in one-shot commands: the newest article's
     /// date, or today for a corpus without dates.
@@ -635,13 +657,17 @@ impl Engine {
         out
     }
 
-    /// The paragraphs whose sentences are read, as `(rank, article, paragraph)`: the best
+    /// The paragraphs whose sentences are read: the best
     /// retrieved, each heading followed by the paragraph under it (a sub-heading sums up,
     /// the paragraph after it states the figure), at the heading's rank.
-    fn to_read(&self, best: &[Retrieved]) -> Vec<(usize, usize, usize)> {
-        let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(best.len() * 2);
+    fn to_read(&self, best: &[Retrieved]) -> Vec<Reading> {
+        let mut out = Vec::with_capacity(best.len() * 2);
         for (rank, r) in best.iter().enumerate() {
-            out.push((rank, r.article, r.paragraph));
+            out.push(Reading {
+                rank,
+                article: r.article,
+                paragraph: r.paragraph,
+            });
             let paragraphs = &self.articles[r.article].paragraphs;
             let next = r.paragraph + 1;
             if paragraphs.get(r.paragraph).is_some_and(|p| is_heading(p))
@@ -650,18 +676,27 @@ impl Engine {
                     .iter()
                     .any(|b| b.article == r.article && b.paragraph == next)
             {
-                out.push((rank, r.article, next));
+                out.push(Reading {
+                    rank,
+                    article: r.article,
+                    paragraph: next,
+                });
             }
         }
         out
     }
 
     /// The sentences of the paragraphs read, each with its context.
-    fn sentences_of(&self, read: &[(usize, usize, usize)]) -> Vec<SentenceInContext> {
+    fn sentences_of(&self, read: &[Reading]) -> Vec<SentenceInContext> {
         let seg = &self.segmenter;
         let mut sents = Vec::new();
         let mut contexts: HashMap<usize, (Rc<String>, Rc<String>)> = HashMap::new();
-        for &(rank, article_at, paragraph) in read {
+        for &Reading {
+            rank,
+            article: article_at,
+            paragraph,
+        } in read
+        {
             let article = &self.articles[article_at];
             let Some(text) = article.paragraphs.get(paragraph) else {
                 continue;
@@ -736,8 +771,7 @@ impl Engine {
             .collect();
         // A thing of a kind named (`什么火箭`) tells the confidence, not the ranking: many
         // such questions ask for a description, and the sentence that describes wins.
-        let kind_only =
-            info.answer_type == AnswerType::Other && !info.wants_name && info.kind.is_some();
+        let kind_only = info.asks_kind_only();
         let mut candidates = Vec::with_capacity(sents.len());
         let mut context_parts: HashMap<*const String, Option<bool>> = HashMap::new();
         // Editions named by each paragraph's context, read once per paragraph; and the
@@ -1166,27 +1200,24 @@ fn names_part(asked: &[YearPart], text: &str) -> Option<bool> {
 /// Editions and rounds named in `text` (`第30届`, `第十次会议`, `第3批`), as number and
 /// counter word, whatever numerals they are written in.
 fn ordinals_in(text: &str) -> Vec<(u32, char)> {
-    static ORDINAL_OF: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"第\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(届|号|期|次|轮|批|季|代)")
-            .expect("valid regex")
-    });
     // `首届`, `首轮`: the first edition or round (not `首次`, "for the first time").
-    static FIRST_OF: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"首\s*(届|期|轮|批)").expect("valid regex"));
-    let mut found: Vec<(usize, (u32, char))> = ORDINAL_OF
+    static ORDINAL_OF: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"第\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(届|号|期|次|轮|批|季|代)|首\s*(届|期|轮|批)",
+        )
+        .expect("valid regex")
+    });
+    ORDINAL_OF
         .captures_iter(text)
-        .filter_map(|c| {
-            let n = dates::read_number(&c[1])?;
-            Some((c.get(0)?.start(), (n, c[2].chars().next()?)))
+        .filter_map(|c| match (c.get(1), c.get(2), c.get(3)) {
+            (Some(n), Some(kind), _) => Some((
+                dates::read_number(n.as_str())?,
+                kind.as_str().chars().next()?,
+            )),
+            (_, _, Some(kind)) => Some((1, kind.as_str().chars().next()?)),
+            _ => None,
         })
-        .collect();
-    found.extend(
-        FIRST_OF
-            .captures_iter(text)
-            .filter_map(|c| Some((c.get(0)?.start(), (1, c[1].chars().next()?)))),
-    );
-    found.sort_by_key(|(at, _)| *at);
-    found.into_iter().map(|(_, o)| o).collect()
+        .collect()
 }
 
 /// How well a sentence fits the editions and rounds the question names (see
@@ -1282,7 +1313,7 @@ pub struct Features {
 
 impl Features {
     pub(crate) fn of(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> Self {
-        let typed = !matches!(info.answer_type, AnswerType::Other) || info.wants_name;
+        let typed = info.asks_typed();
         let flag = |b: bool| f32::from(u8::from(b));
         let dated = !info.dates.is_empty();
         Self {
@@ -1290,7 +1321,7 @@ impl Features {
             focus: best.focus,
             // A thing of a kind (`什么火箭`) named in the sentence tells; its absence does
             // not: many such questions ask for a description.
-            type_match: flag((typed || info.kind.is_some()) && best.type_match),
+            type_match: flag((typed || info.asks_kind_only()) && best.type_match),
             type_missing: flag(typed && !best.type_match),
             unit_match: flag(best.unit_match),
             date_fit: if dated { best.date_fit } else { 0.0 },
@@ -1580,11 +1611,7 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
                 if in_question(t.word) {
                     // The place word the question asks with (`哪个片区`) names the place with
                     // the word before it (`容西` + `片区`).
-                    return place_word(t.word)
-                        && i > 0
-                        && names_part_of_place(&tags[i - 1])
-                        && !in_question(tags[i - 1].word)
-                        && !seg.is_stop_word(tags[i - 1].word);
+                    return place_word(t.word) && named_by_word_before(seg, &tags, i, &in_question);
                 }
                 t.tag == "ns" || place_word(t.word)
             })
@@ -1622,14 +1649,25 @@ fn is_rate(quantity: &str) -> bool {
     quantity.ends_with('%') || quantity.ends_with('‰') || quantity.ends_with("个百分点")
 }
 
-/// Whether a word can be the name part before a place word (`容西` in `容西片区`): Han
-/// characters, and not a numeral, measure word, pronoun, verb, preposition, adverb,
-/// conjunction or particle (`两个片区`, `这个片区`, `位于片区`).
-fn names_part_of_place(t: &jieba_rs::Tag<'_>) -> bool {
-    t.word.chars().all(crate::text::is_han)
-        && !t
+/// Whether the word before `tags[at]` (a place word or a kind the question asks with)
+/// makes it a name: `容西` in `容西片区`, `长征` in `长征火箭`. A name part is Han characters,
+/// not in the question, not a stop word, and not a numeral, measure word, pronoun, verb,
+/// preposition, adverb, conjunction or particle (`两个片区`, `这个片区`, `位于片区`).
+fn named_by_word_before(
+    seg: &Segmenter,
+    tags: &[jieba_rs::Tag<'_>],
+    at: usize,
+    in_question: &dyn Fn(&str) -> bool,
+) -> bool {
+    let Some(before) = at.checked_sub(1).and_then(|i| tags.get(i)) else {
+        return false;
+    };
+    before.word.chars().all(crate::text::is_han)
+        && !before
             .tag
             .starts_with(['m', 'q', 'r', 'v', 'p', 'd', 'c', 'u', 'y', 'e', 'o'])
+        && !in_question(before.word)
+        && !seg.is_stop_word(before.word)
 }
 
 /// Whether `norm` names a thing of `kind` not named in the question: a compound ending
@@ -1646,10 +1684,7 @@ fn names_a_kind(
     let tags = seg.tag(norm);
     tags.iter().enumerate().any(|(i, t)| {
         if t.word == kind {
-            i > 0
-                && names_part_of_place(&tags[i - 1])
-                && !in_question(tags[i - 1].word)
-                && !seg.is_stop_word(tags[i - 1].word)
+            named_by_word_before(seg, &tags, i, in_question)
         } else {
             t.word.len() > kind.len()
                 && t.word.ends_with(kind)
@@ -1672,9 +1707,8 @@ mod tests {
     /// The answer's type is present in forms news uses: a round magnitude (`上万斤`), and a
     /// place named by the word the question asks with (`哪个片区` → `青禾片区`), but not a
     /// count of them (`两个片区`).
-    #[test]
-    fn answer_types_in_the_forms_news_writes_them() {
-        // No articles: only the question analysis and the segmenter are used.
+    /// An engine over `articles` with the built-in word lists and no configuration.
+    fn engine_of(articles: Vec<crate::corpus::Article>) -> Engine {
         let options = crate::answer::Options {
             corpus: Default::default(),
             user_dict: Default::default(),
@@ -1684,14 +1718,65 @@ mod tests {
             paragraphs_per_article: 1,
             index_dir: None,
         };
-        let engine = Engine::from_corpus(
-            crate::corpus::Corpus::default(),
+        let corpus = crate::corpus::Corpus {
+            articles,
+            ..Default::default()
+        };
+        Engine::from_corpus(
+            corpus,
             &options,
             crate::text::Segmenter::builtin(),
             std::time::Duration::ZERO,
             &|_, _| {},
         )
-        .expect("engine");
+        .expect("engine")
+    }
+
+    /// A heading read brings the paragraph under it, at the heading's rank, unless that
+    /// paragraph is read already; other paragraphs bring nothing.
+    #[test]
+    fn a_heading_is_read_with_the_paragraph_under_it() {
+        let article = crate::corpus::Article::new(
+            "roundup",
+            "快讯",
+            [
+                "本台播出一组消息。",
+                "某地房屋受损超2000栋",
+                "据当地政府表示，地震已造成超过2000栋房屋受损。",
+                "其他消息。",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        let engine = engine_of(vec![article]);
+        let at = |paragraph| Retrieved {
+            article: 0,
+            paragraph,
+            bm25: 1.0,
+            score: 1.0,
+        };
+        let read = |best: &[Retrieved]| -> Vec<(usize, usize)> {
+            engine
+                .to_read(best)
+                .iter()
+                .map(|r| (r.rank, r.paragraph))
+                .collect()
+        };
+        assert_eq!(read(&[at(1), at(3)]), [(0, 1), (0, 2), (1, 3)]);
+        assert_eq!(read(&[at(1), at(2)]), [(0, 1), (1, 2)]);
+        assert_eq!(read(&[at(0), at(2)]), [(0, 0), (1, 2)]);
+        // The heading is the context of the paragraph under it.
+        assert_eq!(
+            heading_above(&engine.articles[0].paragraphs, 2),
+            Some("某地房屋受损超2000栋")
+        );
+        assert_eq!(heading_above(&engine.articles[0].paragraphs, 1), None);
+    }
+
+    #[test]
+    fn answer_types_in_the_forms_news_writes_them() {
+        // No articles: only the question analysis and the segmenter are used.
+        let engine = engine_of(Vec::new());
         let seg = engine.segmenter();
         let typed = |question: &str, sentence: &str| {
             let info = analyse(&engine, question);
