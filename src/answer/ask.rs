@@ -70,8 +70,9 @@ pub struct QuestionInfo {
     /// Parts of a year it asks about (`1到10月`, `前三季度`): a figure for another part of
     /// the year answers another question.
     pub(crate) year_parts: Vec<YearPart>,
-    /// Editions and rounds it names (`第30届`, `第十次`), as number and counter word: a
-    /// story about another edition of the same event answers another question.
+    /// Editions, rounds and holidays it names (`第30届`, `第十次`, `国庆`; see
+    /// [`ordinals_in`]): a story about another edition of the same event, or about another
+    /// holiday, answers another question.
     pub(crate) ordinals: Vec<(u32, char)>,
     /// The question (normalised) with its dates and scaffolding blanked out: what is
     /// searched for.
@@ -80,6 +81,15 @@ pub struct QuestionInfo {
 }
 
 impl QuestionInfo {
+    /// The words to find in a sentence: the question's, and the news' words for them.
+    fn terms(&self) -> Vec<String> {
+        self.words
+            .iter()
+            .map(|(w, _)| w.clone())
+            .chain(self.alternatives.iter().flatten().cloned())
+            .collect()
+    }
+
     /// The question asks for something a sentence visibly holds or lacks: a number, a
     /// person, a place, a time, a reason, or a name (`叫什么`).
     fn asks_typed(&self) -> bool {
@@ -133,7 +143,7 @@ static REASON_Q: LazyLock<Regex> =
 
 /// The unit after 多少/几 in a question (`多少公里` → 公里).
 static UNIT_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:多少|几)(万|亿|千|百)?(公里|千米|毫米|厘米|平方公里|平方米|立方米|米|英里|公顷|亩|吨|千克|公斤|克|斤|升|千瓦时|千瓦|标准箱|元|美元|万元|亿元|人次|人|名|位|个|家|次|年|天|岁|倍|座|所|条|项|种|件|户|辆|架|艘|列|趟|班|栋|套|间|处|台|部|只|头|株|棵|本|张|颗|枚|批|份|块|支|起|例|剂次|剂|篇|首|层|届|场|分钟|小时|度)")
+    Regex::new(r"(?:多少|几)(万|亿|千|百)?(公里|千米|毫米|厘米|平方公里|平方米|立方米|米|英里|公顷|亩|吨|千克|公斤|克|斤|升|千瓦时|千瓦|标准箱|元|美元|万元|亿元|人次|人|名|位|个|家|次|年|天|岁|倍|座|所|条|项|种|件|户|辆|架|艘|列|趟|班|栋|套|间|处|台|部|只|头|株|棵|本|张|颗|枚|批|份|块|支|起|例|剂次|剂|篇|首|层|届|场|分钟|小时|度|成)")
         .expect("valid regex")
 });
 
@@ -424,8 +434,8 @@ pub struct Candidate {
     /// Whether the sentence speaks of the part of the year asked about: 1 the same, -1
     /// only another, less when only its paragraph says; 0 when the question names none.
     pub(crate) year_part_fit: f32,
-    /// Whether the sentence speaks of the edition or round asked about (`第30届`): -1 only
-    /// another, -0.5 only its context another, 0.3 the one asked (in the sentence or its
+    /// Whether the sentence speaks of the edition, round or holiday asked about (`第30届`,
+    /// `国庆`): -1 only another, -0.5 only its context another, 0.3 the one asked (in the sentence or its
     /// context), 0 when nothing says or the question names none.
     pub(crate) ordinal_fit: f32,
     /// Rank of its paragraph after reranking (0 is best).
@@ -452,22 +462,17 @@ pub struct AskTrace {
     /// sentences of the first few are the candidates.
     pub(crate) paragraphs: Vec<(usize, Option<usize>)>,
     pub(crate) candidates: Vec<Candidate>,
+    /// The best score of a sentence from another article that does not give the best
+    /// sentence's answer (see [`Engine::rival`]); `None` when there is none.
+    pub(crate) rival: Option<f32>,
 }
 
 impl AskTrace {
     /// The probability that the best candidate answers (see [`confidence`]).
     pub(crate) fn confidence(&self) -> f32 {
-        self.candidates.first().map_or(0.0, |best| {
-            confidence(&self.info, best, self.runner_up(best))
-        })
-    }
-
-    /// The best score of a candidate from another article than `best`'s.
-    fn runner_up(&self, best: &Candidate) -> Option<f32> {
         self.candidates
-            .iter()
-            .find(|c| c.article != best.article)
-            .map(|c| c.score)
+            .first()
+            .map_or(0.0, |best| confidence(&self.info, best, self.rival))
     }
 }
 
@@ -590,6 +595,7 @@ impl Engine {
         let read = self.retrieve(&info, &plan);
         let sents = self.sentences_of(&self.to_read(&read[..read.len().min(READ)]));
         let candidates = self.score_sentences(&info, &plan, &sents);
+        let rival = self.rival(&info, &candidates);
         AskTrace {
             info,
             paragraphs: read
@@ -597,7 +603,25 @@ impl Engine {
                 .map(|r| (r.article, Some(r.paragraph)))
                 .collect(),
             candidates,
+            rival,
         }
+    }
+
+    /// The best score of a candidate from another article than the best one's that does
+    /// not hold the best one's answer (the figure, name or date asked for). Another report
+    /// that states the same answer (news repeats a fact across days) does not compete
+    /// with it; one that gives something else does.
+    fn rival(&self, info: &QuestionInfo, candidates: &[Candidate]) -> Option<f32> {
+        let best = candidates.first()?;
+        let text = self.candidate_text(best);
+        let answer = answer_span(&self.segmenter, info, text, &info.terms())
+            .map(|r| &text[r])
+            .filter(|a| a.chars().count() >= 2);
+        candidates
+            .iter()
+            .filter(|c| c.article != best.article)
+            .find(|c| answer.is_none_or(|a| !self.candidate_text(c).contains(a)))
+            .map(|c| c.score)
     }
 
     /// The best paragraphs for a question: dozens from the index (and more within its
@@ -964,13 +988,7 @@ impl Engine {
             .collect();
         support.sort_by_key(|c| (c.paragraph, c.range.start));
         // The news' words for the question's words are highlighted too.
-        let terms: Vec<String> = trace
-            .info
-            .words
-            .iter()
-            .map(|(w, _)| w.clone())
-            .chain(trace.info.alternatives.iter().flatten().cloned())
-            .collect();
+        let terms = trace.info.terms();
         let highlight_bytes = highlight(&self.segmenter, &sentence, &terms);
         let span = answer_span(&self.segmenter, &trace.info, &sentence, &terms);
         Answer {
@@ -1197,8 +1215,27 @@ fn names_part(asked: &[YearPart], text: &str) -> Option<bool> {
     (!named.is_empty()).then(|| named.iter().any(|(p, _)| asked.contains(p)))
 }
 
+/// The holidays and school breaks news reports figures for, each with the words that name
+/// it. Like the editions of an event, they are occurrences of the year's recurring
+/// periods: a figure for one (元旦假期 trips) is not the figure for another (国庆).
+const HOLIDAYS: [&[&str]; 10] = [
+    &["元旦"],
+    &["春节", "除夕", "大年初一"],
+    &["元宵"],
+    &["清明"],
+    &["五一", "劳动节"],
+    &["端午"],
+    &["中秋"],
+    &["国庆"],
+    &["暑期", "暑假"],
+    &["寒假"],
+];
+/// The counter word that marks a holiday among [`ordinals_in`]'s occurrences.
+const HOLIDAY: char = '节';
+
 /// Editions and rounds named in `text` (`第30届`, `第十次会议`, `第3批`), as number and
-/// counter word, whatever numerals they are written in.
+/// counter word, whatever numerals they are written in; and the holidays it names (see
+/// [`HOLIDAYS`]), as their place in that list with the counter [`HOLIDAY`].
 fn ordinals_in(text: &str) -> Vec<(u32, char)> {
     // `首届`, `首轮`: the first edition or round (not `首次`, "for the first time").
     static ORDINAL_OF: LazyLock<Regex> = LazyLock::new(|| {
@@ -1217,6 +1254,12 @@ fn ordinals_in(text: &str) -> Vec<(u32, char)> {
             (_, _, Some(kind)) => Some((1, kind.as_str().chars().next()?)),
             _ => None,
         })
+        .chain(
+            (0u32..)
+                .zip(HOLIDAYS)
+                .filter(|(_, names)| names.iter().any(|n| text.contains(n)))
+                .map(|(i, _)| (i, HOLIDAY)),
+        )
         .collect()
 }
 
@@ -1271,7 +1314,7 @@ fn names_asked_dates(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) ->
 /// logistic model fitted on the dev part of the news questions (docs/EVAL.md); its
 /// inputs are shares and flags, not corpus-sized scores, so the same question gets the
 /// same confidence whatever else is in the corpus.
-pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> f32 {
+pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, rival: Option<f32>) -> f32 {
     if info.words.is_empty() {
         return 0.0;
     }
@@ -1286,7 +1329,7 @@ pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, runner_up: Optio
     if best.year_part_fit <= -1.0 || best.ordinal_fit <= -1.0 {
         return 0.05;
     }
-    let f = Features::of(info, best, runner_up);
+    let f = Features::of(info, best, rival);
     let z: f32 = CONFIDENCE_MODEL
         .iter()
         .zip(f.values())
@@ -1312,7 +1355,7 @@ pub struct Features {
 }
 
 impl Features {
-    pub(crate) fn of(info: &QuestionInfo, best: &Candidate, runner_up: Option<f32>) -> Self {
+    pub(crate) fn of(info: &QuestionInfo, best: &Candidate, rival: Option<f32>) -> Self {
         let typed = info.asks_typed();
         let flag = |b: bool| f32::from(u8::from(b));
         let dated = !info.dates.is_empty();
@@ -1328,7 +1371,7 @@ impl Features {
             date_missed: flag(dated && best.date_fit < 0.0),
             identifier_missing: flag(!best.identifiers_found),
             heading: flag(best.heading),
-            margin: runner_up.map_or(0.3, |r| (best.score - r).clamp(-0.3, 0.3)),
+            margin: rival.map_or(0.3, |r| (best.score - r).clamp(-0.3, 0.3)),
             missing: best.missing,
         }
     }
@@ -1462,7 +1505,9 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:多|余)?(?:[万亿千百]+)?(?:多|余)?",
         r"(?:%|‰|个百分点|(?:平方|立方)?(?:公里|千米|米|厘米|毫米)|公顷|亩|吨|千克|公斤|克|",
         r"(?:万|亿)?(?:元|美元|欧元)|人次|人|名|位|个|家|次|年|天|岁|倍|座|所|条|项|种|件|户|",
-        r"辆|架|艘|列|层|届|场|分钟|小时|度|千瓦时|千瓦|瓦|台|套|部|批|支|只|头|株|棵|份|剂次|剂|万人|余人)?",
+        r"辆|架|艘|列|层|届|场|分钟|小时|度|千瓦时|千瓦|瓦|台|套|部|批|支|只|头|株|棵|份|剂次|剂|万人|余人|",
+        // Tenths of a whole (`八成`, `近七成`): a share.
+        r"成)?",
     ))
     .expect("valid regex")
 });
@@ -1531,23 +1576,18 @@ fn answer_span(
             .filter(|m| !in_question(m.as_str()))
             .map(|m| m.range())
             .collect(),
-        AnswerType::Person | AnswerType::Place => {
-            let want = if info.answer_type == AnswerType::Person {
-                "nr"
-            } else {
-                "ns"
-            };
+        AnswerType::Person => person_names(seg, &norm)
+            .into_iter()
+            .filter(|r| !in_question(&norm[r.clone()]))
+            .collect(),
+        AnswerType::Place => {
             let mut at = 0;
             let mut out = Vec::new();
             for t in seg.tag(&norm) {
                 let start = norm[at..].find(t.word).map_or(at, |i| at + i);
                 let end = start + t.word.len();
                 at = end;
-                let kind = if want == "nr" {
-                    t.tag.starts_with("nr")
-                } else {
-                    t.tag == "ns" || t.word.ends_with(|c: char| PLACE_SUFFIX.contains(c))
-                };
+                let kind = t.tag == "ns" || t.word.ends_with(|c: char| PLACE_SUFFIX.contains(c));
                 if kind && t.word.chars().count() >= 2 && !in_question(t.word) {
                     out.push(start..end);
                 }
@@ -1598,10 +1638,9 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
         AnswerType::Time if info.wants_year => YEAR_A.is_match(norm),
         AnswerType::Time => TIME_A.is_match(norm),
         AnswerType::Reason => REASON_A.is_match(norm),
-        // Person names (`nr`, transliterated `nrt`, `nrfg`).
-        AnswerType::Person => seg.tag(norm).iter().any(|t| {
-            t.tag.starts_with("nr") && t.word.chars().count() >= 2 && !in_question(t.word)
-        }),
+        AnswerType::Person => person_names(seg, norm)
+            .into_iter()
+            .any(|r| !in_question(&norm[r])),
         // Place names, and names ending in a place word (…发射场, …体育馆, …片区).
         AnswerType::Place => {
             let tags = seg.tag(norm);
@@ -1637,6 +1676,74 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
     (typed, unit)
 }
 
+/// Where `norm` names a person: byte ranges of the names.
+///
+/// jieba tags person names `nr` (`nrt` transliterated, `nrfg`), but its dictionary also
+/// tags ordinary words so (`文明`, `卫星`, `高水平`, `二十大`) and some names as places
+/// (`普京`). So a name is a word tagged as a person's that does not start with a numeral,
+/// is not one of the dictionary's common two-character words (a count above
+/// [`COMMON_NAME_LOOKALIKE`]: `文明`, `阳光`, `雷达`) and is not the name in a doctrine's
+/// title (`…新时代中国特色社会主义思想`, `…理论`); or any name-like word right after a
+/// title (`总统普京`, `国王哇集拉隆功`), which is how news introduces people.
+fn person_names(seg: &Segmenter, norm: &str) -> Vec<Range<usize>> {
+    let tags = seg.tag(norm);
+    let mut at = 0;
+    let mut out = Vec::new();
+    let mut after_title = false;
+    for t in &tags {
+        let start = norm[at..].find(t.word).map_or(at, |i| at + i);
+        let end = start + t.word.len();
+        at = end;
+        let chars = t.word.chars().count();
+        let han = t.word.chars().all(crate::text::is_han);
+        let title = han && TITLE.is_match(t.word);
+        let name_like = (2..=5).contains(&chars)
+            && han
+            && !title
+            && (t.tag.starts_with("nr")
+                || t.tag == "ns"
+                || t.tag == "nz"
+                || !seg.is_dictionary_word(t.word))
+            && !seg.is_stop_word(t.word);
+        let tagged = t.tag.starts_with("nr")
+            && chars >= 2
+            && !t
+                .word
+                .starts_with(|c: char| "零一二三四五六七八九十百千两".contains(c))
+            && !(chars == 2 && seg.dictionary_count(t.word) > COMMON_NAME_LOOKALIKE);
+        // A doctrine's whole title may be one word (`邓小平理论`).
+        let doctrine =
+            t.word.ends_with("思想") || t.word.ends_with("理论") || DOCTRINE.is_match(&norm[end..]);
+        if (tagged || after_title && name_like) && !doctrine {
+            out.push(start..end);
+        }
+        after_title = title;
+    }
+    out
+}
+
+/// The count in jieba's dictionary above which a two-character word tagged as a person's
+/// name is far more often an ordinary word (`文明` 6,584, `阳光` 3,451, `高峰` 1,556; the
+/// names news gives are rarer: `李强` 159).
+const COMMON_NAME_LOOKALIKE: usize = 1000;
+
+/// Titles that introduce a person's name in news (`国务院总理李强`, `美国总统特朗普`).
+static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:总统|主席|总理|首相|国王|女王|王储|部长|外长|大使|秘书长|省长|市长|县长|书记|",
+        r"校长|院长|主任|局长|队长|教练|院士|议长|委员长|董事长|总裁|总经理|发言人|",
+        r"总书记|工匠|记者|教授|研究员|航天员|宇航员|选手|运动员|冠军|代表|特使|亲王|王子|公主)$"
+    ))
+    .expect("valid regex")
+});
+
+/// What follows a leader's name in a doctrine's title: the name there names no one doing
+/// anything (`习近平新时代中国特色社会主义思想`, `邓小平理论`, `习近平经济思想`).
+static DOCTRINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:新时代[\p{Han}]{0,10}思想|[\p{Han}]{0,4}思想|理论|同志为核心)")
+        .expect("valid regex")
+});
+
 /// An ordinal (`第一`, `第51`), the answer to `第几`.
 static ORDINAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"第(?:\d+|[零一二三四五六七八九十百]+)").expect("valid regex"));
@@ -1644,9 +1751,12 @@ static ORDINAL: LazyLock<Regex> =
 /// Characters that make a [`QUANTITY`] match a number (a unit alone is not one).
 const NUMERAL_CHARS: &str = "零一二三四五六七八九十百千万亿两";
 
-/// A quantity that is a percentage or a change in points.
+/// A quantity that is a percentage, a change in points or tenths (`八成`).
 fn is_rate(quantity: &str) -> bool {
-    quantity.ends_with('%') || quantity.ends_with('‰') || quantity.ends_with("个百分点")
+    quantity.ends_with('%')
+        || quantity.ends_with('‰')
+        || quantity.ends_with("个百分点")
+        || quantity.ends_with('成')
 }
 
 /// Whether the word before `tags[at]` (a place word or a kind the question asks with)
@@ -1732,6 +1842,40 @@ mod tests {
         .expect("engine")
     }
 
+    /// Another article stating the same answer does not compete with the best sentence;
+    /// one giving another answer does.
+    #[test]
+    fn a_report_repeating_the_answer_is_no_rival() {
+        let article = |id: &str, text: &str| {
+            crate::corpus::Article::new(id, "大桥通车", vec![text.to_string()])
+        };
+        let question = "青江大桥全长多少公里？";
+        let rival_of = |texts: &[&str]| {
+            let articles = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| article(&format!("a{i}"), t))
+                .collect();
+            let trace = engine_of(articles).ask_trace(question);
+            let best = trace.candidates.first().expect("a candidate").score;
+            trace.rival.map(|r| best - r)
+        };
+        assert_eq!(
+            rival_of(&[
+                "今天，青江大桥正式通车，大桥全长12.5公里。",
+                "青江大桥全长12.5公里，将于下月通车。",
+            ]),
+            None
+        );
+        assert!(
+            rival_of(&[
+                "今天，青江大桥正式通车，大桥全长12.5公里。",
+                "青江大桥全长13公里，将于下月通车。",
+            ])
+            .is_some()
+        );
+    }
+
     /// A heading read brings the paragraph under it, at the heading's rank, unless that
     /// paragraph is read already; other paragraphs bring nothing.
     #[test]
@@ -1814,6 +1958,20 @@ mod tests {
         let q = "电子行业利润为什么能翻一倍？";
         assert!(typed(q, "芯片需求爆发，推动电子行业利润同比增长103.9%。"));
         assert!(!typed(q, "电子行业利润同比增长103.9%。"));
+        // Tenths are a share (`几成` → `七成`), not an amount.
+        let q = "那个县的小麦收了几成了？";
+        assert!(typed(q, "目前，全县小麦收获已近七成。"));
+        assert!(!typed(q, "全县小麦种植面积稳定。"));
+        assert!(!typed("那个县今年收了多少小麦？", "全县小麦收获已近七成。"));
+        // People: a name, or a name-like word after a title; not the ordinary words
+        // jieba's dictionary tags as names, nor the leader's name in a doctrine's title.
+        let q = "年会上是谁作的工作报告？";
+        assert!(typed(q, "协会会长王明远作工作报告。"));
+        assert!(typed(q, "俄罗斯总统普京出席并致辞。"));
+        assert!(!typed(q, "阳光下，卫星和雷达一切正常。"));
+        assert!(!typed(q, "深入学习贯彻党的二十大精神。"));
+        assert!(!typed(q, "年会以习近平新时代中国特色社会主义思想为指导。"));
+        assert!(!typed(q, "会议坚持以邓小平理论为指导。"));
         // Descriptions are not kinds of things.
         assert_eq!(analyse(&engine, "当地采取了什么措施？").kind, None);
         assert_eq!(analyse(&engine, "用什么登录？").kind, None);
@@ -1854,6 +2012,26 @@ mod tests {
             "another kind"
         );
         assert_eq!(names_ordinal(&asked, &ordinals_in("本届电视节")), None);
+        // Holidays are occurrences too: one holiday's figures are not another's.
+        let asked = ordinals_in("国庆假期出游多少人次");
+        assert_eq!(asked, [(7, HOLIDAY)]);
+        assert_eq!(
+            names_ordinal(&asked, &ordinals_in("元旦假期三天，全国出游1.4亿人次")),
+            Some(false)
+        );
+        assert_eq!(
+            names_ordinal(&asked, &ordinals_in("中秋国庆假期8天，全国出游8亿人次")),
+            Some(true)
+        );
+        assert_eq!(
+            names_ordinal(&asked, &ordinals_in("假期全国出游8亿人次")),
+            None
+        );
+        assert_eq!(
+            names_ordinal(&ordinals_in("第五届进博会"), &ordinals_in("元旦假期")),
+            None,
+            "an edition and a holiday are different kinds"
+        );
         assert!(ordinal_fit(Some(false), Some(true)) < 0.0);
         assert_eq!(
             ordinal_fit(None, Some(true)),

@@ -205,16 +205,9 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
         .paragraphs
         .iter()
         .position(|(a, _)| q.story_ids.iter().any(|s| *s == engine.articles()[*a].id));
-    let runner_up = trace.candidates.first().and_then(|best| {
-        trace
-            .candidates
-            .iter()
-            .find(|c| c.article != best.article)
-            .map(|c| best.score - c.score)
-    });
-    let features = trace.candidates.first().map(|best| {
-        crate::answer::Features::of(&trace.info, best, runner_up.map(|m| best.score - m))
-    });
+    let best = trace.candidates.first();
+    let runner_up = best.zip(trace.rival).map(|(b, r)| b.score - r);
+    let features = best.map(|best| crate::answer::Features::of(&trace.info, best, trace.rival));
     let dump = serde_json::json!({
         "features": features,
         "id": q.id, "question": q.question, "kind": q.kind, "held_out": q.held_out(), "topic": q.topic,

@@ -288,6 +288,15 @@ impl Segmenter {
             .collect()
     }
 
+    /// How often jieba's dictionary counts `word` (0 when it does not have it).
+    pub(crate) fn dictionary_count(&self, word: &str) -> usize {
+        if self.is_dictionary_word(word) {
+            self.inner.jieba.suggest_freq(word)
+        } else {
+            0
+        }
+    }
+
     /// True if jieba's dictionary (with the user dictionary) has `word`.
     pub(crate) fn is_dictionary_word(&self, word: &str) -> bool {
         self.inner.jieba.has_word(word)
