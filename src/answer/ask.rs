@@ -206,12 +206,30 @@ pub fn classify(norm: &str) -> (AnswerType, Option<String>) {
     } else {
         AnswerType::Other
     };
-    let unit = UNIT_Q
-        .captures(norm)
-        .and_then(|c| c.get(2))
-        .map(|m| m.as_str().to_string())
-        .filter(|_| answer_type == AnswerType::Number);
+    let unit = question_unit(norm).filter(|_| answer_type == AnswerType::Number);
     (answer_type, unit)
+}
+
+/// The unit after 多少/几 in a question; `几个人` counts people (人), not things (个).
+fn question_unit(norm: &str) -> Option<String> {
+    let unit = UNIT_Q.captures(norm)?.get(2)?;
+    Some(
+        if unit.as_str() == "个" && norm[unit.end()..].starts_with('人') {
+            "人".to_string()
+        } else {
+            unit.as_str().to_string()
+        },
+    )
+}
+
+/// The ways news writes a figure in `unit`: people are counted in 人, 名 or 位 alike
+/// (`多少人` is answered by `35名`), and some units have two names.
+fn unit_forms(unit: &str) -> Vec<&str> {
+    const FORMS: [&[&str]; 3] = [&["人", "名", "位"], &["公里", "千米"], &["公斤", "千克"]];
+    FORMS
+        .into_iter()
+        .find(|forms| forms.contains(&unit))
+        .map_or_else(|| vec![unit], <[&str]>::to_vec)
 }
 
 /// Reads a question asked on the corpus's newest day (see [`analyse_on`]).
@@ -1567,7 +1585,11 @@ fn answer_span(
             .filter(|m| {
                 m.as_str().chars().count() >= 2 || m.as_str().chars().all(|c| c.is_ascii_digit())
             })
-            .filter(|m| info.unit.as_deref().is_none_or(|u| m.as_str().contains(u)))
+            .filter(|m| {
+                info.unit
+                    .as_deref()
+                    .is_none_or(|u| unit_forms(u).iter().any(|f| m.as_str().contains(f)))
+            })
             .filter(|m| !in_question(m.as_str()))
             .map(|m| m.range())
             .collect(),
@@ -1667,9 +1689,11 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
         AnswerType::Other => false,
     };
     let unit = info.unit.as_deref().is_some_and(|unit| {
-        norm.match_indices(unit).any(|(at, _)| {
-            norm[..at].trim_end().chars().next_back().is_some_and(|c| {
-                c.is_ascii_digit() || "零一二三四五六七八九十百千万亿两几多余".contains(c)
+        unit_forms(unit).iter().any(|form| {
+            norm.match_indices(form).any(|(at, _)| {
+                norm[..at].trim_end().chars().next_back().is_some_and(|c| {
+                    c.is_ascii_digit() || "零一二三四五六七八九十百千万亿两几多余".contains(c)
+                })
             })
         })
     });
@@ -2090,12 +2114,7 @@ mod tests {
 
     #[test]
     fn question_units() {
-        let unit = |q: &str| {
-            UNIT_Q
-                .captures(q)
-                .and_then(|c| c.get(2))
-                .map(|m| m.as_str().to_string())
-        };
+        let unit = question_unit;
         assert_eq!(unit("黄河在忻州流经多少公里？").as_deref(), Some("公里"));
         assert_eq!(unit("有几个县？").as_deref(), Some("个"));
         assert_eq!(unit("投资多少亿元").as_deref(), Some("元"));
@@ -2104,6 +2123,11 @@ mod tests {
         assert_eq!(unit("中欧班列开了多少列？").as_deref(), Some("列"));
         assert_eq!(unit("受损房屋有多少栋").as_deref(), Some("栋"));
         assert_eq!(unit("提供了多少剂次疫苗").as_deref(), Some("剂次"));
+        // People, however they are counted.
+        assert_eq!(unit("有几个人获奖？").as_deref(), Some("人"));
+        assert_eq!(unit_forms("人"), ["人", "名", "位"]);
+        assert_eq!(unit_forms("位"), ["人", "名", "位"]);
+        assert_eq!(unit_forms("栋"), ["栋"]);
     }
 
     #[test]
