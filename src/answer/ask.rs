@@ -470,6 +470,13 @@ pub struct Candidate {
     /// A heading (a short paragraph without sentence-final punctuation): it sums up, the
     /// sentence after it states.
     pub(crate) heading: bool,
+    /// Share of the question's bigrams in the sentence.
+    pub(crate) grams: f32,
+    /// How close together the question's words are in the sentence (see
+    /// [`coverage_in_context`]).
+    pub(crate) proximity: f32,
+    /// The sentence's place in its paragraph (0 is first).
+    pub(crate) position: usize,
 }
 
 /// Everything `ask` looked at, best first: for the evaluation and for debugging.
@@ -950,6 +957,9 @@ impl Engine {
                 identifiers_found,
                 missing,
                 heading: s.heading,
+                grams,
+                proximity,
+                position: s.position,
             });
         }
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));

@@ -197,6 +197,25 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
             })
         })
         .collect();
+    // Every candidate with what its score is made of, for fitting the score offline.
+    let candidates: Vec<serde_json::Value> = trace
+        .candidates
+        .iter()
+        .take(60)
+        .map(|c| {
+            serde_json::json!({
+                "article_id": engine.articles()[c.article].id,
+                "score": c.score, "coverage": c.coverage, "focus": c.focus, "grams": c.grams,
+                "type_match": c.type_match, "unit_match": c.unit_match,
+                "paragraph_rank": c.paragraph_rank, "proximity": c.proximity,
+                "position": c.position, "date_fit": c.date_fit,
+                "year_part_fit": c.year_part_fit, "ordinal_fit": c.ordinal_fit,
+                "heading": c.heading, "support": c.support, "missing": c.missing,
+                "identifiers_found": c.identifiers_found,
+                "holds": holds(seg, engine.candidate_text(c), &q.answers),
+            })
+        })
+        .collect();
     let best_holds = trace
         .candidates
         .first()
@@ -216,6 +235,7 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
         "unit": trace.info.unit, "words": trace.info.words,
         "dates": trace.info.dates.iter().map(|d| d.label()).collect::<Vec<_>>(),
         "gold_paragraph_rank": gold_rank, "margin": runner_up, "top": top,
+        "candidates": candidates,
     });
     Asked {
         q,
