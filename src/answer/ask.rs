@@ -116,17 +116,25 @@ static NUMBER_ATTRIBUTE_Q: LazyLock<Regex> = LazyLock::new(|| {
 /// Asking for a thing by its kind (`什么物种`, `哪些作品`, `何种`).
 static THING_Q: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"什么|哪些|哪一|哪个|哪种|何种").expect("valid regex"));
+/// Roles and titles people are named by: before `叫什么` a question asks for the holder's
+/// name, and before a name a sentence introduces a person (`国务院总理李强`).
+const ROLES: &str = concat!(
+    "总统|主席|总理|首相|国王|女王|王储|亲王|王子|公主|部长|外长|大使|特使|秘书长|省长|市长|",
+    "县长|总书记|书记|校长|院长|主任|局长|队长|教练|冠军|选手|运动员|火炬手|得主|获得者|作者|",
+    "院士|教授|研究员|记者|科学家|专家|负责人|发言人|领导人|领袖|元首|首脑|议长|委员长|董事长|",
+    "总裁|总经理|创始人|丈夫|妻子|老公|老婆|儿子|女儿|父亲|母亲|姑娘|小伙|女孩|男孩|孩子|司机|",
+    "医生|护士|工匠|英雄|嫌疑人|宇航员|航天员|主持人"
+);
 static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"谁|哪位|何人|哪个人|什么人|哪些人|哪一位|姓名|名字叫|",
-        // A role followed by "is called what": the answer is the holder's name.
-        r"(?:总统|主席|总理|首相|国王|女王|王储|部长|外长|大使|秘书长|省长|市长|县长|书记|",
-        r"校长|院长|主任|局长|队长|教练|冠军|选手|运动员|火炬手|得主|获得者|作者|院士|",
-        r"科学家|专家|负责人|发言人|领导人|领袖|元首|首脑|议长|委员长|董事长|总裁|总经理|",
-        r"创始人|丈夫|妻子|老公|老婆|儿子|女儿|父亲|母亲|姑娘|小伙|女孩|男孩|孩子|司机|医生|",
-        r"护士|工匠|英雄|嫌疑人|宇航员|航天员|主持人)(?:是|叫)?(?:什么|啥)(?:名字)?|名字是|",
-        // Any other role word ending as people's roles do (…者, …员, …手, …长, …人).
-        r"[\p{Han}](?:者|员|手|长|人)(?:是|叫)(?:什么|啥)(?:名字)?"
+    Regex::new(&format!(
+        concat!(
+            r"谁|哪位|何人|哪个人|什么人|哪些人|哪一位|姓名|名字叫|",
+            // A role followed by "is called what": the answer is the holder's name.
+            r"(?:{roles})(?:是|叫)?(?:什么|啥)(?:名字)?|名字是|",
+            // Any other role word ending as people's roles do (…者, …员, …手, …长, …人).
+            r"[\p{{Han}}](?:者|员|手|长|人)(?:是|叫)(?:什么|啥)(?:名字)?"
+        ),
+        roles = ROLES
     ))
     .expect("valid regex")
 });
@@ -1761,15 +1769,10 @@ fn person_names(seg: &Segmenter, norm: &str) -> Vec<Range<usize>> {
 /// names news gives are rarer: `李强` 159).
 const COMMON_NAME_LOOKALIKE: usize = 1000;
 
-/// Titles that introduce a person's name in news (`国务院总理李强`, `美国总统特朗普`).
-static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?:总统|主席|总理|首相|国王|女王|王储|部长|外长|大使|秘书长|省长|市长|县长|书记|",
-        r"校长|院长|主任|局长|队长|教练|院士|议长|委员长|董事长|总裁|总经理|发言人|",
-        r"总书记|工匠|记者|教授|研究员|航天员|宇航员|选手|运动员|冠军|代表|特使|亲王|王子|公主)$"
-    ))
-    .expect("valid regex")
-});
+/// A word ending in a title that introduces a person's name in news (`国务院总理李强`,
+/// `美国总统特朗普`; see [`ROLES`]).
+static TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?:{ROLES})$")).expect("valid regex"));
 
 /// What follows a leader's name in a doctrine's title: the name there names no one doing
 /// anything (`习近平新时代中国特色社会主义思想`, `邓小平理论`, `习近平经济思想`).
