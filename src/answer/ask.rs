@@ -461,8 +461,8 @@ pub struct Candidate {
     /// only another, less when only its paragraph says; 0 when the question names none.
     pub(crate) year_part_fit: f32,
     /// Whether the sentence speaks of the edition, round or holiday asked about (`第30届`,
-    /// `国庆`): -1 only another, -0.5 only its context another, 0.3 the one asked (in the sentence or its
-    /// context), 0 when nothing says or the question names none.
+    /// `国庆`): -1 only another, -0.5 only its context another, 0.3 the one asked (in the
+    /// sentence or its context), 0 when nothing says or the question names none.
     pub(crate) ordinal_fit: f32,
     /// Rank of its paragraph after reranking (0 is best).
     pub(crate) paragraph_rank: usize,
@@ -649,7 +649,8 @@ impl Engine {
         let text = self.candidate_text(best);
         let answer = answer_span(&self.segmenter, info, text, &info.terms())
             .map(|r| &text[r])
-            .filter(|a| a.chars().count() >= 2);
+            // Two digits alone (`20`) turn up in any other figure or date.
+            .filter(|a| a.chars().count() >= 3 || a.chars().any(|c| !c.is_ascii_digit()));
         candidates
             .iter()
             .filter(|c| c.article != best.article)
@@ -1620,20 +1621,15 @@ fn answer_span(
             .into_iter()
             .filter(|r| !in_question(&norm[r.clone()]))
             .collect(),
-        AnswerType::Place => {
-            let mut at = 0;
-            let mut out = Vec::new();
-            for t in seg.tag(&norm) {
-                let start = norm[at..].find(t.word).map_or(at, |i| at + i);
-                let end = start + t.word.len();
-                at = end;
-                let kind = t.tag == "ns" || t.word.ends_with(|c: char| PLACE_SUFFIX.contains(c));
-                if kind && t.word.chars().count() >= 2 && !in_question(t.word) {
-                    out.push(start..end);
-                }
-            }
-            out
-        }
+        AnswerType::Place => tagged(seg, &norm)
+            .into_iter()
+            .filter(|(t, _)| {
+                (t.tag == "ns" || t.word.ends_with(|c: char| PLACE_SUFFIX.contains(c)))
+                    && t.word.chars().count() >= 2
+                    && !in_question(t.word)
+            })
+            .map(|(_, r)| r)
+            .collect(),
         AnswerType::Reason | AnswerType::Other => Vec::new(),
     };
     // Nearest to where the question's words are.
@@ -1718,6 +1714,20 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
     (typed, unit)
 }
 
+/// jieba's words of `text` with their part-of-speech tags and byte ranges.
+fn tagged<'a>(seg: &'a Segmenter, text: &'a str) -> Vec<(jieba_rs::Tag<'a>, Range<usize>)> {
+    let mut at = 0;
+    seg.tag(text)
+        .into_iter()
+        .map(|t| {
+            let start = text[at..].find(t.word).map_or(at, |i| at + i);
+            at = start + t.word.len();
+            let range = start..at;
+            (t, range)
+        })
+        .collect()
+}
+
 /// Where `norm` names a person: byte ranges of the names.
 ///
 /// jieba tags person names `nr` (`nrt` transliterated, `nrfg`), but its dictionary also
@@ -1728,14 +1738,10 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
 /// title (`…新时代中国特色社会主义思想`, `…理论`); or any name-like word right after a
 /// title (`总统普京`, `国王哇集拉隆功`), which is how news introduces people.
 fn person_names(seg: &Segmenter, norm: &str) -> Vec<Range<usize>> {
-    let tags = seg.tag(norm);
-    let mut at = 0;
     let mut out = Vec::new();
     let mut after_title = false;
-    for t in &tags {
-        let start = norm[at..].find(t.word).map_or(at, |i| at + i);
-        let end = start + t.word.len();
-        at = end;
+    for (t, range) in tagged(seg, norm) {
+        let end = range.end;
         let chars = t.word.chars().count();
         let han = t.word.chars().all(crate::text::is_han);
         let title = han && TITLE.is_match(t.word);
@@ -1747,7 +1753,7 @@ fn person_names(seg: &Segmenter, norm: &str) -> Vec<Range<usize>> {
                 || t.tag == "nz"
                 || !seg.is_dictionary_word(t.word))
             && !seg.is_stop_word(t.word);
-        let tagged = t.tag.starts_with("nr")
+        let name_tagged = t.tag.starts_with("nr")
             && chars >= 2
             && !t
                 .word
@@ -1756,8 +1762,8 @@ fn person_names(seg: &Segmenter, norm: &str) -> Vec<Range<usize>> {
         // A doctrine's whole title may be one word (`邓小平理论`).
         let doctrine =
             t.word.ends_with("思想") || t.word.ends_with("理论") || DOCTRINE.is_match(&norm[end..]);
-        if (tagged || after_title && name_like) && !doctrine {
-            out.push(start..end);
+        if (name_tagged || after_title && name_like) && !doctrine {
+            out.push(range);
         }
         after_title = title;
     }
