@@ -568,12 +568,30 @@ static SENTENCE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20|21)\d\d)\s*年|(今年|去年|前年|明年)").expect("valid regex")
 });
 
+/// Whether the year at `at` in `norm` is only a point of comparison for the sentence's
+/// figure, not the time it is for: a record since then (`自2022年12月以来首次`,
+/// `创2008年以来新高`) or the figure it is compared with (`比去年同期增长`, `较2019年`).
+fn is_reference_year(norm: &str, at: std::ops::Range<usize>) -> bool {
+    static SINCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:\d{1,2}月(?:份|\d{1,2}日)?|[初底中末])?以来").expect("valid regex")
+    });
+    let before = &norm[..at.start];
+    let after = &norm[at.end..];
+    SINCE.is_match(after)
+        || after.starts_with("同期")
+        || before.ends_with('比')
+        || before.ends_with('较')
+}
+
 /// The years a (normalised) news sentence speaks of: years it names (`2023年`), and the
 /// relative ones read against the article's date (`去年` in a story of 2024 is 2023).
 /// Spans (`2021年至2025年`) give their two ends only.
 pub(crate) fn years_mentioned(norm: &str, article_date: Option<NaiveDate>) -> Vec<i32> {
     let mut years = Vec::new();
     for c in SENTENCE_YEAR.captures_iter(norm) {
+        if is_reference_year(norm, c.get(0).map_or(0..0, |m| m.range())) {
+            continue;
+        }
         let year = if let Some(y) = c.get(1) {
             if is_digit_before(norm, y.start()) {
                 continue;
@@ -891,5 +909,15 @@ mod tests {
         );
         assert!(years_mentioned("出口491万辆", d).is_empty());
         assert!(years_mentioned("12023年", d).is_empty());
+        // Points of comparison are not what the figure is for.
+        assert!(years_mentioned("指数降至49.4,为自2022年12月以来首次萎缩", d).is_empty());
+        assert!(years_mentioned("创2008年以来新高", d).is_empty());
+        assert!(years_mentioned("利润比去年同期增长8%", d).is_empty());
+        assert!(years_mentioned("较2019年增长两成", d).is_empty());
+        assert_eq!(
+            years_mentioned("今年前三季度利润比去年同期增长8%", d),
+            vec![2024]
+        );
+        assert_eq!(years_mentioned("2023年以来累计开行", d), Vec::<i32>::new());
     }
 }
