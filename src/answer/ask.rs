@@ -60,6 +60,8 @@ pub struct QuestionInfo {
     /// otherwise a percentage is not the amount asked for (`进出口有多少` is not answered
     /// by `同比增长33.4%`).
     pub(crate) wants_rate: bool,
+    /// It asks for a running total (`累计`, `截至`, `至今`), not a period's figure.
+    pub(crate) wants_total: bool,
     /// A time question that asks for a year (`哪一年`, `公元几年`): a day or an hour is not
     /// the answer.
     pub(crate) wants_year: bool,
@@ -337,6 +339,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         wants_name: answer_type == AnswerType::Other && NAME_Q.is_match(&norm),
         kind,
         wants_rate: RATE_Q.is_match(&norm),
+        wants_total: TOTAL_Q.is_match(&norm),
         wants_ordinal: norm.contains("第几"),
         wants_year: answer_type == AnswerType::Time && YEAR_Q.is_match(&norm),
         dates: found,
@@ -371,6 +374,22 @@ static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 /// Asking for a rate, a share or a change rather than an amount.
+/// A question asking for a running total rather than a period's figure.
+static TOTAL_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"累计|截至|截止|至今|迄今|以来|到目前|到现在").expect("valid regex")
+});
+
+/// Whether a sentence gives a running total (`累计开行突破9万列`, since the service began)
+/// without saying which period it covers (`今年以来累计`, `1至10月累计`, `全年累计`): such a
+/// figure does not answer a question about a year, month or day.
+fn is_running_total(norm: &str) -> bool {
+    static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"今年|本年|全年|年内|当年|去年|上半年|下半年|季度|\d{1,2}月|[一二三四五六七八九十]+月|\d{4}年|期间|假期|当天|当日|首日|本月|本周")
+            .expect("valid regex")
+    });
+    norm.contains("累计") && !PERIOD.is_match(norm)
+}
+
 static RATE_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"百分|%|比例|占比|比重|增长|增速|增幅|涨幅|降幅|跌幅|下降|上涨|提高|降低|率|几成|同比|环比|翻")
         .expect("valid regex")
@@ -880,7 +899,14 @@ impl Engine {
                     / plan.bigrams.len() as f32
             };
             let (type_match, unit_match) = type_match(seg, info, &s.norm);
-            let date_fit = sentence_date_fit(&info.dates, &s.norm, s.date);
+            let mut date_fit = sentence_date_fit(&info.dates, &s.norm, s.date);
+            if date_fit > -0.5
+                && !info.dates.is_empty()
+                && !info.wants_total
+                && is_running_total(&s.norm)
+            {
+                date_fit = -0.5;
+            }
             let year_part_fit = if info.year_parts.is_empty() {
                 0.0
             } else {
@@ -2015,6 +2041,13 @@ mod tests {
         assert!(!typed(q, "深入学习贯彻党的二十大精神。"));
         assert!(!typed(q, "年会以习近平新时代中国特色社会主义思想为指导。"));
         assert!(!typed(q, "会议坚持以邓小平理论为指导。"));
+        // A running total without its period does not give a period's figure.
+        assert!(is_running_total("标志着班列累计开行突破9万列。"));
+        assert!(!is_running_total("今年以来，班列累计开行1.2万列。"));
+        assert!(!is_running_total("1至10月累计开行1.2万列。"));
+        assert!(!is_running_total("今年前三季度开行4041列。"));
+        assert!(analyse(&engine, "截至目前累计开了多少列？").wants_total);
+        assert!(!analyse(&engine, "2024年一共开了多少列？").wants_total);
         // Descriptions are not kinds of things.
         assert_eq!(analyse(&engine, "当地采取了什么措施？").kind, None);
         assert_eq!(analyse(&engine, "用什么登录？").kind, None);
