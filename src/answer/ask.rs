@@ -517,6 +517,8 @@ pub struct AskTrace {
     /// The best score of a sentence from another article that does not give the best
     /// sentence's answer (see [`Engine::rival`]); `None` when there is none.
     pub(crate) rival: Option<f32>,
+    /// Where in the best sentence the thing asked for is (see [`answer_span`]): byte range.
+    pub(crate) answer_span: Option<Range<usize>>,
 }
 
 impl AskTrace {
@@ -647,7 +649,15 @@ impl Engine {
         let read = self.retrieve(&info, &plan);
         let sents = self.sentences_of(&self.to_read(&read[..read.len().min(READ)]));
         let candidates = self.score_sentences(&info, &plan, &sents);
-        let rival = self.rival(&info, &candidates);
+        let span = candidates.first().and_then(|best| {
+            answer_span(
+                &self.segmenter,
+                &info,
+                self.candidate_text(best),
+                &info.terms(),
+            )
+        });
+        let rival = self.rival(&candidates, span.clone());
         AskTrace {
             info,
             paragraphs: read
@@ -656,6 +666,7 @@ impl Engine {
                 .collect(),
             candidates,
             rival,
+            answer_span: span,
         }
     }
 
@@ -663,10 +674,11 @@ impl Engine {
     /// not hold the best one's answer (the figure, name or date asked for). Another report
     /// that states the same answer (news repeats a fact across days) does not compete
     /// with it; one that gives something else does.
-    fn rival(&self, info: &QuestionInfo, candidates: &[Candidate]) -> Option<f32> {
+    /// `span` is where the best one's answer is in its sentence.
+    fn rival(&self, candidates: &[Candidate], span: Option<Range<usize>>) -> Option<f32> {
         let best = candidates.first()?;
         let text = self.candidate_text(best);
-        let answer = answer_span(&self.segmenter, info, text, &info.terms())
+        let answer = span
             .map(|r| &text[r])
             // Two digits alone (`20`) turn up in any other figure or date.
             .filter(|a| a.chars().count() >= 3 || a.chars().any(|c| !c.is_ascii_digit()));
@@ -1053,7 +1065,7 @@ impl Engine {
         // The news' words for the question's words are highlighted too.
         let terms = trace.info.terms();
         let highlight_bytes = highlight(&self.segmenter, &sentence, &terms);
-        let span = answer_span(&self.segmenter, &trace.info, &sentence, &terms);
+        let span = trace.answer_span.clone();
         Answer {
             question: question.to_string(),
             answered: true,
