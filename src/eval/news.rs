@@ -180,24 +180,8 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
     let trace = engine.ask_trace_on(&q.question, today);
     let answer = engine.ask_on(&q.question, today);
     let outcome = outcome(seg, q, &answer);
-    let top: Vec<serde_json::Value> = trace
-        .candidates
-        .iter()
-        .take(3)
-        .map(|c| {
-            serde_json::json!({
-                "text": engine.candidate_text(c),
-                "article_id": engine.articles()[c.article].id,
-                "score": c.score, "coverage": c.coverage, "focus": c.focus,
-                "type_match": c.type_match, "unit_match": c.unit_match,
-                "date_fit": c.date_fit, "year_part_fit": c.year_part_fit, "paragraph_rank": c.paragraph_rank,
-                "support": c.support, "identifiers_found": c.identifiers_found,
-                "heading": c.heading,
-                "holds": holds(seg, engine.candidate_text(c), &q.answers),
-            })
-        })
-        .collect();
-    // Every candidate with what its score is made of, for fitting the score offline.
+    // The candidates with what their scores are made of (for fitting the score offline);
+    // the first three also with their text, for reading.
     let candidates: Vec<serde_json::Value> = trace
         .candidates
         .iter()
@@ -216,16 +200,23 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
             })
         })
         .collect();
-    let best_holds = trace
-        .candidates
-        .first()
-        .is_some_and(|c| holds(seg, engine.candidate_text(c), &q.answers));
+    let top: Vec<serde_json::Value> = candidates
+        .iter()
+        .zip(&trace.candidates)
+        .take(3)
+        .map(|(json, c)| {
+            let mut json = json.clone();
+            json["text"] = engine.candidate_text(c).into();
+            json
+        })
+        .collect();
+    let best_holds = candidates.first().is_some_and(|c| c["holds"] == true);
     let gold_rank = trace
         .paragraphs
         .iter()
         .position(|(a, _)| q.story_ids.iter().any(|s| *s == engine.articles()[*a].id));
     let best = trace.candidates.first();
-    let runner_up = best.zip(trace.rival).map(|(b, r)| b.score - r);
+    let margin = best.zip(trace.rival).map(|(b, r)| b.score - r);
     let features = best.map(|best| crate::answer::Features::of(&trace.info, best, trace.rival));
     let dump = serde_json::json!({
         "features": features,
@@ -234,7 +225,7 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
         "confidence": answer.confidence, "answer_type": trace.info.answer_type,
         "unit": trace.info.unit, "words": trace.info.words,
         "dates": trace.info.dates.iter().map(|d| d.label()).collect::<Vec<_>>(),
-        "gold_paragraph_rank": gold_rank, "margin": runner_up, "top": top,
+        "gold_paragraph_rank": gold_rank, "margin": margin, "top": top,
         "candidates": candidates,
     });
     Asked {
