@@ -911,14 +911,7 @@ impl Engine {
                     / plan.bigrams.len() as f32
             };
             let (type_match, unit_match) = type_match(seg, info, &s.norm);
-            let mut date_fit = sentence_date_fit(&info.dates, &s.norm, s.date);
-            if date_fit > -0.5
-                && !info.dates.is_empty()
-                && !info.wants_total
-                && is_running_total(&s.norm)
-            {
-                date_fit = -0.5;
-            }
+            let date_fit = date_fit(info, &s.norm, s.date);
             let year_part_fit = if info.year_parts.is_empty() {
                 0.0
             } else {
@@ -1215,6 +1208,18 @@ fn range_fit(d: &DateSpec, (from, to): (NaiveDate, NaiveDate), day: NaiveDate) -
         (-0.5f32).max(0.5 - before / 60.0)
     } else {
         -0.5
+    }
+}
+
+/// How well a sentence of an article dated `date` fits the question's dates (see
+/// [`sentence_date_fit`]); a running total that does not say its period fits as an article
+/// of another time, unless the question asks for a total.
+fn date_fit(info: &QuestionInfo, norm: &str, date: Option<NaiveDate>) -> f32 {
+    let fit = sentence_date_fit(&info.dates, norm, date);
+    if fit > -0.5 && !info.dates.is_empty() && !info.wants_total && is_running_total(norm) {
+        -0.5
+    } else {
+        fit
     }
 }
 
