@@ -1012,7 +1012,9 @@ impl Engine {
         &self.articles[c.article].paragraphs[c.paragraph][c.range.clone()]
     }
 
-    fn answer_from(&self, question: &str, trace: &AskTrace) -> Answer {
+    /// The answer a trace gives: its best sentence when the confidence reaches
+    /// [`MIN_CONFIDENCE`], else "not found" with the words to search for.
+    pub(crate) fn answer_from(&self, question: &str, trace: &AskTrace) -> Answer {
         let suggestion = {
             let words: Vec<&str> = trace.info.words.iter().map(|(w, _)| w.as_str()).collect();
             (!words.is_empty()).then(|| words.join(" "))

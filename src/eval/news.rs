@@ -178,7 +178,7 @@ struct Asked<'a> {
 fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
     let today = q.asked_on.unwrap_or_else(|| engine.anchor());
     let trace = engine.ask_trace_on(&q.question, today);
-    let answer = engine.ask_on(&q.question, today);
+    let answer = engine.answer_from(&q.question, &trace);
     let outcome = outcome(seg, q, &answer);
     // The candidates with what their scores are made of (for fitting the score offline);
     // the first three also with their text, for reading.
