@@ -403,6 +403,41 @@ mod tests {
         assert!(!q("no digits").held_out());
     }
 
+    /// The committed question files are well formed: every line reads, ids are unique
+    /// across both files, answerable questions name their answers and stories, the others
+    /// none, and the fresh set holds no seed questions (it is asked over the corpus only).
+    #[test]
+    fn the_question_files_are_well_formed() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval");
+        let main = load(&root.join("news_questions.jsonl")).expect("main set");
+        let fresh = load(&root.join("news_questions_fresh.jsonl")).expect("fresh set");
+        assert!(
+            main.len() >= 190 && fresh.len() >= 150,
+            "{} {}",
+            main.len(),
+            fresh.len()
+        );
+        let mut ids = std::collections::HashSet::new();
+        for q in main.iter().chain(&fresh) {
+            assert!(ids.insert(q.id.as_str()), "{} twice", q.id);
+            assert!(!q.question.trim().is_empty(), "{}", q.id);
+            match q.kind {
+                Kind::Unanswerable => {
+                    assert!(q.answers.is_empty() && q.story_ids.is_empty(), "{}", q.id);
+                }
+                Kind::Answerable => assert!(
+                    !q.answers.is_empty()
+                        && !q.story_ids.is_empty()
+                        && q.answers.iter().all(|a| !a.trim().is_empty()),
+                    "{}",
+                    q.id
+                ),
+                Kind::Seed => assert!(!q.answers.is_empty(), "{}", q.id),
+            }
+        }
+        assert!(fresh.iter().all(|q| q.kind != Kind::Seed));
+    }
+
     #[test]
     fn answers_are_matched_after_normalisation() {
         let seg = Segmenter::builtin();
