@@ -1293,7 +1293,7 @@ fn named_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
 
 /// `None` when `text` names no part of a year; else whether it names one of `asked`.
 fn names_part(asked: &[YearPart], text: &str) -> Option<bool> {
-    let named = dates::year_parts(text);
+    let named = dates::periods_named(text);
     (!named.is_empty()).then(|| named.iter().any(|(p, _)| asked.contains(p)))
 }
 

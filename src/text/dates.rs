@@ -477,9 +477,24 @@ static QUARTERS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static HALF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([上下])半年|(全年)").expect("valid regex"));
+/// A month named as a period (`9月份`), not as a day's month.
+static MONTH_PERIOD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"{MONTH}\s*月份")).expect("valid regex"));
 
 /// The parts of a year a normalised text names, with their byte ranges, in text order.
 pub(crate) fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
+    parts_of_year(norm, false)
+}
+
+/// The parts of a year a sentence gives a figure for: [`year_parts`], and single months
+/// named as periods (`9月份，利润增长11.9%`). A question's month is a date (it narrows the
+/// report's date), so only sentences are read this way: a sentence about September is
+/// not about the third quarter.
+pub(crate) fn periods_named(norm: &str) -> Vec<(YearPart, Range<usize>)> {
+    parts_of_year(norm, true)
+}
+
+fn parts_of_year(norm: &str, months: bool) -> Vec<(YearPart, Range<usize>)> {
     let mut out: Vec<(YearPart, Range<usize>)> = Vec::new();
     let mut push = |first: u32, last: u32, range: Range<usize>| {
         if (1..=last).contains(&first)
@@ -534,6 +549,16 @@ pub(crate) fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
                 push(1, 12, range)
             }
             None => {}
+        }
+    }
+    // Spans and quarters first: `1—9月份` is one part, not September.
+    for c in MONTH_PERIOD.captures_iter(norm).filter(|_| months) {
+        let whole = c.get(0).expect("match");
+        if is_digit_before(norm, whole.start()) {
+            continue;
+        }
+        if let Some(m) = c.get(1).and_then(|m| read_number(m.as_str())) {
+            push(m, m, whole.range());
         }
     }
     out.sort_by_key(|(_, r)| r.start);
@@ -658,8 +683,19 @@ mod tests {
             ("前11个月开行4706列，已超去年全年", vec![p(1, 11)]),
             ("2024年10月22日", vec![]),
             ("第10个", vec![]),
+            ("9月份，规模以上工业企业利润", vec![]),
         ] {
             let got: Vec<YearPart> = year_parts(text).into_iter().map(|(p, _)| p).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+        // In a sentence, a month named as a period is a part too, unless a span holds it.
+        for (text, want) in [
+            ("分月看，9月份，规模以上工业企业利润", vec![p(9, 9)]),
+            ("1—9月份，利润增长", vec![p(1, 9)]),
+            ("三季度利润增长7.7%，9月份增长11.9%", vec![p(7, 9), p(9, 9)]),
+            ("9月1日起施行", vec![]),
+        ] {
+            let got: Vec<YearPart> = periods_named(text).into_iter().map(|(p, _)| p).collect();
             assert_eq!(got, want, "{text:?}");
         }
         let text = "今年1到10月物流";
