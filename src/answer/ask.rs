@@ -369,7 +369,7 @@ const FOCUS_REACH: f32 = 3.0;
 /// Numbers that name which one (`第51届`, `2号`, `51届`), not quantities asked about.
 static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"第?\d+(?:届|号|期|次|轮|批|季|代)|第[一二三四五六七八九十百]+(?:届|号|期|次|轮|批|季|代)",
+        r"第?\d+(?:届|号|期|次|轮|批|季|代)|第[一二三四五六七八九十百]+(?:届|号|期|次|轮|批|季|代)|\d{4}财年",
     )
     .expect("valid regex")
 });
@@ -1315,26 +1315,31 @@ const HOLIDAYS: [&[&str]; 10] = [
 /// The counter word that marks a holiday among [`ordinals_in`]'s occurrences.
 const HOLIDAY: char = '节';
 
-/// Editions and rounds named in `text` (`第30届`, `第十次会议`, `第3批`), as number and
-/// counter word, whatever numerals they are written in; and the holidays it names (see
+/// Editions and rounds named in `text` (`第30届`, `第十次会议`, `第3批`) and fiscal years
+/// (`2023财年`, which is not the calendar year: its report comes out the year after, or
+/// in its last months), as number and counter word, whatever numerals they are written
+/// in; and the holidays it names (see
 /// [`HOLIDAYS`]), as their place in that list with the counter [`HOLIDAY`].
 fn ordinals_in(text: &str) -> Vec<(u32, char)> {
     // `首届`, `首轮`: the first edition or round (not `首次`, "for the first time").
     static ORDINAL_OF: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"第\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(届|号|期|次|轮|批|季|代)|首\s*(届|期|轮|批)",
+            r"第\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(届|号|期|次|轮|批|季|代)|首\s*(届|期|轮|批)|(\d{4})\s*(财)年",
         )
         .expect("valid regex")
     });
     ORDINAL_OF
         .captures_iter(text)
-        .filter_map(|c| match (c.get(1), c.get(2), c.get(3)) {
-            (Some(n), Some(kind), _) => Some((
-                dates::read_number(n.as_str())?,
-                kind.as_str().chars().next()?,
-            )),
-            (_, _, Some(kind)) => Some((1, kind.as_str().chars().next()?)),
-            _ => None,
+        .filter_map(|c| {
+            let number = c.get(1).or(c.get(4));
+            match (number, c.get(2).or(c.get(5)), c.get(3)) {
+                (Some(n), Some(kind), _) => Some((
+                    dates::read_number(n.as_str())?,
+                    kind.as_str().chars().next()?,
+                )),
+                (_, _, Some(kind)) => Some((1, kind.as_str().chars().next()?)),
+                _ => None,
+            }
         })
         .chain(
             (0u32..)
@@ -2090,6 +2095,20 @@ mod tests {
             [(1, '届'), (2, '届'), (1, '批')]
         );
         assert!(ordinals_in("首次跃居全球第一").is_empty());
+        // A fiscal year is an occurrence of the budget, not a date.
+        let asked = ordinals_in("美国2023财年财政赤字有多少");
+        assert_eq!(asked, [(2023, '财')]);
+        assert_eq!(
+            names_ordinal(
+                &asked,
+                &ordinals_in("2024财年美国联邦政府财政赤字达到1.833万亿美元")
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            names_ordinal(&asked, &ordinals_in("2023年美国经济增长2.5%")),
+            None
+        );
         assert_eq!(
             names_ordinal(&ordinals_in("首届"), &ordinals_in("第一届大会")),
             Some(true)
