@@ -39,6 +39,10 @@ pub struct QuestionInfo {
     pub(crate) answer_type: AnswerType,
     /// The unit asked about (`公里` in `多少公里`), if any.
     pub(crate) unit: Option<String>,
+    /// The thing counted in that unit (`项目` in `多少个项目`): a figure of it (`322个项目`)
+    /// is the count asked for; a figure of something else in the same unit (`57个创始成员`)
+    /// is not.
+    pub(crate) counted: Option<String>,
     /// Content words with their weights (rarer in the corpus weighs more; words next to
     /// the question word, its focus, weigh more).
     pub(crate) words: Vec<(String, f32)>,
@@ -56,12 +60,17 @@ pub struct QuestionInfo {
     /// The kind of thing asked for by name (`什么火箭` → 火箭): a sentence naming one
     /// (`长征二号丁运载火箭`) holds the answer's type.
     pub(crate) kind: Option<String>,
+    /// It asks which ones (`哪几家`, `哪些`, `哪两个`): a list of names answers it.
+    pub(crate) several: bool,
     /// A number question that asks for a rate or a share (`增长了百分之几`, `占比多少`):
     /// otherwise a percentage is not the amount asked for (`进出口有多少` is not answered
     /// by `同比增长33.4%`).
     pub(crate) wants_rate: bool,
     /// It asks for a running total (`累计`, `截至`, `至今`), not a period's figure.
     pub(crate) wants_total: bool,
+    /// It asks about a year as a whole (`2023年…多少`): it names years only, no part of
+    /// one (`三季度`, `年初`, `汛期`), no holiday or edition, and no running total.
+    pub(crate) whole_year: bool,
     /// A time question that asks for a year (`哪一年`, `公元几年`): a day or an hour is not
     /// the answer.
     pub(crate) wants_year: bool,
@@ -98,10 +107,10 @@ impl QuestionInfo {
         self.answer_type != AnswerType::Other || self.wants_name
     }
 
-    /// It asks only for a thing of a kind (`什么火箭`): naming one tells, lacking one does
-    /// not (many such questions want a description).
+    /// It asks only for a thing of a kind (`什么火箭`) or for several (`哪几家`): naming
+    /// them tells, lacking them does not (many such questions want a description).
     fn asks_kind_only(&self) -> bool {
-        !self.asks_typed() && self.kind.is_some()
+        !self.asks_typed() && (self.kind.is_some() || self.several)
     }
 }
 
@@ -191,6 +200,8 @@ fn asks(pattern: &Regex, norm: &str) -> bool {
         let after = norm[m.end()..].chars().next();
         match m.as_str() {
             "几" => !(before == Some('哪') || after.is_some_and(|c| "乎何经近".contains(c))),
+            // `哪几家`: which ones, not how many.
+            w if w.starts_with('几') && before == Some('哪') => false,
             "为什么" => !before.is_some_and(|c| "称之作成名改译".contains(c)),
             _ => true,
         }
@@ -324,27 +335,39 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
     let kind = (answer_type == AnswerType::Other)
         .then(|| kind_asked(seg, &norm))
         .flatten();
+    let counted = unit.as_deref().and_then(|u| counted_noun(seg, &norm, u));
     let identifiers = IDENTIFIER
         .find_iter(&content)
         .map(|m| m.as_str().to_string())
         .filter(|m| !m.is_empty())
         .collect();
+    let ordinals = ordinals_in(&content);
+    let wants_total = TOTAL_Q.is_match(&norm);
+    let whole_year = parts.is_empty()
+        && ordinals.is_empty()
+        && !wants_total
+        && !found.is_empty()
+        && found.iter().all(|d| d.granularity == Granularity::Year)
+        && !WITHIN_YEAR_Q.is_match(&norm);
     QuestionInfo {
         answer_type,
         unit,
+        counted,
+        whole_year,
         words,
         general_weights: general,
         alternatives,
         identifiers,
         wants_name: answer_type == AnswerType::Other && NAME_Q.is_match(&norm),
         kind,
+        several: SEVERAL_Q.is_match(&norm),
         wants_rate: RATE_Q.is_match(&norm),
-        wants_total: TOTAL_Q.is_match(&norm),
+        wants_total,
         wants_ordinal: norm.contains("第几"),
         wants_year: answer_type == AnswerType::Time && YEAR_Q.is_match(&norm),
         dates: found,
         year_parts: parts.into_iter().map(|(p, _)| p).collect(),
-        ordinals: ordinals_in(&content),
+        ordinals,
         content,
     }
 }
@@ -379,6 +402,13 @@ static TOTAL_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"累计|截至|截止|至今|迄今|以来|到目前|到现在").expect("valid regex")
 });
 
+/// Times within a year that are not [`dates::year_parts`]: a question naming one does not
+/// ask for the whole year's figure.
+static WITHIN_YEAR_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"开年|年初|年中|年底|年末|岁末|[春夏秋冬][天季]|汛期|春运|暑运|期间")
+        .expect("valid regex")
+});
+
 /// Whether a sentence gives a running total (`累计开行突破9万列`, since the service began)
 /// without saying which period it covers (`今年以来累计`, `1至10月累计`, `全年累计`): such a
 /// figure does not answer a question about a year, month or day.
@@ -400,15 +430,74 @@ static NAME_Q: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// A question word that asks for a thing of a kind (`什么火箭`, `哪款手机`, `哪家企业`).
-static KIND_Q: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"什么|啥|哪一?[个种款项部家座条]").expect("valid regex"));
+/// A question word that asks for a thing of a kind (`什么火箭`, `哪款手机`, `哪家企业`), or
+/// for several (`哪几家超市`, `哪两个村`).
+static KIND_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"什么|啥|哪(?:一|几|两|[三四五六七八九十])?[个种款项部家座条]")
+        .expect("valid regex")
+});
+
+/// Asking which ones, several of them.
+static SEVERAL_Q: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"哪(?:几|些|两|[三四五六七八九十])").expect("valid regex"));
 
 /// Nouns that ask for a description, not a name (`什么措施`, `什么影响`).
 const DESCRIPTIVE_KINDS: &[&str] = &[
     "名字", "名称", "东西", "事", "事情", "问题", "情况", "内容", "意思", "方面", "方式", "办法",
     "措施", "作用", "影响", "意义", "特点", "要求", "目标", "任务", "工作", "样子",
 ];
+
+/// The noun counted after `多少` and its unit (`多少个项目` → 项目, `几家农贸市场` →
+/// 农贸市场); none for people counted in 人 (the unit is the noun).
+fn counted_noun(seg: &Segmenter, norm: &str, unit: &str) -> Option<String> {
+    let asked = UNIT_Q.find(norm)?;
+    let rest = norm[asked.end()..].trim_start();
+    if unit == "人" {
+        return None;
+    }
+    let tags = seg.tag(rest);
+    let first = tags.first()?;
+    (first.tag.starts_with('n')
+        && first.word.chars().all(crate::text::is_han)
+        && !seg.is_stop_word(first.word))
+    .then(|| first.word.to_string())
+}
+
+/// Characters of a number written out or around digits (`3.2万`, `三千多`).
+const NUMBER_RUN: &str = "零一二三四五六七八九十百千万亿两几多余";
+
+/// Whether `norm` gives a figure of `counted` in `unit`, within one phrase: a number and
+/// the unit before the noun (`322个项目`, `6台百万千瓦级机组`), or after it (`首店375家`,
+/// `项目达322个`).
+fn counts_the_thing(norm: &str, unit: &str, counted: &str) -> bool {
+    const GAP: usize = 6;
+    let numeral = |c: char| c.is_ascii_digit() || NUMBER_RUN.contains(c);
+    let forms = unit_forms(unit);
+    norm.match_indices(counted).any(|(at, _)| {
+        let before = &norm[..at];
+        let unit_before = forms.iter().any(|form| {
+            before.rmatch_indices(form).take(2).any(|(u, _)| {
+                let gap = &before[u + form.len()..];
+                gap.chars().count() <= GAP
+                    && gap.chars().all(crate::text::is_han)
+                    && before[..u].chars().next_back().is_some_and(numeral)
+            })
+        });
+        // After the noun: a few words (`达`, `超过`), the number, the unit.
+        let after = &norm[at + counted.len()..];
+        let number_at = after
+            .char_indices()
+            .take(GAP)
+            .take_while(|&(_, c)| crate::text::is_han(c) || c.is_ascii_digit())
+            .find(|&(_, c)| c.is_ascii_digit())
+            .map(|(i, _)| i);
+        let unit_after = number_at.is_some_and(|i| {
+            let rest = after[i..].trim_start_matches(|c: char| numeral(c) || c == '.');
+            forms.iter().any(|form| rest.starts_with(form))
+        });
+        unit_before || unit_after
+    })
+}
 
 /// The noun right after the question word, when it names a kind of thing.
 fn kind_asked(seg: &Segmenter, norm: &str) -> Option<String> {
@@ -473,6 +562,8 @@ pub struct Candidate {
     pub(crate) focus: f32,
     pub(crate) type_match: bool,
     pub(crate) unit_match: bool,
+    /// It gives a figure of the thing the question counts (see [`QuestionInfo::counted`]).
+    pub(crate) counted: bool,
     /// How well the sentence's dates fit the question's, from -1 (another year) to 1; 0
     /// when the question names no date.
     pub(crate) date_fit: f32,
@@ -586,6 +677,7 @@ const TITLE_WORD: f32 = 0.1;
 const W_BIGRAMS: f32 = 0.1;
 const W_TYPE: f32 = 0.2;
 const W_UNIT: f32 = 0.1;
+const W_COUNTED: f32 = 0.1;
 const W_RANK: f32 = 0.2;
 const W_PROXIMITY: f32 = 0.05;
 const W_POSITION: f32 = 0.03;
@@ -911,15 +1003,32 @@ impl Engine {
                     / plan.bigrams.len() as f32
             };
             let (type_match, unit_match) = type_match(seg, info, &s.norm);
+            let counted = unit_match
+                && info
+                    .unit
+                    .as_deref()
+                    .zip(info.counted.as_deref())
+                    .is_some_and(|(unit, thing)| counts_the_thing(&s.norm, unit, thing));
             let date_fit = date_fit(info, &s.norm, s.date);
-            let year_part_fit = if info.year_parts.is_empty() {
+            let whole_year = info.whole_year;
+            let year_part_fit = if info.year_parts.is_empty() && !whole_year {
                 0.0
             } else {
+                let asked: &[YearPart] = if whole_year {
+                    &[YearPart::WHOLE]
+                } else {
+                    &info.year_parts
+                };
                 // The paragraph's parts of the year are read once for all its sentences.
                 let in_context = *context_parts
                     .entry(Rc::as_ptr(&s.context))
-                    .or_insert_with(|| names_part(&info.year_parts, &s.context));
-                named_fit(names_part(&info.year_parts, &s.norm), in_context)
+                    .or_insert_with(|| names_part(asked, &s.context));
+                let in_sentence = names_part(asked, &s.norm);
+                if whole_year {
+                    whole_year_fit(in_sentence, in_context, TO_DATE.is_match(&s.norm))
+                } else {
+                    named_fit(in_sentence, in_context)
+                }
             };
             // Every identifier that names an edition is among `info.ordinals` (both read the
             // question's content), so without those there is nothing to read here.
@@ -973,6 +1082,7 @@ impl Engine {
                 + W_BIGRAMS * grams
                 + W_TYPE * f32::from(u8::from(type_match && !kind_only))
                 + W_UNIT * f32::from(u8::from(unit_match))
+                + W_COUNTED * f32::from(u8::from(counted))
                 + W_RANK / (1.0 + s.rank as f32)
                 + W_PROXIMITY * proximity
                 + W_POSITION / (1.0 + s.position as f32)
@@ -989,6 +1099,7 @@ impl Engine {
                 focus,
                 type_match,
                 unit_match,
+                counted,
                 date_fit,
                 year_part_fit,
                 ordinal_fit,
@@ -1290,6 +1401,27 @@ fn named_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
         (None, None) => -0.3,
     }
 }
+
+/// How well a sentence fits a question about a whole year's figure (`2023年民航旅客运输量`):
+/// a sentence naming only part of it (`三季度`, `1—9月份`) or a figure so far (`截至目前`,
+/// `今年以来`) is probably not the year's, and one whose paragraph names only a part less
+/// probably. Less sure than a part asked for: a sentence may name a part for another
+/// figure (`一季度已经排满`), and `全年` may be another figure's (so it earns nothing).
+fn whole_year_fit(in_sentence: Option<bool>, in_context: Option<bool>, to_date: bool) -> f32 {
+    match (in_sentence, in_context) {
+        (Some(false), _) => -1.0,
+        (Some(true), _) => 0.0,
+        _ if to_date => -0.5,
+        (None, Some(false)) => -0.2,
+        (None, _) => 0.0,
+    }
+}
+
+/// A figure so far in the year: up to a day or month before its end, or since it began.
+static TO_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"截[至止](?:目前|今天|今日|当前|发稿|(?:[1-9]|1[01])月)|今年以来|年初以来")
+        .expect("valid regex")
+});
 
 /// `None` when `text` names no part of a year; else whether it names one of `asked`.
 fn names_part(asked: &[YearPart], text: &str) -> Option<bool> {
@@ -1741,7 +1873,7 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
                 t.tag == "ns" || place_word(t.word)
             })
         }
-        AnswerType::Other if info.wants_name || info.kind.is_some() => {
+        AnswerType::Other if info.wants_name || info.kind.is_some() || info.several => {
             QUOTED
                 .find_iter(norm)
                 .any(|m| !in_question(m.as_str().trim_matches(|c: char| "《》“”\"".contains(c))))
@@ -1749,6 +1881,7 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
                     .kind
                     .as_deref()
                     .is_some_and(|kind| names_a_kind(seg, norm, kind, &in_question))
+                || info.several && lists_names(seg, norm, &in_question)
         }
         AnswerType::Other => false,
     };
@@ -1896,6 +2029,30 @@ fn names_a_kind(
                 && !t.tag.starts_with('v')
                 && !in_question(t.word)
         }
+    })
+}
+
+/// Whether `norm` lists names (`欧空局、法国、意大利和巴基斯坦`): short items joined by `、`,
+/// two of them or more names jieba knows (places, organisations, people, other proper
+/// nouns) that the question does not name.
+fn lists_names(seg: &Segmenter, norm: &str, in_question: &dyn Fn(&str) -> bool) -> bool {
+    static LIST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"[\p{Han}A-Za-z]{2,10}(?:、[\p{Han}A-Za-z]{2,10})+(?:[和及与][\p{Han}A-Za-z]{2,10})?",
+        )
+        .expect("valid regex")
+    });
+    LIST.find_iter(norm).any(|list| {
+        let names = seg
+            .tag(list.as_str())
+            .iter()
+            .filter(|t| {
+                ["ns", "nt", "nz", "nr"].contains(&t.tag)
+                    && t.word.chars().count() >= 2
+                    && !in_question(t.word)
+            })
+            .count();
+        names >= 2
     })
 }
 
@@ -2077,6 +2234,73 @@ mod tests {
         // Descriptions are not kinds of things.
         assert_eq!(analyse(&engine, "当地采取了什么措施？").kind, None);
         assert_eq!(analyse(&engine, "用什么登录？").kind, None);
+        // Several things of a kind asked for; a list of names gives them.
+        let q = "是哪几家企业牵头建设的？";
+        assert_eq!(analyse(&engine, q).kind.as_deref(), Some("企业"));
+        assert!(analyse(&engine, q).several);
+        assert_eq!(analyse(&engine, q).answer_type, AnswerType::Other);
+        let q = "嫦娥六号跟哪几家国外伙伴合作？";
+        assert!(typed(
+            q,
+            "嫦娥六号搭载欧空局、法国、意大利和巴基斯坦的载荷。"
+        ));
+        assert!(!typed(q, "嫦娥六号搭载了多台国外载荷。"));
+        assert!(!typed(
+            "嫦娥六号跟哪家国外伙伴合作？",
+            "搭载欧空局、法国、意大利的载荷。"
+        ));
+    }
+
+    #[test]
+    fn the_thing_counted_is_the_figure_asked_for() {
+        let engine = engine_of(Vec::new());
+        let counted = |q: &str| analyse(&engine, q).counted;
+        assert_eq!(
+            counted("亚投行一共批了多少个项目？").as_deref(),
+            Some("项目")
+        );
+        assert_eq!(
+            counted("呼和浩特对几家农贸市场搞了同防？").as_deref(),
+            Some("农贸市场")
+        );
+        assert_eq!(counted("第50届南丁格尔奖中国有几个人拿奖？"), None);
+        assert_eq!(counted("大桥全长多少公里？"), None);
+        assert!(counts_the_thing(
+            "亚投行成立10年已批准322个项目",
+            "个",
+            "项目"
+        ));
+        assert!(counts_the_thing("规划建设6台百万千瓦级机组", "台", "机组"));
+        assert!(counts_the_thing("上海新增各类首店375家", "家", "首店"));
+        assert!(!counts_the_thing(
+            "成员数量从57个创始成员增至110个成员，项目不断增加",
+            "个",
+            "项目"
+        ));
+        assert!(!counts_the_thing("322个，这些项目覆盖交通", "个", "项目"));
+    }
+
+    #[test]
+    fn a_whole_year_is_not_answered_by_a_part_of_it() {
+        let engine = engine_of(Vec::new());
+        let march = NaiveDate::from_ymd_opt(2025, 3, 1).expect("valid date");
+        let whole = |q: &str| analyse_on(&engine, q, march).whole_year;
+        assert!(whole("2024年民航一共完成旅客运输量多少人次？"));
+        assert!(whole("去年全国电影总票房到底多少？"));
+        assert!(!whole("2024年前三季度民航旅客运输量多少？"));
+        assert!(!whole("2024年开年济南那个重卡订单有多少辆？"));
+        assert!(!whole("2024年国庆假期出游多少人次？"));
+        assert!(!whole("截至2024年累计开行多少列？"));
+        assert!(!whole("2024年10月外汇储备多少？"));
+        assert!(!whole("民航一共完成旅客运输量多少人次？"));
+        // Only the whole year's figure fits; a part or a figure so far does not.
+        assert!(TO_DATE.is_match("截至目前，2025年中国电影总票房101.21亿元"));
+        assert!(TO_DATE.is_match("截至今天（8月31日），票房突破400亿元"));
+        assert!(!TO_DATE.is_match("截至12月31日，全年票房518亿元"));
+        assert!(whole_year_fit(Some(false), None, false) < whole_year_fit(None, None, false));
+        assert!(whole_year_fit(None, None, true) < 0.0);
+        assert!(whole_year_fit(None, Some(false), false) < 0.0);
+        assert_eq!(whole_year_fit(Some(true), None, false), 0.0);
     }
 
     #[test]

@@ -191,6 +191,7 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
                 "article_id": engine.articles()[c.article].id,
                 "score": c.score, "coverage": c.coverage, "focus": c.focus, "grams": c.grams,
                 "type_match": c.type_match, "unit_match": c.unit_match,
+                "counted": c.counted,
                 "paragraph_rank": c.paragraph_rank, "proximity": c.proximity,
                 "position": c.position, "date_fit": c.date_fit,
                 "year_part_fit": c.year_part_fit, "ordinal_fit": c.ordinal_fit,

@@ -464,6 +464,11 @@ pub struct YearPart {
     pub(crate) last: u32,
 }
 
+impl YearPart {
+    /// January to December.
+    pub(crate) const WHOLE: YearPart = YearPart { first: 1, last: 12 };
+}
+
 static MONTH_SPAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"{MONTH}\s*(?:月份?)?\s*(?:—+|–|-|－|~|～|到|至)\s*{MONTH}\s*月"
@@ -471,7 +476,7 @@ static MONTH_SPAN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static FIRST_MONTHS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"前\s*{MONTH}\s*个?\s*月")).expect("valid regex"));
+    LazyLock::new(|| Regex::new(&format!(r"[前头]\s*{MONTH}\s*个?\s*月")).expect("valid regex"));
 static QUARTERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(前)?\s*第?\s*([一二三四1-4])\s*个?\s*季度").expect("valid regex")
 });
@@ -676,6 +681,7 @@ mod tests {
             ("1—7月份，全国社会物流总额", vec![p(1, 7)]),
             ("1月至10月，进出口", vec![p(1, 10)]),
             ("前10个月广西进出口", vec![p(1, 10)]),
+            ("2023年头三个月新增企业", vec![p(1, 3)]),
             ("今年前三季度，国内生产总值", vec![p(1, 9)]),
             ("一季度，长三角地区进出口", vec![p(1, 3)]),
             ("第二季度和上半年", vec![p(4, 6), p(1, 6)]),
