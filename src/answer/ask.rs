@@ -670,10 +670,8 @@ pub(crate) const MIN_CONFIDENCE: f32 = 0.6;
 /// the dev part of the news questions.
 const W_COVERAGE: f32 = 0.7;
 /// Within coverage: the share given to "focus" (words weighed by how few candidate
-/// sentences hold them, title words discounted) rather than plain rarity.
+/// sentences hold them, title words credited) rather than plain rarity.
 const FOCUS_SHARE: f32 = 0.9;
-/// Weight of a word that is in the article's title, when telling sentences apart.
-const TITLE_WORD: f32 = 0.1;
 const W_BIGRAMS: f32 = 0.1;
 const W_TYPE: f32 = 0.2;
 const W_UNIT: f32 = 0.1;
@@ -975,24 +973,29 @@ impl Engine {
                 &info.alternatives,
                 total_weight,
             );
-            // The same coverage, but weighing words by how few sentences hold them and
-            // discounting the article's title words, which name the topic, not the fact.
+            // The same coverage, but weighing words by how few sentences hold them, and
+            // crediting the article's title words to every sentence of the article: they name
+            // the topic, so repeating them (the lead) tells nothing within the article, and
+            // an article whose title names the question's topic is not worse off than one
+            // whose sentence happens to repeat those words.
+            let mut titled = 0.0f32;
             let weights: Vec<(String, f32)> = info
                 .words
                 .iter()
                 .zip(&spread)
                 .zip(&info.alternatives)
                 .map(|(((w, idf), sp), alts)| {
-                    let topic = if has(norm_title, w, alts) {
-                        TITLE_WORD
+                    if has(norm_title, w, alts) {
+                        titled += idf * sp;
+                        (w.clone(), 0.0)
                     } else {
-                        1.0
-                    };
-                    (w.clone(), idf * sp * topic)
+                        (w.clone(), idf * sp)
+                    }
                 })
                 .collect();
-            let focus_total: f32 = weights.iter().map(|(_, w)| w).sum();
-            let (focus, _) = coverage(&s.norm, &weights, &info.alternatives, focus_total);
+            let focus_total: f32 = weights.iter().map(|(_, w)| w).sum::<f32>() + titled;
+            let (found, _) = coverage(&s.norm, &weights, &info.alternatives, focus_total);
+            let focus = found + titled / focus_total.max(1e-6);
             let grams = if plan.bigrams.is_empty() {
                 0.0
             } else {
