@@ -953,6 +953,7 @@ impl Engine {
         let kind_only = info.asks_kind_only();
         let mut candidates = Vec::with_capacity(sents.len());
         let mut context_parts: HashMap<*const String, Option<bool>> = HashMap::new();
+        let mut context_years: HashMap<*const String, bool> = HashMap::new();
         // Editions named by each paragraph's context, read once per paragraph; and the
         // edition each identifier names, once per question.
         let mut context_ordinals: HashMap<*const String, Vec<(u32, char)>> = HashMap::new();
@@ -1012,7 +1013,18 @@ impl Engine {
                     .as_deref()
                     .zip(info.counted.as_deref())
                     .is_some_and(|(unit, thing)| counts_the_thing(&s.norm, unit, thing));
-            let date_fit = date_fit(info, &s.norm, s.date);
+            let mut date_fit = date_fit(info, &s.norm, s.date);
+            // A later report on an asked year (`《…2022年年度报告》日前发布` in 2023) says the
+            // year in its paragraph or title; its sentences need not repeat it. (Read once
+            // per paragraph.)
+            if date_fit < 0.0
+                && dates::years_mentioned(&s.norm, s.date).is_empty()
+                && *context_years
+                    .entry(Rc::as_ptr(&s.context))
+                    .or_insert_with(|| context_names_asked_year(info, &s.context, s.date))
+            {
+                date_fit = 0.5;
+            }
             let whole_year = info.whole_year;
             let year_part_fit = if info.year_parts.is_empty() && !whole_year {
                 0.0
@@ -1337,6 +1349,22 @@ fn date_fit(info: &QuestionInfo, norm: &str, date: Option<NaiveDate>) -> f32 {
     } else {
         fit
     }
+}
+
+/// Whether a sentence's context (its paragraph, title and lead) names a year the question
+/// asks about (as a calendar year, not a comparison: see [`dates::years_mentioned`]), in
+/// an article dated after it.
+fn context_names_asked_year(info: &QuestionInfo, context: &str, date: Option<NaiveDate>) -> bool {
+    use chrono::Datelike;
+    let Some(day) = date else {
+        return false;
+    };
+    info.dates.iter().any(|d| {
+        d.granularity == Granularity::Year
+            && !d.relative
+            && day > d.to
+            && dates::years_mentioned(context, date).contains(&d.from.year())
+    })
 }
 
 /// How well a sentence fits the question's dates: the years it names (or implies: `去年`
@@ -2281,6 +2309,33 @@ mod tests {
             "项目"
         ));
         assert!(!counts_the_thing("322个，这些项目覆盖交通", "个", "项目"));
+    }
+
+    #[test]
+    fn a_later_report_names_the_asked_year_in_its_paragraph() {
+        let engine = engine_of(Vec::new());
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let info = analyse_on(
+            &engine,
+            "2022年全国住房公积金缴存额多少？",
+            day(2023, 9, 1).unwrap(),
+        );
+        let report = "《全国住房公积金2022年年度报告》日前发布。报告显示，缴存额已达31935.05亿元。";
+        assert!(context_names_asked_year(&info, report, day(2023, 6, 8)));
+        assert!(
+            !context_names_asked_year(&info, report, day(2022, 6, 8)),
+            "not later"
+        );
+        assert!(!context_names_asked_year(
+            &info,
+            "今年缴存额较2022年增长8%。",
+            day(2023, 6, 8)
+        ));
+        assert!(!context_names_asked_year(
+            &info,
+            "报告显示，缴存额增长。",
+            day(2023, 6, 8)
+        ));
     }
 
     #[test]
