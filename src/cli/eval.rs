@@ -136,14 +136,17 @@ pub(crate) fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 p.unanswerable_answered
             )?;
         }
+        if n.seed.questions > 0 {
+            writeln!(
+                out,
+                "\nSeed questions: {} of {} answered over the seed alone, {} with 新闻联播 loaded; {} the same both ways.",
+                n.seed.alone, n.seed.questions, n.seed.loaded, n.seed.same_both_ways
+            )?;
+        }
         writeln!(
             out,
-            "\nSeed questions: {} of {} answered over the seed alone, {} with 新闻联播 loaded; {} the same both ways.",
-            n.seed.alone, n.seed.questions, n.seed.loaded, n.seed.same_both_ways
-        )?;
-        writeln!(
-            out,
-            "\nReliability (held-out questions): | confidence | questions | mean confidence | best sentence correct |"
+            "\nReliability ({} questions): | confidence | questions | mean confidence | best sentence correct |",
+            n.reliability_of
         )?;
         writeln!(out, "|---|---|---|---|")?;
         for b in &n.reliability {

@@ -53,10 +53,16 @@ pub(crate) struct NewsQuestion {
 }
 
 impl NewsQuestion {
-    /// Held out from tuning: ids whose number is a multiple of 3.
+    /// Whether the question belongs to the dev/held-out file (`nq-…` ids), which is split;
+    /// the fresh set (`fresh-…`) is not: none of it was tuned on.
+    pub(crate) fn split(&self) -> bool {
+        self.id.starts_with("nq-")
+    }
+
+    /// Held out from tuning: `nq-` ids whose number is a multiple of 3.
     pub(crate) fn held_out(&self) -> bool {
         let digits: String = self.id.chars().filter(char::is_ascii_digit).collect();
-        digits.parse::<u64>().is_ok_and(|n| n % 3 == 0)
+        self.split() && digits.parse::<u64>().is_ok_and(|n| n % 3 == 0)
     }
 }
 
@@ -136,8 +142,11 @@ pub(crate) struct NewsReport {
     pub(crate) documents: u64,
     pub(crate) parts: Vec<NewsPart>,
     pub(crate) seed: SeedReport,
-    /// Held-out questions (all kinds) by confidence.
+    /// Held-out questions (all kinds) by confidence; all of them for a file without the
+    /// split (see [`NewsQuestion::split`]).
     pub(crate) reliability: Vec<Bucket>,
+    /// Which questions the reliability table is over: `held-out` or `all`.
+    pub(crate) reliability_of: &'static str,
     pub(crate) index_seconds: f64,
     pub(crate) ms_per_question: f64,
 }
@@ -369,16 +378,28 @@ pub(crate) fn evaluate(
             .filter(|(a, b)| ok(a) == ok(b))
             .count(),
     };
+    // A file without the split (the fresh set) has one part: all of it.
+    let split = asked.iter().any(|a| a.q.split());
+    let (parts, reliability, reliability_of) = if split {
+        (
+            vec![
+                part("dev", &dev),
+                part("held-out", &held),
+                part("all", &refs),
+            ],
+            reliability(&held),
+            "held-out",
+        )
+    } else {
+        (vec![part("all", &refs)], reliability(&refs), "all")
+    };
     Ok(NewsReport {
         questions: questions.len(),
         documents: loaded.stats().paragraphs,
-        parts: vec![
-            part("dev", &dev),
-            part("held-out", &held),
-            part("all", &refs),
-        ],
+        parts,
         seed,
-        reliability: reliability(&held),
+        reliability,
+        reliability_of,
         index_seconds,
         ms_per_question,
     })
@@ -402,6 +423,8 @@ mod tests {
         assert!(q("nq-003").held_out());
         assert!(!q("nq-004").held_out());
         assert!(!q("no digits").held_out());
+        assert!(!q("fresh-003").held_out(), "the fresh set is not split");
+        assert!(!q("fresh-003").split());
     }
 
     /// The committed question files are well formed: every line reads, ids are unique
