@@ -62,6 +62,9 @@ pub struct QuestionInfo {
     pub(crate) kind: Option<String>,
     /// It asks which ones (`哪几家`, `哪些`, `哪两个`): a list of names answers it.
     pub(crate) several: bool,
+    /// It asks for an opinion or advice (`你觉得…好不好`, `吃什么药比较好`), which news
+    /// reports do not give: it is not answered, and the reply says why.
+    pub(crate) opinion: bool,
     /// A number question that asks for a rate or a share (`增长了百分之几`, `占比多少`):
     /// otherwise a percentage is not the amount asked for (`进出口有多少` is not answered
     /// by `同比增长33.4%`).
@@ -361,6 +364,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         wants_name: answer_type == AnswerType::Other && NAME_Q.is_match(&norm),
         kind,
         several: SEVERAL_Q.is_match(&norm),
+        opinion: OPINION_Q.is_match(&norm),
         wants_rate: RATE_Q.is_match(&norm),
         wants_total,
         wants_ordinal: norm.contains("第几"),
@@ -435,6 +439,15 @@ static NAME_Q: LazyLock<Regex> = LazyLock::new(|| {
 static KIND_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"什么|啥|哪(?:一|几|两|[三四五六七八九十])?[个种款项部家座条]")
         .expect("valid regex")
+});
+
+/// Asking what the reader should think or do, not what happened.
+static OPINION_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"你(?:觉得|认为|怎么看|看好)|好不好|值不值|划不划算|该不该|对不对|",
+        r"哪个更(?:好|划算|舒服|好看|值)|推荐一下|有什么好看的|比较好",
+    ))
+    .expect("valid regex")
 });
 
 /// Asking which ones, several of them.
@@ -654,6 +667,8 @@ pub struct Answer {
     pub year_parts: Vec<YearPart>,
     /// Words to search for when there is no answer.
     pub suggested_search: Option<String>,
+    /// The question asks for an opinion or advice (see [`QuestionInfo::opinion`]).
+    pub(crate) opinion: bool,
 }
 
 /// Paragraphs retrieved per question, reranked, and how many of them are read sentence by
@@ -1167,6 +1182,7 @@ impl Engine {
                 dates: trace.info.dates.clone(),
                 year_parts: trace.info.year_parts.clone(),
                 suggested_search: suggestion,
+                opinion: trace.info.opinion,
             };
         };
         let article = &self.articles[best.article];
@@ -1210,6 +1226,7 @@ impl Engine {
             dates: trace.info.dates.clone(),
             year_parts: trace.info.year_parts.clone(),
             suggested_search: None,
+            opinion: trace.info.opinion,
         }
     }
 }
@@ -1567,6 +1584,11 @@ fn names_asked_dates(dates: &[DateSpec], norm: &str, date: Option<NaiveDate>) ->
 pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, rival: Option<f32>) -> f32 {
     if info.words.is_empty() {
         return 0.0;
+    }
+    // A sentence that shares an opinion question's words (`…要坚持执行好延迟退休政策`)
+    // is not the reader's answer.
+    if info.opinion {
+        return 0.05;
     }
     // A sentence about another year (or an article from another time) does not answer a
     // question that names its date, however well it matches otherwise: the corpus may
@@ -2280,6 +2302,19 @@ mod tests {
             "嫦娥六号跟哪家国外伙伴合作？",
             "搭载欧空局、法国、意大利的载荷。"
         ));
+    }
+
+    #[test]
+    fn opinions_and_advice_are_not_facts_asked_for() {
+        let engine = engine_of(Vec::new());
+        let opinion = |q: &str| analyse(&engine, q).opinion;
+        assert!(opinion("你觉得延迟退休这个政策到底好不好？"));
+        assert!(opinion("现在这个时候买房到底划不划算？"));
+        assert!(opinion("高铁和飞机你觉得坐哪个更舒服？"));
+        assert!(opinion("失眠了吃什么药比较好？"));
+        assert!(!opinion("延迟退休从哪天开始实施？"));
+        assert!(!opinion("专家认为房价上涨的原因是什么？"));
+        assert!(!opinion("哪个城市的人口更多？"));
     }
 
     #[test]

@@ -207,7 +207,12 @@ pub(crate) fn answer(a: &Answer, style: Style) -> String {
         let _ = writeln!(out, "{line}");
     }
     let Some(sentence) = &a.sentence else {
-        let _ = writeln!(out, "{}", words::no_answer(style.lang));
+        let why = if a.opinion {
+            words::opinion_asked(style.lang)
+        } else {
+            words::no_answer(style.lang)
+        };
+        let _ = writeln!(out, "{why}");
         if let Some(q) = &a.suggested_search {
             let _ = writeln!(out, "{}", words::try_search(style.lang, style.front, q));
         }

@@ -308,6 +308,14 @@ pub(crate) fn no_answer(lang: Lang) -> &'static str {
     )
 }
 
+/// A question asking for an opinion or advice, which the news does not give.
+pub(crate) fn opinion_asked(lang: Lang) -> &'static str {
+    lang.pick(
+        "这是在问看法或建议。我只从新闻报道里找事实，可以看看相关的报道。",
+        "That asks for an opinion or advice; I only find facts in the news. Related reports may help.",
+    )
+}
+
 /// The search to try instead.
 pub(crate) fn try_search(lang: Lang, front: Front, words: &str) -> String {
     format!(

@@ -350,6 +350,15 @@ async fn questions_and_i_dont_know() {
         "{}",
         text(&none)
     );
+    // An opinion is not looked for in the news; the reply says so.
+    bot.fake
+        .push_update(updates::private_text(&alice, "你觉得黄河保护得好不好？"));
+    let opinion = bot.next_message(chat, 2).await;
+    assert!(
+        text(&opinion).contains("这是在问看法") && text(&opinion).contains("/search "),
+        "{}",
+        text(&opinion)
+    );
     bot.finish().await;
 }
 

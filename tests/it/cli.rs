@@ -138,6 +138,28 @@ fn chat_speaks_one_language_and_suggests_chat_commands() {
     );
 }
 
+/// A question asking for an opinion is not answered with a sentence that shares its words
+/// (the seed speaks of 黄河 and 保护), and the reply says why, with the search to try.
+#[test]
+fn an_opinion_question_is_told_why_it_is_not_answered() {
+    let o = jianbao_with(
+        &["ask", "你觉得黄河保护工作做得好不好？"],
+        &[("LANG", "C.UTF-8")],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("这是在问看法或建议"), "{out}");
+    assert!(out.contains("试试搜索：jianbao search "), "{out}");
+    assert!(!out.contains("— "), "no citation, no answer: {out}");
+    let o = jianbao_with(
+        &["ask", "黄河在忻州流经多少公里？"],
+        &[("LANG", "C.UTF-8")],
+        None,
+    );
+    assert!(!stdout(&o).contains("这是在问看法"), "{}", stdout(&o));
+}
+
 /// Regression: `jianbao search -黄河` was taken for an unknown flag.
 #[test]
 fn queries_may_start_with_a_hyphen() {

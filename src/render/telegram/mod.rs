@@ -359,7 +359,12 @@ fn article(a: &Article, lang: Lang) -> Vec<OutMessage> {
 fn answer(a: &Answer, lang: Lang) -> OutMessage {
     let dates = super::question_dates_line(&a.dates, &a.year_parts, lang);
     let Some(sentence) = &a.sentence else {
-        let mut text = words::no_answer(lang).to_string();
+        let mut text = if a.opinion {
+            words::opinion_asked(lang)
+        } else {
+            words::no_answer(lang)
+        }
+        .to_string();
         if let Some(line) = &dates {
             text.push('\n');
             text.push_str(line);
