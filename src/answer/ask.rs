@@ -1376,12 +1376,16 @@ fn context_names_asked_year(info: &QuestionInfo, context: &str, date: Option<Nai
     let Some(day) = date else {
         return false;
     };
-    info.dates.iter().any(|d| {
-        d.granularity == Granularity::Year
-            && !d.relative
-            && day > d.to
-            && dates::years_mentioned(context, date).contains(&d.from.year())
-    })
+    let asked: Vec<i32> = info
+        .dates
+        .iter()
+        .filter(|d| d.granularity == Granularity::Year && day > d.to)
+        .map(|d| d.from.year())
+        .collect();
+    !asked.is_empty()
+        && dates::years_mentioned(context, date)
+            .iter()
+            .any(|y| asked.contains(y))
 }
 
 /// How well a sentence fits the question's dates: the years it names (or implies: `去年`
