@@ -197,7 +197,7 @@ fn ask<'q>(engine: &Engine, seg: &Segmenter, q: &'q NewsQuestion) -> Asked<'q> {
         .take(60)
         .map(|c| {
             serde_json::json!({
-                "article_id": engine.articles()[c.article].id,
+                "article_id": engine.articles()[c.article].id, "paragraph": c.paragraph,
                 "score": c.score, "coverage": c.coverage, "focus": c.focus, "grams": c.grams,
                 "type_match": c.type_match, "unit_match": c.unit_match,
                 "counted": c.counted,
