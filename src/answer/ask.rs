@@ -832,7 +832,12 @@ impl Engine {
                     .or_insert_with(|| Rc::new(article_context(seg, article)));
                 let (covered, _) =
                     coverage_in_context(&text, context, &info.words, &info.alternatives, total);
-                let date = article_date_fit(&info.dates, article.date);
+                let mut date = article_date_fit(&info.dates, article.date);
+                // A year's figures are reported in the next months (`2025年，服务进出口总额…`
+                // in February 2026): a later paragraph naming the asked year fits it.
+                if date < 1.0 && paragraph_names_asked_year(info, &text, article.date) {
+                    date = 1.0;
+                }
                 let bm25 = h.score / best;
                 Some(Retrieved {
                     article: h.article,
@@ -1056,6 +1061,8 @@ impl Engine {
                 let in_sentence = names_part(asked, &s.norm);
                 if whole_year {
                     whole_year_fit(in_sentence, in_context, TO_DATE.is_match(&s.norm))
+                } else if in_sentence != Some(true) && reported_before_part_ended(info, s.date) {
+                    -1.0
                 } else {
                     named_fit(in_sentence, in_context)
                 }
@@ -1361,11 +1368,43 @@ fn range_fit(d: &DateSpec, (from, to): (NaiveDate, NaiveDate), day: NaiveDate) -
 /// of another time, unless the question asks for a total.
 fn date_fit(info: &QuestionInfo, norm: &str, date: Option<NaiveDate>) -> f32 {
     let fit = sentence_date_fit(&info.dates, norm, date);
-    if fit > -0.5 && !info.dates.is_empty() && !info.wants_total && is_running_total(norm) {
+    if fit > -0.5 && names_another_month(&info.dates, norm) {
+        -1.0
+    } else if fit > -0.5 && !info.dates.is_empty() && !info.wants_total && is_running_total(norm) {
         -0.5
     } else {
         fit
     }
+}
+
+/// Whether a sentence gives its figure for another month than the one a month question
+/// asks about (`8月末，外汇储备…` or `1—9月` for September): monthly figures are reported
+/// in the next month, so the story's date alone would fit them to the wrong month.
+fn names_another_month(dates: &[DateSpec], norm: &str) -> bool {
+    use chrono::Datelike;
+    let asked: Vec<u32> = dates
+        .iter()
+        .filter(|d| d.granularity == Granularity::Month)
+        .map(|d| d.from.month())
+        .collect();
+    if asked.is_empty() {
+        return false;
+    }
+    let named = dates::periods_named(norm);
+    !named.is_empty()
+        && !named
+            .iter()
+            .any(|(p, _)| p.first == p.last && asked.contains(&p.first))
+}
+
+/// Whether a paragraph of an article dated after an asked year, but within the weeks its
+/// figures are reported in, names that year.
+fn paragraph_names_asked_year(info: &QuestionInfo, text: &str, date: Option<NaiveDate>) -> bool {
+    date.is_some_and(|day| {
+        info.dates.iter().any(|d| {
+            d.granularity == Granularity::Year && day > d.to && (day - d.to).num_days() <= 75
+        })
+    }) && context_names_asked_year(info, text, date)
 }
 
 /// Whether a sentence's context (its paragraph, title and lead) names a year the question
@@ -1468,6 +1507,30 @@ fn whole_year_fit(in_sentence: Option<bool>, in_context: Option<bool>, to_date: 
         (None, _) => 0.0,
     }
 }
+
+/// Whether an article dated `date` was written before every asked part of the asked year
+/// had ended (a story of February about the first quarter): its figures are for a part
+/// of the year before, or so far, not for the part asked about. (A sentence naming the
+/// part may still state a plan for it.)
+fn reported_before_part_ended(info: &QuestionInfo, date: Option<NaiveDate>) -> bool {
+    use chrono::Datelike;
+    let mut years = info
+        .dates
+        .iter()
+        .filter(|d| d.granularity == Granularity::Year)
+        .map(|d| d.from.year());
+    let (Some(year), None, Some(day)) = (years.next(), years.next(), date) else {
+        return false;
+    };
+    info.year_parts.iter().all(|p| {
+        p.end_in(year)
+            .is_some_and(|end| day < end - chrono::Days::new(PART_REPORT_SLACK))
+    })
+}
+
+/// Days before a part of the year ends from which a story may report it (a quarter's
+/// figure previewed on its last days).
+const PART_REPORT_SLACK: u64 = 3;
 
 /// A figure so far in the year: up to a day or month before its end, or since it began.
 static TO_DATE: LazyLock<Regex> = LazyLock::new(|| {

@@ -467,6 +467,11 @@ pub struct YearPart {
 impl YearPart {
     /// January to December.
     pub(crate) const WHOLE: YearPart = YearPart { first: 1, last: 12 };
+
+    /// The last day of this part in `year`.
+    pub(crate) fn end_in(&self, year: i32) -> Option<NaiveDate> {
+        month_range(year, self.last).map(|(_, to)| to)
+    }
 }
 
 static MONTH_SPAN: LazyLock<Regex> = LazyLock::new(|| {
@@ -475,16 +480,19 @@ static MONTH_SPAN: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
-static FIRST_MONTHS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"[前头]\s*{MONTH}\s*个?\s*月")).expect("valid regex"));
+/// `前10个月`, `头三个月`, `前两个月` (news writes two months with `两`).
+static FIRST_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"[前头]\s*(两|{MONTH})\s*个?\s*月")).expect("valid regex")
+});
 static QUARTERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(前)?\s*第?\s*([一二三四1-4])\s*个?\s*季度").expect("valid regex")
 });
 static HALF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([上下])半年|(全年)").expect("valid regex"));
-/// A month named as a period (`9月份`), not as a day's month.
+/// A month named as a period (`9月份`), or its end (`8月末`, `8月底`: the balance of a
+/// stock such as reserves at the month's end), not as a day's month.
 static MONTH_PERIOD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"{MONTH}\s*月份")).expect("valid regex"));
+    LazyLock::new(|| Regex::new(&format!(r"{MONTH}\s*月(?:份|末|底)")).expect("valid regex"));
 
 /// The parts of a year a normalised text names, with their byte ranges, in text order.
 pub(crate) fn year_parts(norm: &str) -> Vec<(YearPart, Range<usize>)> {
@@ -682,6 +690,7 @@ mod tests {
             ("1月至10月，进出口", vec![p(1, 10)]),
             ("前10个月广西进出口", vec![p(1, 10)]),
             ("2023年头三个月新增企业", vec![p(1, 3)]),
+            ("今年前两个月，服务进出口总额", vec![p(1, 2)]),
             ("今年前三季度，国内生产总值", vec![p(1, 9)]),
             ("一季度，长三角地区进出口", vec![p(1, 3)]),
             ("第二季度和上半年", vec![p(4, 6), p(1, 6)]),
@@ -700,6 +709,9 @@ mod tests {
             ("1—9月份，利润增长", vec![p(1, 9)]),
             ("三季度利润增长7.7%，9月份增长11.9%", vec![p(7, 9), p(9, 9)]),
             ("9月1日起施行", vec![]),
+            ("8月末，我国外汇储备规模为33222亿美元", vec![p(8, 8)]),
+            ("2026年5月底，余额增长", vec![p(5, 5)]),
+            ("1—8月末", vec![p(1, 8)]),
         ] {
             let got: Vec<YearPart> = periods_named(text).into_iter().map(|(p, _)| p).collect();
             assert_eq!(got, want, "{text:?}");

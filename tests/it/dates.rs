@@ -421,6 +421,129 @@ fn a_search_within_one_day_finds_its_articles_under_many_stronger_matches() {
     assert!(none.total_is_exact);
 }
 
+fn assert_answered_on(e: &Engine, question: &str, asked: NaiveDate, want: &str) {
+    let a = e.ask_on(question, asked);
+    assert!(
+        a.answered,
+        "{question:?} on {asked}: {:?} at {}",
+        a.sentence, a.confidence
+    );
+    assert!(
+        sentence(&a).contains(want),
+        "{question:?} on {asked}: {:?}",
+        a.sentence
+    );
+}
+
+fn assert_declined_on(e: &Engine, question: &str, asked: NaiveDate) {
+    let a = e.ask_on(question, asked);
+    assert!(
+        !a.answered,
+        "{question:?} on {asked} answered with {:?} at {}",
+        a.sentence, a.confidence
+    );
+}
+
+/// Monthly figures come out in the next month: a story of September gives August's
+/// reserves (`8月末`). Asked in October about last month's end, September's figure in
+/// October's story answers, not August's in September's; asked in September, August's.
+#[test]
+fn a_month_question_is_not_answered_with_another_months_figure() {
+    let e = engine_of(
+        vec![
+            dated(
+                "reserves-2025-09",
+                day(2025, 9, 7),
+                "8月末我国外汇储备规模为33222亿美元",
+                &[
+                    "国家外汇管理局最新数据显示，8月末，我国外汇储备规模为33222亿美元，较7月末上升299亿美元。",
+                ],
+            ),
+            dated(
+                "reserves-2025-10",
+                day(2025, 10, 9),
+                "外汇储备规模保持稳定",
+                &[
+                    "国家外汇管理局今天发布数据，9月末，我国外汇储备规模为33387亿美元，较8月末上升165亿美元。",
+                ],
+            ),
+        ],
+        SEGMENTER.clone(),
+    );
+    let q = "上个月末我国外汇储备规模是多少？";
+    assert_answered_on(&e, q, day(2025, 10, 20), "33387亿美元");
+    assert_answered_on(&e, q, day(2025, 9, 20), "33222亿美元");
+    // Only September's story is of November's "last month", and it gives August's figure.
+    let e = engine_of(
+        vec![dated(
+            "reserves-2025-09",
+            day(2025, 9, 7),
+            "外汇储备",
+            &["国家外汇管理局最新数据显示，8月末，我国外汇储备规模为33222亿美元。"],
+        )],
+        SEGMENTER.clone(),
+    );
+    assert_declined_on(&e, "9月末我国外汇储备规模是多少？", day(2025, 11, 2));
+}
+
+/// A quarter's figure is reported after the quarter: a story of February does not give
+/// the first quarter's growth, though it names the same indicators; the April report does.
+#[test]
+fn a_part_of_the_year_is_not_answered_from_a_story_written_before_it_ended() {
+    let february = dated(
+        "money-2026-02",
+        day(2026, 2, 13),
+        "1月末社会融资规模增长8.2%",
+        &[
+            "中国人民银行今天发布，社会融资规模同比增长8.2%，广义货币同比增长9%，均明显高于名义GDP增速。",
+        ],
+    );
+    let april = dated(
+        "gdp-2026-q1",
+        day(2026, 4, 16),
+        "国民经济实现良好开局",
+        &["初步核算，一季度国内生产总值334193亿元，按不变价格计算，同比增长5.0%。"],
+    );
+    let q = "今年一季度GDP同比增长了多少？";
+    let e = engine_of(vec![february.clone()], SEGMENTER.clone());
+    assert_declined_on(&e, q, day(2026, 3, 20));
+    let e = engine_of(vec![february, april], SEGMENTER.clone());
+    assert_answered_on(&e, q, day(2026, 5, 20), "5.0%");
+}
+
+/// A year's total is reported in the first weeks of the next year. Many stories of that
+/// year match the question as well (figures for its first months, more than are read);
+/// the later report that names the year is still read, and answers.
+#[test]
+fn a_years_total_reported_next_year_is_found_among_that_years_partial_figures() {
+    let mut articles: Vec<Article> = (2..=11u32)
+        .map(|months| {
+            dated(
+                &format!("services-2025-{months:02}"),
+                day(2025, months + 1, 10),
+                "服务贸易较快增长",
+                &[&format!(
+                    "商务部数据显示，今年前{months}个月，我国服务贸易较快增长，服务进出口总额{}亿元，同比增长9.9%，其中知识密集型服务进出口占比进一步提升。",
+                    6500 * months
+                )],
+            )
+        })
+        .collect();
+    articles.push(dated(
+        "services-2026-02",
+        day(2026, 2, 6),
+        "服务贸易规模稳步扩大",
+        &["商务部数据显示，2025年，我国服务贸易保持稳步增长，服务进出口总额80823.1亿元，同比增长7.4%。"],
+    ));
+    let e = engine_of(articles, SEGMENTER.clone());
+    assert_answered_on(
+        &e,
+        "去年我国服务进出口总额一共多少？",
+        day(2026, 3, 10),
+        "80823.1亿元",
+    );
+}
+
 #[test]
 fn latest_takes_a_month() {
     let e = engine();
