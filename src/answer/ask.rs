@@ -236,7 +236,10 @@ pub fn classify(norm: &str) -> (AnswerType, Option<String>) {
 
 /// The unit after 多少/几 in a question; `几个人` counts people (人), not things (个).
 fn question_unit(norm: &str) -> Option<String> {
-    let unit = UNIT_Q.captures(norm)?.get(2)?;
+    // A match's score is written `85比71`: its "unit" is 比.
+    let Some(unit) = UNIT_Q.captures(norm).and_then(|c| c.get(2)) else {
+        return norm.contains("比分").then(|| SCORE_UNIT.to_string());
+    };
     Some(
         if unit.as_str() == "个" && norm[unit.end()..].starts_with('人') {
             "人".to_string()
@@ -1850,6 +1853,10 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+/// A match's score (`85比71`), the answer to `比分是多少`, whose "unit" is [`SCORE_UNIT`].
+static SCORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d+\s*比\s*\d+").expect("valid regex"));
+const SCORE_UNIT: &str = "比";
 /// Dates and times as news writes them.
 static TIME_SPAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -1894,6 +1901,9 @@ fn answer_span(
     };
     let in_question = |t: &str| info.content.contains(t) || info.words.iter().any(|(w, _)| w == t);
     let spans: Vec<Range<usize>> = match info.answer_type {
+        AnswerType::Number if info.unit.as_deref() == Some(SCORE_UNIT) => {
+            SCORE.find_iter(&norm).map(|m| m.range()).collect()
+        }
         AnswerType::Number => QUANTITY
             .find_iter(&norm)
             .filter(|m| {
@@ -2577,6 +2587,7 @@ mod tests {
             assert_eq!(classify(q).0, want, "answer type of {q:?}");
         }
         assert_eq!(classify("黄河流经多少公里").1.as_deref(), Some("公里"));
+        assert_eq!(classify("决赛最后比分是多少").1.as_deref(), Some("比"));
         assert_eq!(classify("哪一年通过").1, None);
         let info = |q: &str| {
             let norm = q.to_string();

@@ -214,6 +214,25 @@ fn answer_types() {
     assert_eq!(classify("为什么要开会？").0, AnswerType::Reason);
 }
 
+/// A match's score is the answer to `比分是多少`, and it is the span in bold: not the
+/// lead that only says who played whom, though it repeats more of the question's words.
+#[test]
+fn a_score_question_is_answered_with_the_score() {
+    let article = jianbao::corpus::Article::new(
+        "semifinal",
+        "中国女篮晋级四强",
+        vec![
+            "在北京时间今天下午进行的女篮世界杯四分之一决赛中，以小组第二晋级八强的中国女篮与法国女篮展开对决。最终，中国女篮以85比71战胜对手，成功晋级四强。".to_string(),
+        ],
+    );
+    let e = engine_of(vec![article], SEGMENTER.clone());
+    let a = e.ask("女篮世界杯四分之一决赛中国打法国，最后比分是多少？");
+    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
+    let s = a.sentence.as_deref().unwrap_or("");
+    let span = a.answer_span_bytes.clone().expect("the score is the span");
+    assert_eq!(&s[span], "85比71", "in {s:?}");
+}
+
 #[test]
 fn eval_runs_on_a_small_slice() {
     let data = root().join("tests/fixtures/eval");
