@@ -1677,8 +1677,18 @@ pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, rival: Option<f3
         .zip(f.values())
         .map(|(w, x)| w * x)
         .sum();
-    1.0 / (1.0 + (-z).exp())
+    let p = 1.0 / (1.0 + (-z).exp());
+    // A "why" question is rarely answered by a sentence that states no cause: it is most
+    // often the sentence that restates the event asked about.
+    if info.answer_type == AnswerType::Reason && !best.type_match {
+        p * REASON_UNSTATED
+    } else {
+        p
+    }
 }
+
+/// The share of the confidence left to a sentence stating no cause for a "why" question.
+const REASON_UNSTATED: f32 = 0.6;
 
 /// The inputs of the confidence model, in [`CONFIDENCE_MODEL`]'s order.
 #[derive(Debug, Clone, Copy, Serialize)]
