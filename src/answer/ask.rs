@@ -754,7 +754,19 @@ impl Engine {
         // The news' words for the question's words count when sentences are read, not in
         // the search itself: adding them there retrieved worse paragraphs (docs/EVAL.md).
         let plan = crate::index::QueryPlan::new(&self.segmenter, &info.content);
-        let read = self.retrieve(&info, &plan);
+        // An abbreviation the reader types (`gdp`, `世贸`) is searched with its full name
+        // too: the paragraph stating the figure often spells it out. (Other news words for
+        // a reader's word are only read in sentences: in the search they retrieved worse.)
+        let expanded = abbreviations_spelt_out(&info);
+        let read = if expanded.is_empty() {
+            self.retrieve(&info, &plan)
+        } else {
+            let query = format!("{} {}", info.content, expanded.join(" "));
+            self.retrieve(
+                &info,
+                &crate::index::QueryPlan::new(&self.segmenter, &query),
+            )
+        };
         let sents = self.sentences_of(&self.to_read(&read[..read.len().min(READ)]));
         let candidates = self.score_sentences(&info, &plan, &sents);
         let span = candidates.first().and_then(|best| {
@@ -1296,6 +1308,35 @@ fn article_context(seg: &Segmenter, article: &crate::corpus::Article) -> String 
 fn unseen_idf(engine: &Engine) -> f32 {
     let n = engine.index.view().documents().max(1) as f32;
     (1.0 + (n + 0.5) / 0.5).ln()
+}
+
+/// The full names, from the synonym list, of the question's words that abbreviate them:
+/// a Latin acronym for a Chinese name (`gdp` → `国内生产总值`), or a word whose characters
+/// all come, in order, from a longer one (`世贸` → `世界贸易组织`, `高铁` → `高速铁路`).
+fn abbreviations_spelt_out(info: &QuestionInfo) -> Vec<&str> {
+    info.words
+        .iter()
+        .zip(&info.alternatives)
+        .flat_map(|((word, _), alts)| {
+            alts.iter()
+                .filter(move |full| abbreviates(word, full))
+                .map(String::as_str)
+        })
+        .collect()
+}
+
+/// Whether `short` abbreviates `full` (see [`abbreviations_spelt_out`]).
+fn abbreviates(short: &str, full: &str) -> bool {
+    let (n, m) = (short.chars().count(), full.chars().count());
+    if n >= m || n < 2 {
+        return false;
+    }
+    if short.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return short.chars().any(|c| c.is_ascii_alphabetic())
+            && full.chars().all(crate::text::is_han);
+    }
+    let mut rest = full.chars();
+    short.chars().all(|c| rest.any(|f| f == c))
 }
 
 /// The dates to retrieve within: the question's ranges, widened for years (a year's
@@ -2558,6 +2599,24 @@ mod tests {
             ordinal_fit(Some(true), None),
             "the context naming it is as good as the sentence"
         );
+    }
+
+    #[test]
+    fn abbreviations_are_told_from_other_news_words() {
+        assert!(abbreviates("gdp", "国内生产总值"));
+        assert!(abbreviates("世贸", "世界贸易组织"));
+        assert!(abbreviates("高铁", "高速铁路"));
+        assert!(
+            !abbreviates("钱", "资金"),
+            "one character abbreviates nothing"
+        );
+        assert!(!abbreviates("见面", "会见"), "not a longer word");
+        assert!(!abbreviates("赚", "收入"));
+        assert!(
+            !abbreviates("修好", "建成竣工"),
+            "not its characters in order"
+        );
+        assert!(!abbreviates("2024", "二〇二四年"), "digits are no acronym");
     }
 
     #[test]

@@ -544,6 +544,31 @@ fn a_years_total_reported_next_year_is_found_among_that_years_partial_figures() 
     );
 }
 
+/// The reader's abbreviation (`GDP`) is searched with its full name too: the quarter's
+/// report spells it out (`国内生产总值`), while many other stories of the year use the
+/// abbreviation in passing, more than are read.
+#[test]
+fn an_abbreviation_finds_the_report_that_spells_it_out() {
+    let mut articles: Vec<Article> = (0..12u64)
+        .map(|i| {
+            dated(
+                &format!("money-{i}"),
+                day(2026, 5, 10) + chrono::Days::new(i * 3),
+                "金融数据",
+                &["中国人民银行今天发布，广义货币同比增长8.6%，社会融资规模同比增长7.7%，均高于名义GDP增速，GDP增速平稳。"],
+            )
+        })
+        .collect();
+    articles.push(dated(
+        "gdp-2026-q1",
+        day(2026, 4, 16),
+        "国民经济实现良好开局",
+        &["国家统计局今天发布，初步核算，一季度国内生产总值334193亿元，按不变价格计算，同比增长5.0%。"],
+    ));
+    let e = engine_of(articles, SEGMENTER.clone());
+    assert_answered_on(&e, "今年一季度GDP同比增长了多少？", day(2026, 7, 1), "5.0%");
+}
+
 #[test]
 fn latest_takes_a_month() {
     let e = engine();
