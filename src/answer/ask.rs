@@ -1167,6 +1167,9 @@ impl Engine {
         }
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
         statement_before_heading(&mut candidates);
+        if info.asks_typed() {
+            with_its_continuation(&mut candidates);
+        }
         candidates
     }
 
@@ -1281,6 +1284,35 @@ fn statement_before_heading(candidates: &mut [Candidate]) {
     if let Some(at) = under {
         candidates[..=at].rotate_right(1);
     }
+}
+
+/// News names what it reports on in one sentence and gives the figure, the result or the
+/// cause in the next, which leaves the subject unsaid (`…决赛中，中国女篮与法国女篮展开对决。`
+/// `最终，中国女篮以85比71战胜对手…`; `…计划在中国扩产。` `这得益于…`). When the best sentence
+/// lacks the answer type and the next sentence of its paragraph holds it, the answer is the
+/// two sentences: the reader sees what is asked about and the answer, in bold. For the
+/// confidence the pair covers the question as the mean of the two does.
+fn with_its_continuation(candidates: &mut Vec<Candidate>) {
+    let Some(best) = candidates.first().filter(|c| !c.type_match) else {
+        return;
+    };
+    let Some(at) = candidates.iter().position(|c| {
+        c.article == best.article
+            && c.paragraph == best.paragraph
+            && c.position == best.position + 1
+            && c.type_match
+            && c.unit_match >= best.unit_match
+    }) else {
+        return;
+    };
+    let next = candidates.remove(at);
+    let best = &mut candidates[0];
+    best.range = best.range.start..next.range.end;
+    best.type_match = true;
+    best.unit_match = next.unit_match;
+    best.counted |= next.counted;
+    best.support = 0.5 * (best.support + next.support);
+    best.focus = 0.5 * (best.focus + next.focus);
 }
 
 /// The nearest heading above paragraph `at`, after the lead (which is context already).

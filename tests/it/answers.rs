@@ -277,6 +277,43 @@ fn a_why_question_is_not_answered_by_the_event_without_its_cause() {
     );
 }
 
+/// The sentence naming what is asked about and the next one giving the cause (`这得益于…`)
+/// answer together: the first alone states no cause, the second alone does not say whose.
+#[test]
+fn an_answer_left_to_the_next_sentence_is_given_with_the_sentence_it_continues() {
+    let paragraph = "今年，德国企业菲斯曼计划在中国扩产并增资建设研发中心。这得益于我国实行的外商利润再投资递延纳税政策，外商将分得的利润在我国直接投资，可以暂时不缴纳预提所得税。";
+    let article = jianbao::corpus::Article::new(
+        "reinvest",
+        "外资企业扩大在华投资",
+        vec![
+            "记者从国家税务总局了解到，外资企业在华再投资规模持续扩大。".to_string(),
+            paragraph.to_string(),
+        ],
+    );
+    let e = engine_of(vec![article], SEGMENTER.clone());
+    let a = e.ask("德国那家菲斯曼为啥要在中国扩产、还增资建研发中心？");
+    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
+    let s = a.sentence.as_deref().unwrap_or("");
+    assert!(
+        s.starts_with("今年，德国企业菲斯曼") && s.contains("递延纳税"),
+        "{s:?}"
+    );
+    // A figure asked for is bold inside the pair.
+    let e = engine_of(
+        vec![jianbao::corpus::Article::new(
+            "bridge",
+            "特大桥合龙",
+            vec!["今天，银昆高速公路宁夏段的控制性工程任湾茹河特大桥顺利合龙。大桥全长1169米，主跨180米。".to_string()],
+        )],
+        SEGMENTER.clone(),
+    );
+    let a = e.ask("银昆高速宁夏段的任湾茹河特大桥有多长？");
+    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
+    let s = a.sentence.as_deref().unwrap_or("");
+    let span = a.answer_span_bytes.clone().expect("a span");
+    assert!(s.contains("顺利合龙") && &s[span] == "1169米", "{s:?}");
+}
+
 #[test]
 fn eval_runs_on_a_small_slice() {
     let data = root().join("tests/fixtures/eval");
