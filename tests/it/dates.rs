@@ -267,24 +267,44 @@ fn a_year_after_the_corpus_is_not_answered_with_an_older_figure() {
     );
 }
 
-/// Asserts that `question` is answered with a sentence holding `want`.
-fn assert_answered(e: &Engine, question: &str, want: &str) {
-    let a = e.ask(question);
+/// Asserts that the answer to `asked` (the question, for the message) is given, in a
+/// sentence holding `want`.
+fn assert_holds(a: &jianbao::answer::Answer, asked: &str, want: &str) {
+    assert!(a.answered, "{asked}: {:?} at {}", a.sentence, a.confidence);
+    assert!(sentence(a).contains(want), "{asked}: {:?}", a.sentence);
+}
+
+fn assert_not_given(a: &jianbao::answer::Answer, asked: &str) {
     assert!(
-        a.answered,
-        "{question:?}: {:?} at {}",
+        !a.answered,
+        "{asked} answered with {:?} at {}",
         a.sentence, a.confidence
-    );
-    assert!(
-        sentence(&a).contains(want),
-        "{question:?}: {:?}",
-        a.sentence
     );
 }
 
+/// Asserts that `question` is answered with a sentence holding `want`.
+fn assert_answered(e: &Engine, question: &str, want: &str) {
+    assert_holds(&e.ask(question), &format!("{question:?}"), want);
+}
+
 fn assert_declined(e: &Engine, question: &str) {
-    let a = e.ask(question);
-    assert!(!a.answered, "{question:?} answered with {:?}", a.sentence);
+    assert_not_given(&e.ask(question), &format!("{question:?}"));
+}
+
+/// The same, asked on `asked` (relative dates are read against it).
+fn assert_answered_on(e: &Engine, question: &str, asked: NaiveDate, want: &str) {
+    assert_holds(
+        &e.ask_on(question, asked),
+        &format!("{question:?} on {asked}"),
+        want,
+    );
+}
+
+fn assert_declined_on(e: &Engine, question: &str, asked: NaiveDate) {
+    assert_not_given(
+        &e.ask_on(question, asked),
+        &format!("{question:?} on {asked}"),
+    );
 }
 
 /// A month's figures reported weeks after the month: the sentence names the month, and
@@ -419,29 +439,6 @@ fn a_search_within_one_day_finds_its_articles_under_many_stronger_matches() {
     let none = e.search("防汛 2024年6月19日", 1, 5);
     assert_eq!(none.total_articles, 0);
     assert!(none.total_is_exact);
-}
-
-fn assert_answered_on(e: &Engine, question: &str, asked: NaiveDate, want: &str) {
-    let a = e.ask_on(question, asked);
-    assert!(
-        a.answered,
-        "{question:?} on {asked}: {:?} at {}",
-        a.sentence, a.confidence
-    );
-    assert!(
-        sentence(&a).contains(want),
-        "{question:?} on {asked}: {:?}",
-        a.sentence
-    );
-}
-
-fn assert_declined_on(e: &Engine, question: &str, asked: NaiveDate) {
-    let a = e.ask_on(question, asked);
-    assert!(
-        !a.answered,
-        "{question:?} on {asked} answered with {:?} at {}",
-        a.sentence, a.confidence
-    );
 }
 
 /// Monthly figures come out in the next month: a story of September gives August's
