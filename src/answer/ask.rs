@@ -195,6 +195,25 @@ static REASON_A: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The causal words of [`REASON_A`] that name a cause before them and its effect after
+/// them (`日元贬值导致…企业经营`).
+const EFFECT_VERBS: [&str; 7] = ["造成", "导致", "引发", "推动", "带动", "拉动", "驱动"];
+
+/// Whether a sentence states a cause of what the question asks about: a causal word, but
+/// a verb of effect only with something the question names after it. `…发生火灾，造成重大
+/// 人员伤亡` gives the fire's effects, not its cause.
+fn states_a_cause(info: &QuestionInfo, norm: &str) -> bool {
+    REASON_A.find_iter(norm).any(|m| {
+        !EFFECT_VERBS.contains(&m.as_str()) || {
+            let after = &norm[m.end()..];
+            info.words
+                .iter()
+                .zip(&info.alternatives)
+                .any(|((w, _), alts)| has(after, w, alts))
+        }
+    })
+}
+
 /// Whether a question word of `pattern` asks in `norm`: not `几` of a word (`几乎`, `几何`)
 /// or of `哪几` (which ones), nor `为什么` after a verb of naming (`称之为什么`: called what).
 fn asks(pattern: &Regex, norm: &str) -> bool {
@@ -2068,7 +2087,7 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
         }
         AnswerType::Time if info.wants_year => YEAR_A.is_match(norm),
         AnswerType::Time => TIME_A.is_match(norm),
-        AnswerType::Reason => REASON_A.is_match(norm),
+        AnswerType::Reason => states_a_cause(info, norm),
         AnswerType::Person => person_names(seg, norm)
             .into_iter()
             .any(|r| !in_question(&norm[r])),
@@ -2380,6 +2399,28 @@ mod tests {
             Some("某地房屋受损超2000栋")
         );
         assert_eq!(heading_above(&engine.articles[0].paragraphs, 1), None);
+    }
+
+    #[test]
+    fn a_verb_of_effect_states_a_cause_only_of_what_follows_it() {
+        let article = crate::corpus::Article::new(
+            "fire",
+            "游乐场火灾",
+            vec!["游乐场发生火灾，造成多人死亡。电线短路导致游乐场起火。".to_string()],
+        );
+        let engine = engine_of(vec![article]);
+        let seg = engine.segmenter();
+        let info = analyse(&engine, "那个游乐场为什么起火？");
+        let cause = |sentence: &str| states_a_cause(&info, &seg.normalize(sentence));
+        assert!(
+            !cause("游乐场发生火灾，造成多人死亡。"),
+            "the fire's effect"
+        );
+        assert!(cause("电线短路导致游乐场起火。"));
+        assert!(
+            cause("由于电线老化，火势迅速蔓延。"),
+            "other causal words as before"
+        );
     }
 
     #[test]
