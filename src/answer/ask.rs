@@ -92,6 +92,9 @@ pub struct QuestionInfo {
     /// searched for.
     #[serde(skip)]
     pub(crate) content: String,
+    /// The alternatives of a choice question (`线下开的还是视频开的` → 线下, 视频): the answer
+    /// names one of them.
+    pub(crate) choices: Vec<String>,
 }
 
 impl QuestionInfo {
@@ -107,7 +110,7 @@ impl QuestionInfo {
     /// The question asks for something a sentence visibly holds or lacks: a number, a
     /// person, a place, a time, a reason, or a name (`叫什么`).
     fn asks_typed(&self) -> bool {
-        self.answer_type != AnswerType::Other || self.wants_name
+        self.answer_type != AnswerType::Other || self.wants_name || !self.choices.is_empty()
     }
 
     /// It asks only for a thing of a kind (`什么火箭`) or for several (`哪几家`): naming
@@ -212,6 +215,43 @@ fn states_a_cause(info: &QuestionInfo, norm: &str) -> bool {
                 .any(|((w, _), alts)| has(after, w, alts))
         }
     })
+}
+
+/// The alternatives a choice question offers (`…是线下开的还是视频开的` → 线下, 视频): the
+/// words of the clause before `还是` and of the part after it that the other side lacks.
+fn choices_asked(seg: &Segmenter, norm: &str) -> Vec<String> {
+    let Some(at) = norm.find("还是") else {
+        return Vec::new();
+    };
+    let before = &norm[..at];
+    let start = before
+        .rfind(|c: char| "，,、；;是".contains(c))
+        .map_or(0, |i| {
+            i + before[i..].chars().next().map_or(0, char::len_utf8)
+        });
+    let after = &norm[at + "还是".len()..];
+    let end = after
+        .find(|c: char| "，,。？?！!；;".contains(c))
+        .unwrap_or(after.len());
+    let words = |text: &str| -> Vec<String> {
+        seg.precise_words(text)
+            .iter()
+            .map(|w| w.text.to_string())
+            .filter(|w| w.chars().all(crate::text::is_han) && !seg.is_stop_word(w))
+            .collect()
+    };
+    let (left, right) = (words(&before[start..]), words(&after[..end]));
+    let only = |side: &[String], other: &[String]| -> Vec<String> {
+        side.iter()
+            .filter(|w| !other.contains(w))
+            .cloned()
+            .collect()
+    };
+    let (a, b) = (only(&left, &right), only(&right, &left));
+    if a.is_empty() || b.is_empty() {
+        return Vec::new();
+    }
+    a.into_iter().chain(b).collect()
 }
 
 /// Whether a question word of `pattern` asks in `norm`: not `几` of a word (`几乎`, `几何`)
@@ -361,6 +401,11 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         .then(|| kind_asked(seg, &norm))
         .flatten();
     let counted = unit.as_deref().and_then(|u| counted_noun(seg, &norm, u));
+    let choices = if answer_type == AnswerType::Other {
+        choices_asked(seg, &norm)
+    } else {
+        Vec::new()
+    };
     let identifiers = IDENTIFIER
         .find_iter(&content)
         .map(|m| m.as_str().to_string())
@@ -375,6 +420,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         && found.iter().all(|d| d.granularity == Granularity::Year)
         && !WITHIN_YEAR_Q.is_match(&norm);
     QuestionInfo {
+        choices,
         answer_type,
         unit,
         counted,
@@ -2044,7 +2090,12 @@ fn answer_span(
             })
             .map(|(_, r)| r)
             .collect(),
-        AnswerType::Reason | AnswerType::Other => Vec::new(),
+        AnswerType::Other => info
+            .choices
+            .iter()
+            .filter_map(|c| norm.find(c.as_str()).map(|at| at..at + c.len()))
+            .collect(),
+        AnswerType::Reason => Vec::new(),
     };
     // Nearest to where the question's words are.
     let anchors: Vec<usize> = terms.iter().filter_map(|t| norm.find(t.as_str())).collect();
@@ -2104,6 +2155,9 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
                 }
                 t.tag == "ns" || place_word(t.word)
             })
+        }
+        AnswerType::Other if !info.choices.is_empty() => {
+            info.choices.iter().any(|c| norm.contains(c.as_str()))
         }
         AnswerType::Other if info.wants_name || info.kind.is_some() || info.several => {
             QUOTED
@@ -2399,6 +2453,19 @@ mod tests {
             Some("某地房屋受损超2000栋")
         );
         assert_eq!(heading_above(&engine.articles[0].paragraphs, 1), None);
+    }
+
+    #[test]
+    fn a_choice_question_offers_its_alternatives() {
+        let seg = crate::text::Segmenter::builtin();
+        let choices = |q: &str| choices_asked(&seg, &seg.normalize(q));
+        assert_eq!(
+            choices("那次会议是线下开的还是视频开的？"),
+            ["线下", "视频"]
+        );
+        assert_eq!(choices("这条铁路是客运还是货运"), ["客运", "货运"]);
+        assert!(choices("会议在哪里召开？").is_empty());
+        assert!(choices("他还是决定回到家乡").is_empty(), "还是 as 'still'");
     }
 
     #[test]

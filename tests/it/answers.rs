@@ -127,6 +127,11 @@ fn seed_questions_are_answered() {
         ("忻州有百分之多少的国土面积在黄河流域？", "50.8%"),
         ("市长是谁？", "李建国"),
         ("太忻一体化经济区建设是谁作出的重大决策？", "省委"),
+        // A choice question: the sentence naming one of the alternatives answers.
+        (
+            "这次黄河流域领导小组会议是现场开的还是视频开的？",
+            "视频形式",
+        ),
     ];
     for (q, want) in cases {
         let a = ENGINE.ask(q);
