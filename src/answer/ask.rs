@@ -148,6 +148,8 @@ static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
             r"谁|哪位|何人|哪个人|什么人|哪些人|哪一位|姓名|名字叫|",
             // A role followed by "is called what": the answer is the holder's name.
             r"(?:{roles})(?:是|叫)?(?:什么|啥)(?:名字)?|名字是|",
+            // "Which" of a role: `哪个记者`, `哪名运动员`.
+            r"哪一?[个名](?:{roles})|",
             // Any other role word ending as people's roles do (…者, …员, …手, …长, …人).
             r"[\p{{Han}}](?:者|员|手|长|人)(?:是|叫)(?:什么|啥)(?:名字)?"
         ),
@@ -2778,6 +2780,8 @@ mod tests {
             ("那位外卖骑手的老公叫什么名字", AnswerType::Person),
             ("这次的获奖者叫什么", AnswerType::Person),
             ("这款大模型叫什么名字", AnswerType::Other),
+            ("这篇报道是哪个记者写的", AnswerType::Person),
+            ("哪名运动员夺得了金牌", AnswerType::Person),
             // Question words inside other words, and attributes that name the topic.
             ("几乎所有食物都加入什么油", AnswerType::Other),
             ("精通哪几门语言", AnswerType::Other),
