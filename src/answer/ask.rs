@@ -2213,7 +2213,17 @@ fn tagged<'a>(seg: &'a Segmenter, text: &'a str) -> Vec<(jieba_rs::Tag<'a>, Rang
 fn person_names(seg: &Segmenter, norm: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut after_title = false;
+    // A surname jieba cut off as a word of its own (`乔` / `龙飞` in a byline `(乔龙飞)`),
+    // where it cannot belong to a word before it: the token before it, if any, is not Han.
+    let mut surname: Option<Range<usize>> = None;
+    let mut boundary = true;
     for (t, range) in tagged(seg, norm) {
+        let cut_surname = surname.take();
+        let at_boundary =
+            std::mem::replace(&mut boundary, !t.word.chars().any(crate::text::is_han));
+        if at_boundary && t.word.chars().count() == 1 && SURNAMES.contains(t.word) {
+            surname = Some(range.clone());
+        }
         let end = range.end;
         let chars = t.word.chars().count();
         let han = t.word.chars().all(crate::text::is_han);
@@ -2236,12 +2246,22 @@ fn person_names(seg: &Segmenter, norm: &str) -> Vec<Range<usize>> {
         let doctrine =
             t.word.ends_with("思想") || t.word.ends_with("理论") || DOCTRINE.is_match(&norm[end..]);
         if (name_tagged || after_title && name_like) && !doctrine {
-            out.push(range);
+            match cut_surname {
+                Some(s) if chars == 2 && s.end == range.start => out.push(s.start..range.end),
+                _ => out.push(range),
+            }
         }
         after_title = title;
     }
     out
 }
+
+/// Common single-character surnames, for a name jieba cut after its surname.
+const SURNAMES: &str = concat!(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡",
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷",
+    "侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤乔"
+);
 
 /// The count in jieba's dictionary above which a two-character word tagged as a person's
 /// name is far more often an ordinary word (`文明` 6,584, `阳光` 3,451, `高峰` 1,556; the
@@ -2455,6 +2475,18 @@ mod tests {
             Some("某地房屋受损超2000栋")
         );
         assert_eq!(heading_above(&engine.articles[0].paragraphs, 1), None);
+    }
+
+    #[test]
+    fn a_name_cut_after_its_surname_is_one_name() {
+        let seg = crate::text::Segmenter::builtin();
+        let norm = seg.normalize("忻州日报(乔龙飞)6月20日,市委书记朱晓东主持召开会议。");
+        let names: Vec<&str> = person_names(&seg, &norm)
+            .into_iter()
+            .map(|r| &norm[r])
+            .collect();
+        assert!(names.contains(&"乔龙飞"), "{names:?}");
+        assert!(names.contains(&"朱晓东"), "{names:?}");
     }
 
     #[test]
