@@ -227,10 +227,9 @@ fn choices_asked(seg: &Segmenter, norm: &str) -> Vec<String> {
     };
     let before = &norm[..at];
     let start = before
-        .rfind(|c: char| "，,、；;是".contains(c))
-        .map_or(0, |i| {
-            i + before[i..].chars().next().map_or(0, char::len_utf8)
-        });
+        .char_indices()
+        .rfind(|&(_, c)| "，,、；;是".contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let after = &norm[at + "还是".len()..];
     let end = after
         .find(|c: char| "，,。？?！!；;".contains(c))
@@ -1409,34 +1408,23 @@ fn unseen_idf(engine: &Engine) -> f32 {
     (1.0 + (n + 0.5) / 0.5).ln()
 }
 
-/// The full names, from the synonym list, of the question's words that abbreviate them:
-/// a Latin acronym for a Chinese name (`gdp` → `国内生产总值`), or a word whose characters
-/// all come, in order, from a longer one (`世贸` → `世界贸易组织`, `高铁` → `高速铁路`).
+/// The full names, from the synonym list, of the question's words that abbreviate them
+/// (`gdp` → `国内生产总值`; see [`crate::text::abbreviates`]).
 fn abbreviations_spelt_out(info: &QuestionInfo) -> Vec<&str> {
     info.words
         .iter()
         .zip(&info.alternatives)
         .flat_map(|((word, _), alts)| {
             alts.iter()
-                .filter(move |full| abbreviates(word, full))
+                .filter(move |full| crate::text::abbreviates(word, full))
                 .map(String::as_str)
         })
         .collect()
 }
 
-/// Whether `short` abbreviates `full` (see [`abbreviations_spelt_out`]).
-fn abbreviates(short: &str, full: &str) -> bool {
-    let (n, m) = (short.chars().count(), full.chars().count());
-    if n >= m || n < 2 {
-        return false;
-    }
-    if short.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return short.chars().any(|c| c.is_ascii_alphabetic())
-            && full.chars().all(crate::text::is_han);
-    }
-    let mut rest = full.chars();
-    short.chars().all(|c| rest.any(|f| f == c))
-}
+/// Days after a year's end within which its figures are reported (annual statistics come
+/// out in the next January to March).
+const YEAR_REPORTED_WITHIN: u64 = 75;
 
 /// The dates to retrieve within: the question's ranges, widened for years (a year's
 /// figures are reported early in the next) and recent days.
@@ -1444,7 +1432,7 @@ fn date_window(dates: &[DateSpec]) -> Option<(NaiveDate, NaiveDate)> {
     let from = dates.iter().map(|d| d.from).min()?;
     let to = dates.iter().map(|d| d.to).max()?;
     let widen = if dates.iter().any(|d| d.granularity == Granularity::Year) {
-        75
+        YEAR_REPORTED_WITHIN
     } else {
         3
     };
@@ -1492,7 +1480,7 @@ fn range_fit(d: &DateSpec, (from, to): (NaiveDate, NaiveDate), day: NaiveDate) -
     } else if day > to {
         let after = (day - to).num_days();
         match d.granularity {
-            Granularity::Year if after <= 75 => 0.3,
+            Granularity::Year if after <= YEAR_REPORTED_WITHIN as i64 => 0.3,
             Granularity::Day | Granularity::Week if after <= 2 => 0.7,
             Granularity::Month if after <= 20 => 0.3,
             _ => -0.5,
@@ -1511,9 +1499,11 @@ fn range_fit(d: &DateSpec, (from, to): (NaiveDate, NaiveDate), day: NaiveDate) -
 /// of another time, unless the question asks for a total.
 fn date_fit(info: &QuestionInfo, norm: &str, date: Option<NaiveDate>) -> f32 {
     let fit = sentence_date_fit(&info.dates, norm, date);
-    if fit > -0.5 && names_another_month(&info.dates, norm) {
+    if fit <= -0.5 {
+        fit
+    } else if names_another_month(&info.dates, norm) {
         -1.0
-    } else if fit > -0.5 && !info.dates.is_empty() && !info.wants_total && is_running_total(norm) {
+    } else if !info.dates.is_empty() && !info.wants_total && is_running_total(norm) {
         -0.5
     } else {
         fit
@@ -1545,7 +1535,9 @@ fn names_another_month(dates: &[DateSpec], norm: &str) -> bool {
 fn paragraph_names_asked_year(info: &QuestionInfo, text: &str, date: Option<NaiveDate>) -> bool {
     date.is_some_and(|day| {
         info.dates.iter().any(|d| {
-            d.granularity == Granularity::Year && day > d.to && (day - d.to).num_days() <= 75
+            d.granularity == Granularity::Year
+                && day > d.to
+                && (day - d.to).num_days() <= YEAR_REPORTED_WITHIN as i64
         })
     }) && context_names_asked_year(info, text, date)
 }
@@ -2216,14 +2208,13 @@ fn person_names(seg: &Segmenter, norm: &str) -> Vec<Range<usize>> {
     // A surname jieba cut off as a word of its own (`乔` / `龙飞` in a byline `(乔龙飞)`),
     // where it cannot belong to a word before it: the token before it, if any, is not Han.
     let mut surname: Option<Range<usize>> = None;
-    let mut boundary = true;
+    let mut after_han = false;
     for (t, range) in tagged(seg, norm) {
         let cut_surname = surname.take();
-        let at_boundary =
-            std::mem::replace(&mut boundary, !t.word.chars().any(crate::text::is_han));
-        if at_boundary && t.word.chars().count() == 1 && SURNAMES.contains(t.word) {
+        if !after_han && t.word.chars().count() == 1 && SURNAMES.contains(t.word) {
             surname = Some(range.clone());
         }
+        after_han = t.word.chars().any(crate::text::is_han);
         let end = range.end;
         let chars = t.word.chars().count();
         let han = t.word.chars().all(crate::text::is_han);
@@ -2773,24 +2764,6 @@ mod tests {
             ordinal_fit(Some(true), None),
             "the context naming it is as good as the sentence"
         );
-    }
-
-    #[test]
-    fn abbreviations_are_told_from_other_news_words() {
-        assert!(abbreviates("gdp", "国内生产总值"));
-        assert!(abbreviates("世贸", "世界贸易组织"));
-        assert!(abbreviates("高铁", "高速铁路"));
-        assert!(
-            !abbreviates("钱", "资金"),
-            "one character abbreviates nothing"
-        );
-        assert!(!abbreviates("见面", "会见"), "not a longer word");
-        assert!(!abbreviates("赚", "收入"));
-        assert!(
-            !abbreviates("修好", "建成竣工"),
-            "not its characters in order"
-        );
-        assert!(!abbreviates("2024", "二〇二四年"), "digits are no acronym");
     }
 
     #[test]

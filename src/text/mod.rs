@@ -8,7 +8,7 @@ pub(crate) mod sentence;
 
 use std::path::PathBuf;
 
-pub use normalize::{Normalizer, is_han, is_word_char};
+pub use normalize::{Normalizer, abbreviates, is_han, is_word_char};
 pub use segment::{Segmenter, Word};
 pub use sentence::{clauses, sentences, strip_clause_end};
 

@@ -128,6 +128,21 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
+/// Whether `short` abbreviates `full`: a Latin acronym for a Chinese name (`gdp` for
+/// `国内生产总值`), or a word whose characters all come, in order, from a longer one (`世贸`
+/// for `世界贸易组织`, `高铁` for `高速铁路`).
+pub fn abbreviates(short: &str, full: &str) -> bool {
+    let (n, m) = (short.chars().count(), full.chars().count());
+    if n >= m || n < 2 {
+        return false;
+    }
+    if short.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return short.chars().any(|c| c.is_ascii_alphabetic()) && full.chars().all(is_han);
+    }
+    let mut rest = full.chars();
+    short.chars().all(|c| rest.any(|f| f == c))
+}
+
 /// True for characters that carry meaning in a search term: letters, digits and Han.
 pub fn is_word_char(c: char) -> bool {
     is_han(c) || c.is_alphanumeric()
@@ -144,6 +159,24 @@ pub(crate) fn char_byte_offsets(text: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abbreviations_are_told_from_other_news_words() {
+        assert!(abbreviates("gdp", "国内生产总值"));
+        assert!(abbreviates("世贸", "世界贸易组织"));
+        assert!(abbreviates("高铁", "高速铁路"));
+        assert!(
+            !abbreviates("钱", "资金"),
+            "one character abbreviates nothing"
+        );
+        assert!(!abbreviates("见面", "会见"), "not a longer word");
+        assert!(!abbreviates("赚", "收入"));
+        assert!(
+            !abbreviates("修好", "建成竣工"),
+            "not its characters in order"
+        );
+        assert!(!abbreviates("2024", "二〇二四年"), "digits are no acronym");
+    }
 
     #[test]
     fn folds_width_case_and_script() {
