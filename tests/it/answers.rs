@@ -127,11 +127,6 @@ fn seed_questions_are_answered() {
         ("忻州有百分之多少的国土面积在黄河流域？", "50.8%"),
         ("市长是谁？", "李建国"),
         ("太忻一体化经济区建设是谁作出的重大决策？", "省委"),
-        // A choice question: the sentence naming one of the alternatives answers.
-        (
-            "这次黄河流域领导小组会议是现场开的还是视频开的？",
-            "视频形式",
-        ),
     ];
     for (q, want) in cases {
         let a = ENGINE.ask(q);
@@ -219,22 +214,35 @@ fn answer_types() {
     assert_eq!(classify("为什么要开会？").0, AnswerType::Reason);
 }
 
+/// The answer to `question` over one story, which must be given; and its sentence.
+fn answered_over(
+    article: jianbao::corpus::Article,
+    question: &str,
+) -> (String, Option<std::ops::Range<usize>>) {
+    let a = engine_of(vec![article], SEGMENTER.clone()).ask(question);
+    assert!(
+        a.answered,
+        "{question:?}: {:?} at {}",
+        a.sentence, a.confidence
+    );
+    (a.sentence.unwrap_or_default(), a.answer_span_bytes)
+}
+
 /// A match's score is the answer to `比分是多少`, and it is the span in bold: not the
 /// lead that only says who played whom, though it repeats more of the question's words.
 #[test]
 fn a_score_question_is_answered_with_the_score() {
-    let article = jianbao::corpus::Article::new(
-        "semifinal",
-        "中国女篮晋级四强",
-        vec![
-            "在北京时间今天下午进行的女篮世界杯四分之一决赛中，以小组第二晋级八强的中国女篮与法国女篮展开对决。最终，中国女篮以85比71战胜对手，成功晋级四强。".to_string(),
-        ],
+    let (s, span) = answered_over(
+        story(
+            "semifinal",
+            "中国女篮晋级四强",
+            &[
+                "在北京时间今天下午进行的女篮世界杯四分之一决赛中，以小组第二晋级八强的中国女篮与法国女篮展开对决。最终，中国女篮以85比71战胜对手，成功晋级四强。",
+            ],
+        ),
+        "女篮世界杯四分之一决赛中国打法国，最后比分是多少？",
     );
-    let e = engine_of(vec![article], SEGMENTER.clone());
-    let a = e.ask("女篮世界杯四分之一决赛中国打法国，最后比分是多少？");
-    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
-    let s = a.sentence.as_deref().unwrap_or("");
-    let span = a.answer_span_bytes.clone().expect("the score is the span");
+    let span = span.expect("the score is the span");
     assert_eq!(&s[span], "85比71", "in {s:?}");
 }
 
@@ -245,40 +253,47 @@ fn a_score_question_is_answered_with_the_score() {
 #[test]
 fn a_why_question_is_not_answered_by_the_event_without_its_cause() {
     let event = "当地时间5月25日，印度古吉拉特邦拉杰果德市一处游乐场发生火灾，至少27人死亡。";
-    let story = |paragraphs: &[&str]| {
-        jianbao::corpus::Article::new(
-            "fire",
-            "印度一游乐场发生火灾",
-            paragraphs.iter().map(|p| p.to_string()).collect(),
-        )
-    };
+    let fire = |then: &str| story("fire", "印度一游乐场发生火灾", &[event, then]);
     let q = "印度拉杰果德那个游乐场为什么发生火灾？";
-    let e = engine_of(
-        vec![story(&[
-            event,
+    let a = engine_of(
+        vec![fire(
             "当地消防部门出动多辆消防车进行扑救，救援工作仍在进行。",
-        ])],
+        )],
         SEGMENTER.clone(),
-    );
-    let a = e.ask(q);
+    )
+    .ask(q);
     assert!(
         !a.answered,
         "answered with {:?} at {}",
         a.sentence, a.confidence
     );
-    let e = engine_of(
-        vec![story(&[
-            event,
-            "初步调查显示，拉杰果德市这处游乐场发生火灾是因为电线短路。",
-        ])],
-        SEGMENTER.clone(),
+    let (s, _) = answered_over(
+        fire("初步调查显示，拉杰果德市这处游乐场发生火灾是因为电线短路。"),
+        q,
     );
-    let a = e.ask(q);
-    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
-    assert!(
-        a.sentence.as_deref().unwrap_or("").contains("电线短路"),
-        "{:?}",
-        a.sentence
+    assert!(s.contains("电线短路"), "{s:?}");
+}
+
+/// A choice question (`…线下开的还是视频开的`) is answered by the sentence naming one of
+/// its alternatives, not by the lead that repeats the rest of the question.
+#[test]
+fn a_choice_question_is_answered_by_the_alternative_named() {
+    let (s, span) = answered_over(
+        story(
+            "meeting",
+            "全市防汛工作会议召开",
+            &[
+                "6月20日，市委书记主持召开全市防汛工作会议，对当前防汛重点工作进行安排部署。",
+                "会议以视频形式召开，各县区设分会场。",
+            ],
+        ),
+        "那次全市防汛工作会议是线下开的还是视频开的？",
+    );
+    assert!(s.contains("视频形式"), "{s:?}");
+    assert_eq!(
+        span.map(|r| &s[r]),
+        Some("视频"),
+        "the alternative is the span"
     );
 }
 
@@ -286,36 +301,33 @@ fn a_why_question_is_not_answered_by_the_event_without_its_cause() {
 /// answer together: the first alone states no cause, the second alone does not say whose.
 #[test]
 fn an_answer_left_to_the_next_sentence_is_given_with_the_sentence_it_continues() {
-    let paragraph = "今年，德国企业菲斯曼计划在中国扩产并增资建设研发中心。这得益于我国实行的外商利润再投资递延纳税政策，外商将分得的利润在我国直接投资，可以暂时不缴纳预提所得税。";
-    let article = jianbao::corpus::Article::new(
-        "reinvest",
-        "外资企业扩大在华投资",
-        vec![
-            "记者从国家税务总局了解到，外资企业在华再投资规模持续扩大。".to_string(),
-            paragraph.to_string(),
-        ],
+    let (s, _) = answered_over(
+        story(
+            "reinvest",
+            "外资企业扩大在华投资",
+            &[
+                "记者从国家税务总局了解到，外资企业在华再投资规模持续扩大。",
+                "今年，德国企业菲斯曼计划在中国扩产并增资建设研发中心。这得益于我国实行的外商利润再投资递延纳税政策，外商将分得的利润在我国直接投资，可以暂时不缴纳预提所得税。",
+            ],
+        ),
+        "德国那家菲斯曼为啥要在中国扩产、还增资建研发中心？",
     );
-    let e = engine_of(vec![article], SEGMENTER.clone());
-    let a = e.ask("德国那家菲斯曼为啥要在中国扩产、还增资建研发中心？");
-    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
-    let s = a.sentence.as_deref().unwrap_or("");
     assert!(
         s.starts_with("今年，德国企业菲斯曼") && s.contains("递延纳税"),
         "{s:?}"
     );
     // A figure asked for is bold inside the pair.
-    let e = engine_of(
-        vec![jianbao::corpus::Article::new(
+    let (s, span) = answered_over(
+        story(
             "bridge",
             "特大桥合龙",
-            vec!["今天，银昆高速公路宁夏段的控制性工程任湾茹河特大桥顺利合龙。大桥全长1169米，主跨180米。".to_string()],
-        )],
-        SEGMENTER.clone(),
+            &[
+                "今天，银昆高速公路宁夏段的控制性工程任湾茹河特大桥顺利合龙。大桥全长1169米，主跨180米。",
+            ],
+        ),
+        "银昆高速宁夏段的任湾茹河特大桥有多长？",
     );
-    let a = e.ask("银昆高速宁夏段的任湾茹河特大桥有多长？");
-    assert!(a.answered, "{:?} at {}", a.sentence, a.confidence);
-    let s = a.sentence.as_deref().unwrap_or("");
-    let span = a.answer_span_bytes.clone().expect("a span");
+    let span = span.expect("a span");
     assert!(s.contains("顺利合龙") && &s[span] == "1169米", "{s:?}");
 }
 

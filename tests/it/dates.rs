@@ -14,11 +14,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn dated(id: &str, date: NaiveDate, title: &str, paragraphs: &[&str]) -> Article {
-    let mut a = Article::new(
-        id,
-        title,
-        paragraphs.iter().map(|p| p.to_string()).collect(),
-    );
+    let mut a = story(id, title, paragraphs);
     a.date = Some(date);
     a
 }

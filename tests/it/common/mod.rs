@@ -68,6 +68,15 @@ pub fn engine_over(corpus: Corpus, segmenter: Segmenter) -> Engine {
     .expect("engine builds")
 }
 
+/// An undated article of the given paragraphs.
+pub fn story(id: &str, title: &str, paragraphs: &[&str]) -> Article {
+    Article::new(
+        id,
+        title,
+        paragraphs.iter().map(|p| p.to_string()).collect(),
+    )
+}
+
 /// An engine over these articles, with the default options.
 pub fn engine_of(articles: Vec<Article>, segmenter: Segmenter) -> Engine {
     let corpus = Corpus {
