@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::Serialize;
 
+use super::listed::{self, ItemAsked, List, ListItem, PhraseAsked};
 use super::search::char_ranges;
 use super::{ArticleRef, Engine, highlight};
 use crate::text::dates::{self, DateSpec, Granularity, YearPart};
@@ -95,6 +96,12 @@ pub struct QuestionInfo {
     /// The alternatives of a choice question (`线下开的还是视频开的` → 线下, 视频): the answer
     /// names one of them.
     pub(crate) choices: Vec<String>,
+    /// The item of an enumerated list it asks for (`八项任务里最后一条`, `在黄河文化方面`):
+    /// the sentence opening that item answers it.
+    pub(crate) item: Option<ItemAsked>,
+    /// It asks for a set phrase of so many parts or characters (`哪三句话`, `哪八个字`): a
+    /// sentence quoting one answers it.
+    pub(crate) phrases: Option<PhraseAsked>,
 }
 
 impl QuestionInfo {
@@ -110,7 +117,11 @@ impl QuestionInfo {
     /// The question asks for something a sentence visibly holds or lacks: a number, a
     /// person, a place, a time, a reason, or a name (`叫什么`).
     fn asks_typed(&self) -> bool {
-        self.answer_type != AnswerType::Other || self.wants_name || !self.choices.is_empty()
+        self.answer_type != AnswerType::Other
+            || self.wants_name
+            || !self.choices.is_empty()
+            || self.phrases.is_some()
+            || self.item.as_ref().is_some_and(ItemAsked::by_place)
     }
 
     /// It asks only for a thing of a kind (`什么火箭`) or for several (`哪几家`): naming
@@ -331,10 +342,27 @@ pub fn analyse(engine: &Engine, question: &str) -> QuestionInfo {
 pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> QuestionInfo {
     let seg = &engine.segmenter;
     let norm = seg.normalize(question);
-    let (answer_type, unit) = classify(&norm);
-    // Parts of a year (`1到10月`) first, so their months are not read as dates.
+    // `哪几句话` asks for words, not a number.
+    let (phrases, mut asking) = match listed::phrases_asked(&norm) {
+        Some((parts, asking)) => (Some(parts), vec![asking]),
+        None => (None, Vec::new()),
+    };
+    let (answer_type, unit) = if phrases.is_some() {
+        (AnswerType::Other, None)
+    } else {
+        classify(&norm)
+    };
+    let item = match listed::item_asked(&norm) {
+        Some((item, words)) if answer_type == AnswerType::Other => {
+            asking.extend(words);
+            Some(item)
+        }
+        _ => None,
+    };
+    // Parts of a year (`1到10月`) first, so their months are not read as dates; the words
+    // asking for a list's item (`最后一条`) are not searched for either.
     let parts = dates::year_parts(&norm);
-    let ranges: Vec<Range<usize>> = parts.iter().map(|(_, r)| r.clone()).collect();
+    let ranges: Vec<Range<usize>> = parts.iter().map(|(_, r)| r.clone()).chain(asking).collect();
     let without_parts = dates::blank_ranges(&norm, &ranges);
     let (found, without_dates) = dates::take_out(&without_parts, today);
     let content = seg.strip_phrases(&without_dates);
@@ -369,6 +397,14 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
     for (word, start) in seg.question_words(&content) {
         let word = word.as_str();
         if seg.is_stop_word(word) || is_question_word(word) {
+            continue;
+        }
+        // A verb of saying before 的 or 了 (`朱晓东提的要求`, `会议提了什么要求`) only ties the
+        // speaker to what is asked; the news says 强调, 指出, and a one-character word would
+        // be found inside others (`提升`).
+        if REPORTING_VERBS.contains(&word)
+            && content[start + word.len()..].starts_with(['的', '了'])
+        {
             continue;
         }
         let at = chars_before(start);
@@ -422,6 +458,8 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         && !WITHIN_YEAR_Q.is_match(&norm);
     QuestionInfo {
         choices,
+        item,
+        phrases,
         answer_type,
         unit,
         counted,
@@ -444,6 +482,9 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         content,
     }
 }
+
+/// Verbs of saying a question ties a speaker to what they said with (`朱晓东提的`).
+const REPORTING_VERBS: &[&str] = &["提", "讲", "说", "谈"];
 
 /// Question words the stop list cannot hold all of: 哪 and 几 with any measure word
 /// (哪家, 哪处, 哪几个, 几台, 几成).
@@ -677,6 +718,9 @@ pub struct Candidate {
     pub(crate) proximity: f32,
     /// The sentence's place in its paragraph (0 is first).
     pub(crate) position: usize,
+    /// Where in the sentence the heading of the list item asked for is (see
+    /// [`QuestionInfo::item`]): the answer's span.
+    pub(crate) item_span: Option<Range<usize>>,
 }
 
 /// Everything `ask` looked at, best first: for the evaluation and for debugging.
@@ -767,6 +811,9 @@ const W_DATE: f32 = 0.25;
 const W_YEAR_PART: f32 = 0.25;
 const W_ORDINAL: f32 = 0.25;
 const W_HEADING: f32 = 0.15;
+/// The item of a list asked for by its place (`最后一条`) is the answer, whatever other
+/// sentence of its article shares more of the question's words.
+const W_ITEM: f32 = 0.5;
 /// Paragraph rerank: BM25 relative to the best, plus coverage of the question in the
 /// paragraph with its title and lead.
 const RERANK_COVERAGE: f32 = 1.0;
@@ -779,6 +826,9 @@ struct Retrieved {
     bm25: f32,
     score: f32,
 }
+
+/// Articles' lists, by article, read once per question.
+type Lists = HashMap<usize, Rc<List>>;
 
 /// A paragraph whose sentences are read, with the rank it is read at.
 #[derive(Clone, Copy)]
@@ -833,15 +883,23 @@ impl Engine {
                 &crate::index::QueryPlan::new(&self.segmenter, &query),
             )
         };
-        let sents = self.sentences_of(&self.to_read(&read[..read.len().min(READ)]));
+        // The lists of the articles read, when the question asks for an item of one.
+        let mut lists = info.item.as_ref().map(|_| HashMap::new());
+        let to_read = self.to_read(
+            &read[..read.len().min(READ)],
+            info.item.as_ref().zip(lists.as_mut()),
+        );
+        let sents = self.sentences_of(&to_read, lists.as_mut());
         let candidates = self.score_sentences(&info, &plan, &sents);
         let span = candidates.first().and_then(|best| {
-            answer_span(
-                &self.segmenter,
-                &info,
-                self.candidate_text(best),
-                &info.terms(),
-            )
+            best.item_span.clone().or_else(|| {
+                answer_span(
+                    &self.segmenter,
+                    &info,
+                    self.candidate_text(best),
+                    &info.terms(),
+                )
+            })
         });
         let rival = self.rival(&candidates, span.clone());
         AskTrace {
@@ -940,7 +998,9 @@ impl Engine {
     /// The paragraphs whose sentences are read: the best
     /// retrieved, each heading followed by the paragraph under it (a sub-heading sums up,
     /// the paragraph after it states the figure), at the heading's rank.
-    fn to_read(&self, best: &[Retrieved]) -> Vec<Reading> {
+    /// With a list item asked for, the paragraph holding that item of a read article's
+    /// list is read too, at the article's rank.
+    fn to_read(&self, best: &[Retrieved], item: Option<(&ItemAsked, &mut Lists)>) -> Vec<Reading> {
         let mut out = Vec::with_capacity(best.len() * 2);
         for (rank, r) in best.iter().enumerate() {
             out.push(Reading {
@@ -963,11 +1023,50 @@ impl Engine {
                 });
             }
         }
+        if let Some((asked, lists)) = item {
+            for (rank, r) in best.iter().enumerate() {
+                if best[..rank].iter().any(|b| b.article == r.article) {
+                    continue;
+                }
+                for it in self
+                    .list_of(lists, r.article)
+                    .items
+                    .iter()
+                    .filter(|it| asked.fits(it))
+                {
+                    if !out
+                        .iter()
+                        .any(|o| o.article == r.article && o.paragraph == it.paragraph)
+                    {
+                        out.push(Reading {
+                            rank,
+                            article: r.article,
+                            paragraph: it.paragraph,
+                        });
+                    }
+                }
+            }
+        }
         out
     }
 
-    /// The sentences of the paragraphs read, each with its context.
-    fn sentences_of(&self, read: &[Reading]) -> Vec<SentenceInContext> {
+    /// An article's list (see [`listed::list_of`]), read once per question.
+    fn list_of(&self, lists: &mut Lists, article: usize) -> Rc<List> {
+        let seg = &self.segmenter;
+        Rc::clone(lists.entry(article).or_insert_with(|| {
+            Rc::new(listed::list_of(&self.articles[article].paragraphs, |t| {
+                seg.normalize(t)
+            }))
+        }))
+    }
+
+    /// The sentences of the paragraphs read, each with its context (and, given `lists`, the
+    /// item of its article's list it opens).
+    fn sentences_of(
+        &self,
+        read: &[Reading],
+        mut lists: Option<&mut Lists>,
+    ) -> Vec<SentenceInContext> {
         let seg = &self.segmenter;
         let mut sents = Vec::new();
         let mut contexts: HashMap<usize, (Rc<String>, Rc<String>)> = HashMap::new();
@@ -1008,11 +1107,27 @@ impl Engine {
                 context.push_str(&seg.normalize(heading));
                 context.push('\n');
             }
+            // The items of a list leave their subject to what introduces the list.
+            let list = lists.as_deref_mut().map(|l| self.list_of(l, article_at));
+            if let Some(list) = list
+                .as_ref()
+                .filter(|l| l.items.iter().any(|i| i.paragraph == paragraph))
+            {
+                context.push_str(&list.lead_in);
+                context.push('\n');
+            }
             context.extend(normed.iter().map(|(_, norm)| norm.as_str()));
             let context = Rc::new(context);
             let heading = is_heading(text);
             for (position, (range, norm)) in normed.into_iter().enumerate() {
+                let item = list.as_ref().and_then(|list| {
+                    list.items
+                        .iter()
+                        .find(|i| i.paragraph == paragraph && range.contains(&i.heading.start))
+                        .cloned()
+                });
                 sents.push(SentenceInContext {
+                    item,
                     heading,
                     rank,
                     article: article_at,
@@ -1052,6 +1167,7 @@ impl Engine {
         // A thing of a kind named (`什么火箭`) tells the confidence, not the ranking: many
         // such questions ask for a description, and the sentence that describes wins.
         let kind_only = info.asks_kind_only();
+        let by_place = info.item.as_ref().is_some_and(ItemAsked::by_place);
         let mut candidates = Vec::with_capacity(sents.len());
         let mut context_parts: HashMap<*const String, Option<bool>> = HashMap::new();
         let mut context_years: HashMap<*const String, bool> = HashMap::new();
@@ -1107,7 +1223,21 @@ impl Engine {
                     .count() as f32
                     / plan.bigrams.len() as f32
             };
-            let (type_match, unit_match) = type_match(seg, info, &s.norm);
+            // The heading of the list item asked for, in the sentence: the answer's span.
+            let item_span = info
+                .item
+                .as_ref()
+                .zip(s.item.as_ref())
+                .filter(|(asked, item)| asked.fits(item))
+                .map(|(_, item)| {
+                    item.heading.start - s.range.start
+                        ..item.heading.end.min(s.range.end) - s.range.start
+                });
+            let (type_match, unit_match) = if item_span.is_some() {
+                (true, false)
+            } else {
+                type_match(seg, info, &s.norm)
+            };
             let counted = unit_match
                 && info
                     .unit
@@ -1198,7 +1328,8 @@ impl Engine {
                     });
             let score = W_COVERAGE * ((1.0 - FOCUS_SHARE) * covered + FOCUS_SHARE * focus)
                 + W_BIGRAMS * grams
-                + W_TYPE * f32::from(u8::from(type_match && !kind_only))
+                + W_TYPE * f32::from(u8::from(type_match && (!kind_only || item_span.is_some())))
+                + W_ITEM * f32::from(u8::from(item_span.is_some() && by_place))
                 + W_UNIT * f32::from(u8::from(unit_match))
                 + W_COUNTED * f32::from(u8::from(counted))
                 + W_RANK / (1.0 + s.rank as f32)
@@ -1221,6 +1352,7 @@ impl Engine {
                 date_fit,
                 year_part_fit,
                 ordinal_fit,
+                item_span,
                 paragraph_rank: s.rank,
                 support,
                 identifiers_found,
@@ -1233,6 +1365,9 @@ impl Engine {
         }
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
         statement_before_heading(&mut candidates);
+        if by_place {
+            item_before_its_article(&mut candidates);
+        }
         if info.asks_typed() {
             with_its_continuation(&mut candidates);
         }
@@ -1379,6 +1514,22 @@ fn with_its_continuation(candidates: &mut Vec<Candidate>) {
     best.counted |= next.counted;
     best.support = 0.5 * (best.support + next.support);
     best.focus = 0.5 * (best.focus + next.focus);
+}
+
+/// The item of a list asked for by its place (`第三项`) answers for its article: the
+/// sentence announcing the list (`部署了四项重点任务`) shares more of the question's words
+/// but does not say what the item is.
+fn item_before_its_article(candidates: &mut [Candidate]) {
+    let Some(best) = candidates.first().filter(|c| c.item_span.is_none()) else {
+        return;
+    };
+    let article = best.article;
+    if let Some(at) = candidates
+        .iter()
+        .position(|c| c.article == article && c.item_span.is_some())
+    {
+        candidates[..=at].rotate_right(1);
+    }
 }
 
 /// The nearest heading above paragraph `at`, after the lead (which is context already).
@@ -1848,7 +1999,9 @@ impl Features {
             focus: best.focus,
             // A thing of a kind (`什么火箭`) named in the sentence tells; its absence does
             // not: many such questions ask for a description.
-            type_match: flag((typed || info.asks_kind_only()) && best.type_match),
+            type_match: flag(
+                (typed || info.asks_kind_only()) && best.type_match || best.item_span.is_some(),
+            ),
             type_missing: flag(typed && !best.type_match),
             unit_match: flag(best.unit_match),
             date_fit: if dated { best.date_fit } else { 0.0 },
@@ -1899,6 +2052,8 @@ struct SentenceInContext {
     /// The title, the article's lead and every sentence of the paragraph, normalised:
     /// the words a sentence can leave to its context.
     context: Rc<String>,
+    /// The item of its article's list that it opens, when the question asks for one.
+    item: Option<ListItem>,
 }
 
 /// Where `word`, or one of the news' words for it, is in `norm`.
@@ -2084,6 +2239,7 @@ fn answer_span(
             })
             .map(|(_, r)| r)
             .collect(),
+        AnswerType::Other if info.phrases.is_some() => phrases_quoted(info, &norm),
         AnswerType::Other => info
             .choices
             .iter()
@@ -2153,6 +2309,7 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
         AnswerType::Other if !info.choices.is_empty() => {
             info.choices.iter().any(|c| norm.contains(c.as_str()))
         }
+        AnswerType::Other if info.phrases.is_some() => !phrases_quoted(info, norm).is_empty(),
         AnswerType::Other if info.wants_name || info.kind.is_some() || info.several => {
             QUOTED
                 .find_iter(norm)
@@ -2175,6 +2332,24 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
         })
     });
     (typed, unit)
+}
+
+/// The set phrases in `norm` with as many parts as the question asks for (see
+/// [`QuestionInfo::phrases`]) that the question does not itself quote.
+fn phrases_quoted(info: &QuestionInfo, norm: &str) -> Vec<Range<usize>> {
+    let Some(asked) = &info.phrases else {
+        return Vec::new();
+    };
+    listed::set_phrases(norm)
+        .into_iter()
+        .filter(|p| {
+            asked.fits(p)
+                && !info
+                    .content
+                    .contains(norm[p.range.clone()].trim_matches(['“', '”']))
+        })
+        .map(|p| p.range)
+        .collect()
 }
 
 /// jieba's words of `text` with their part-of-speech tags and byte ranges.
@@ -2452,7 +2627,7 @@ mod tests {
         };
         let read = |best: &[Retrieved]| -> Vec<(usize, usize)> {
             engine
-                .to_read(best)
+                .to_read(best, None)
                 .iter()
                 .map(|r| (r.rank, r.paragraph))
                 .collect()

@@ -3,6 +3,7 @@
 //! list that spans most of the text (the outer one when lists nest) and gives each item's
 //! heading clause in order.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -76,6 +77,9 @@ const FAMILIES: &[Family] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Enumeration {
     pub(crate) items: Vec<String>,
+    /// Where each item's heading is in the text: from its marker to the end of the
+    /// heading clause (`八要立足“太忻机遇”求突破`, `第一，要加强值守`).
+    pub(crate) spans: Vec<Range<usize>>,
 }
 
 /// A marker found in the text.
@@ -89,25 +93,25 @@ struct Marker {
 /// The best list in `text` (paragraphs joined with `\n`), if it has at least two items with
 /// real content.
 pub(crate) fn detect(text: &str) -> Option<Enumeration> {
-    let mut best: Option<(usize, usize, Vec<String>)> = None; // (span, count, items)
+    let mut best: Option<(usize, Enumeration)> = None; // (span, list)
     for family in FAMILIES {
         let markers = find_markers(text, family);
         let Some(chain) = longest_chain(&markers) else {
             continue;
         };
-        let Some(items) = headings(text, &chain, family.keep_marker) else {
+        let Some(list) = headings(text, &chain, family.keep_marker) else {
             continue;
         };
         let span = chain.last().map_or(0, |m| m.start) - chain[0].start;
         let better = match &best {
             None => true,
-            Some((s, c, _)) => span > *s || (span == *s && items.len() > *c),
+            Some((s, b)) => span > *s || (span == *s && list.items.len() > b.items.len()),
         };
         if better {
-            best = Some((span, items.len(), items));
+            best = Some((span, list));
         }
     }
-    best.map(|(_, _, items)| Enumeration { items })
+    best.map(|(_, list)| list)
 }
 
 /// Markers of one family that stand at a boundary (start of text or after punctuation).
@@ -205,14 +209,18 @@ fn longest_chain(markers: &[Marker]) -> Option<Vec<Marker>> {
 /// Each item's heading: from its marker to the end of the first clause; a bare label
 /// (`第一，`) takes the clause after it. `None` if any item has no real content, as in the
 /// idiom `一是一，二是二`.
-fn headings(text: &str, chain: &[Marker], keep_marker: bool) -> Option<Vec<String>> {
+fn headings(text: &str, chain: &[Marker], keep_marker: bool) -> Option<Enumeration> {
     let mut items = Vec::with_capacity(chain.len());
+    let mut spans = Vec::with_capacity(chain.len());
     for (k, m) in chain.iter().enumerate() {
         let limit = chain.get(k + 1).map_or(text.len(), |n| n.start);
         let body = &text[m.end..limit];
         let mut heading = String::new();
+        let mut end = m.end;
         for r in clauses(body) {
-            let clause = strip_clause_end(&body[r]).trim_end_matches(['。', '！', '？', '\n']);
+            let clause =
+                strip_clause_end(&body[r.clone()]).trim_end_matches(['。', '！', '？', '\n']);
+            end = m.end + r.start + clause.len();
             heading.push_str(clause);
             if heading.chars().count() >= 4 {
                 break;
@@ -231,8 +239,9 @@ fn headings(text: &str, chain: &[Marker], keep_marker: bool) -> Option<Vec<Strin
         } else {
             heading
         });
+        spans.push(m.start..end.max(m.end));
     }
-    Some(items)
+    Some(Enumeration { items, spans })
 }
 
 #[cfg(test)]

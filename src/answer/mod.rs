@@ -9,6 +9,7 @@ mod catalog;
 mod enumeration;
 mod follow;
 mod highlight;
+mod listed;
 mod live;
 mod matcher;
 mod search;

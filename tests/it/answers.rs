@@ -331,6 +331,40 @@ fn an_answer_left_to_the_next_sentence_is_given_with_the_sentence_it_continues()
     assert!(s.contains("顺利合龙") && &s[span] == "1169米", "{s:?}");
 }
 
+/// Policy news lists its tasks (`一是……二是……`): a reader asks for an item by its place or
+/// its subject, and for a set phrase by its size; the item's heading or the phrase is bold.
+#[test]
+fn an_item_of_a_list_and_a_set_phrase_are_answered() {
+    let meeting = || {
+        story(
+            "safety",
+            "全省安全生产工作会议召开",
+            &[
+                "12日，全省安全生产工作会议在省城召开，省长主持会议并讲话。",
+                "会议强调，要坚持“人民至上、生命至上”，统筹发展和安全，部署了四项重点任务。",
+                "一是压实企业主体责任，推动企业主要负责人落实安全管理职责。二是开展重大事故隐患排查整治，对矿山、危化品等行业开展全覆盖检查。",
+                "三是加强应急救援能力建设，完善各级应急预案并组织演练。四是强化安全宣传教育，普及应急避险知识。",
+            ],
+        )
+    };
+    for (question, item) in [
+        (
+            "会议部署的四项任务里第三项是什么？",
+            "三是加强应急救援能力建设",
+        ),
+        ("那四项重点任务最后一项讲的是啥？", "四是强化安全宣传教育"),
+        (
+            "会议在隐患排查整治方面提了什么要求？",
+            "二是开展重大事故隐患排查整治",
+        ),
+    ] {
+        let (s, span) = answered_over(meeting(), question);
+        assert_eq!(span.map(|r| &s[r]), Some(item), "{question}: {s:?}");
+    }
+    let (s, span) = answered_over(meeting(), "会议提的要坚持哪两句话？");
+    assert_eq!(span.map(|r| &s[r]), Some("“人民至上、生命至上”"), "{s:?}");
+}
+
 #[test]
 fn eval_runs_on_a_small_slice() {
     let data = root().join("tests/fixtures/eval");
