@@ -78,6 +78,9 @@ pub struct QuestionInfo {
     /// A time question that asks for a year (`哪一年`, `公元几年`): a day or an hour is not
     /// the answer.
     pub(crate) wants_year: bool,
+    /// A time question asking for a day (`几号`, `哪天`, `几月几日`): a month or a year alone
+    /// is not the answer.
+    pub(crate) wants_day: bool,
     /// A number question that asks which in order (`第几`): an ordinal is the answer.
     pub(crate) wants_ordinal: bool,
     /// Dates the question names, read against the day it is asked.
@@ -89,6 +92,9 @@ pub struct QuestionInfo {
     /// [`ordinals_in`]): a story about another edition of the same event, or about another
     /// holiday, answers another question.
     pub(crate) ordinals: Vec<(u32, char)>,
+    /// Works it names by title (`《公平竞争审查条例》` → 公平竞争审查条例): a sentence about another
+    /// work (`《公平竞争审查条例实施办法》`) answers another question.
+    pub(crate) titles: Vec<String>,
     /// The question (normalised) with its dates and scaffolding blanked out: what is
     /// searched for.
     #[serde(skip)]
@@ -161,6 +167,8 @@ static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
             r"(?:{roles})(?:是|叫)?(?:什么|啥)(?:名字)?|名字是|",
             // "Which" of a role: `哪个记者`, `哪名运动员`.
             r"哪一?[个名](?:{roles})|",
+            // A role, then "the one … is called what": `副主任被开除党籍的那个叫啥名`.
+            r"(?:{roles})[^,?!;:]{{0,12}}?那[个位名]人?(?:叫|是)(?:什么|啥)|",
             // Any other role word ending as people's roles do (…者, …员, …手, …长, …人).
             r"[\p{{Han}}](?:者|员|手|长|人)(?:是|叫)(?:什么|啥)(?:名字)?"
         ),
@@ -202,6 +210,15 @@ static YEAR_A: LazyLock<Regex> = LazyLock::new(|| {
         r"\d{2,4}\s*年|[〇零一二三四五六七八九]{2,4}年|今年|去年|前年|明年|当年|同年|世纪|年代",
     )
     .expect("valid regex")
+});
+/// A time question asking for a day, and the days a sentence can give (a numeral before
+/// 号 is more often a name, `快舟一号`, `2号机组`, than a day).
+static DAY_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"几号|哪天|哪一天|哪一日|何日|几月几[日号]|什么日子").expect("valid regex")
+});
+static DAY_A: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{1,2}\s*日|月\s*\d{1,2}\s*号|[一二三]?十[一二三四五六七八九]?日|月[一二三四五六七八九]日|今天|昨天|明天|前天|后天|当天|当日|次日|星期[一二三四五六日天]|周[一二三四五六日]")
+        .expect("valid regex")
 });
 static REASON_A: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -341,7 +358,7 @@ pub fn analyse(engine: &Engine, question: &str) -> QuestionInfo {
 /// has (a question character glued to a word: `长是` in `市长是谁`).
 pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> QuestionInfo {
     let seg = &engine.segmenter;
-    let norm = seg.normalize(question);
+    let norm = dates::full_years(&seg.normalize(question), today).into_owned();
     // `哪几句话` asks for words, not a number.
     let (phrases, mut asking) = match listed::phrases_asked(&norm) {
         Some((parts, asking)) => (Some(parts), vec![asking]),
@@ -399,6 +416,18 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         if seg.is_stop_word(word) || is_question_word(word) {
             continue;
         }
+        let at = chars_before(start);
+        // The measure word of 哪 or 几 cut off from it (`哪` / `枚`) is part of the question
+        // word. (Blanking keeps one character per character: `content` and `norm` line up.)
+        if word.chars().count() == 1
+            && at > 0
+            && norm
+                .chars()
+                .nth(at - 1)
+                .is_some_and(|c| c == '哪' || c == '几')
+        {
+            continue;
+        }
         // A verb of saying before 的 or 了 (`朱晓东提的要求`, `会议提了什么要求`) only ties the
         // speaker to what is asked; the news says 强调, 指出, and a one-character word would
         // be found inside others (`提升`).
@@ -407,7 +436,6 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         {
             continue;
         }
-        let at = chars_before(start);
         let idf = engine.index.word_idf(word);
         let n = word.chars().count();
         if idf >= unseen - 1e-3 && n >= 2 && word.chars().all(crate::text::is_han) {
@@ -449,6 +477,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         .filter(|m| !m.is_empty())
         .collect();
     let ordinals = ordinals_in(&content);
+    let titles = titles_in(&norm);
     let wants_total = TOTAL_Q.is_match(&norm);
     let whole_year = parts.is_empty()
         && ordinals.is_empty()
@@ -476,11 +505,36 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         wants_total,
         wants_ordinal: norm.contains("第几"),
         wants_year: answer_type == AnswerType::Time && YEAR_Q.is_match(&norm),
+        wants_day: answer_type == AnswerType::Time && DAY_Q.is_match(&norm),
         dates: found,
         year_parts: parts.into_iter().map(|(p, _)| p).collect(),
         ordinals,
+        titles,
         content,
     }
+}
+
+/// The titles in `《…》` that `norm` names.
+fn titles_in(norm: &str) -> Vec<String> {
+    static TITLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"《([^》]{2,40})》").expect("valid regex"));
+    TITLE
+        .captures_iter(norm)
+        .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+        .collect()
+}
+
+/// Whether the titles a text names are those asked (see [`QuestionInfo::titles`]): `None`
+/// when it names none; a shorter form (`《条例》` for `《公平竞争审查条例》`) is the same
+/// work, a longer one (`《…条例实施办法》`) another.
+fn names_title(asked: &[String], named: &[String]) -> Option<bool> {
+    (!named.is_empty()).then(|| {
+        named.iter().any(|n| {
+            asked
+                .iter()
+                .any(|a| a == n || (n.chars().count() >= 2 && a.ends_with(n.as_str())))
+        })
+    })
 }
 
 /// Verbs of saying a question ties a speaker to what they said with (`朱晓东提的`).
@@ -535,7 +589,7 @@ fn is_running_total(norm: &str) -> bool {
 }
 
 static RATE_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"百分|%|比例|占比|比重|增长|增速|增幅|涨幅|降幅|跌幅|下降|上涨|提高|降低|率|几成|同比|环比|翻")
+    Regex::new(r"百分|%|比例|占比|比重|增长|增速|增幅|涨幅|降幅|跌幅|下降|上涨|提高|降低|率|几成|同比|环比|翻|[降涨升减]了?多少")
         .expect("valid regex")
 });
 /// Asking for the name of a thing: the answer is usually quoted (《…》, “…”).
@@ -547,9 +601,15 @@ static NAME_Q: LazyLock<Regex> = LazyLock::new(|| {
 /// A question word that asks for a thing of a kind (`什么火箭`, `哪款手机`, `哪家企业`), or
 /// for several (`哪几家超市`, `哪两个村`).
 static KIND_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"什么|啥|哪(?:一|几|两|[三四五六七八九十])?[个种款项部家座条]")
-        .expect("valid regex")
+    Regex::new(
+        r"什么|啥|哪(?:一|几|两|[三四五六七八九十])?[个种款项部家座条枚艘架颗台辆所支处本首篇]",
+    )
+    .expect("valid regex")
 });
+
+/// A thing's name asked after its kind: `储气库叫啥名字`, `这座桥叫什么`.
+static NAMED_KIND_Q: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"叫(?:什么|啥)(?:名字?)?").expect("valid regex"));
 
 /// Asking what the reader should think or do, not what happened.
 static OPINION_Q: LazyLock<Regex> = LazyLock::new(|| {
@@ -624,6 +684,20 @@ fn counts_the_thing(norm: &str, unit: &str, counted: &str) -> bool {
 
 /// The noun right after the question word, when it names a kind of thing.
 fn kind_asked(seg: &Segmenter, norm: &str) -> Option<String> {
+    // `…储气库叫啥名字`: the noun before 叫 is the kind.
+    if let Some(m) = NAMED_KIND_Q.find(norm) {
+        let tags = seg.tag(&norm[..m.start()]);
+        if let Some(last) = tags.last().filter(|t| {
+            t.tag.starts_with('n')
+                && !t.tag.starts_with("nr")
+                && t.word.chars().count() >= 2
+                && t.word.chars().all(crate::text::is_han)
+                && !DESCRIPTIVE_KINDS.contains(&t.word)
+                && !seg.is_stop_word(t.word)
+        }) {
+            return Some(last.word.to_string());
+        }
+    }
     let m = KIND_Q.find(norm)?;
     let tags = seg.tag(norm[m.end()..].trim_start());
     let first = tags.first()?;
@@ -926,10 +1000,20 @@ impl Engine {
             .map(|r| &text[r])
             // Two digits alone (`20`) turn up in any other figure or date.
             .filter(|a| a.chars().count() >= 3 || a.chars().any(|c| !c.is_ascii_digit()));
+        // A day is the same day without its year (`2024年8月1日`, `8月1日起施行`).
+        let without_year = answer.and_then(|a| {
+            let rest = a.split_once('年')?.1;
+            (a.starts_with(|c: char| c.is_ascii_digit()) && rest.contains('月')).then_some(rest)
+        });
         candidates
             .iter()
             .filter(|c| c.article != best.article)
-            .find(|c| answer.is_none_or(|a| !self.candidate_text(c).contains(a)))
+            .find(|c| {
+                let other = self.candidate_text(c);
+                answer.is_none_or(|a| {
+                    !other.contains(a) && without_year.is_none_or(|day| !other.contains(day))
+                })
+            })
             .map(|c| c.score)
     }
 
@@ -1179,6 +1263,7 @@ impl Engine {
             .iter()
             .map(|id| ordinals_in(id).first().copied())
             .collect();
+        let mut context_titles: HashMap<*const String, Option<bool>> = HashMap::new();
         for s in sents {
             let norm_title = s.title.as_str();
             // Words the sentence leaves to its context (the paragraph, the title, the
@@ -1292,6 +1377,22 @@ impl Engine {
                     names_ordinal(&info.ordinals, context),
                 );
                 (sentence, &context[..], fit)
+            };
+            // A work named by title counts like an edition: only another work named is
+            // another question.
+            let ordinal_fit = if info.titles.is_empty() {
+                ordinal_fit
+            } else {
+                let in_context = *context_titles
+                    .entry(Rc::as_ptr(&s.context))
+                    .or_insert_with(|| names_title(&info.titles, &titles_in(&s.context)));
+                let title_fit =
+                    self::ordinal_fit(names_title(&info.titles, &titles_in(&s.norm)), in_context);
+                if title_fit < 0.0 || ordinal_fit < 0.0 {
+                    ordinal_fit.min(title_fit)
+                } else {
+                    ordinal_fit.max(title_fit)
+                }
             };
             let general: Vec<(String, f32)> = info
                 .words
@@ -1850,10 +1951,14 @@ const HOLIDAY: char = '节';
 
 /// Editions and rounds named in `text` (`第30届`, `第十次会议`, `第3批`) and fiscal years
 /// (`2023财年`, which is not the calendar year: its report comes out the year after, or
-/// in its last months), as number and counter word, whatever numerals they are written
+/// in its last months) and plenary sessions (`二十届三中全会`), as number and counter word, whatever numerals they are written
 /// in; and the holidays it names (see
 /// [`HOLIDAYS`]), as their place in that list with the counter [`HOLIDAY`].
 fn ordinals_in(text: &str) -> Vec<(u32, char)> {
+    static PLENUM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:第?([一二三四五六七八九十]+)届)?([一二三四五六七八九十]+)中全会")
+            .expect("valid regex")
+    });
     // `首届`, `首轮`: the first edition or round (not `首次`, "for the first time").
     static ORDINAL_OF: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
@@ -1874,6 +1979,14 @@ fn ordinals_in(text: &str) -> Vec<(u32, char)> {
                 _ => None,
             }
         })
+        // `二十届三中全会`: the 20th committee's third plenary session (`第三次全体会议`).
+        .chain(PLENUM.captures_iter(text).flat_map(|c| {
+            let term = c.get(1).and_then(|n| dates::read_number(n.as_str()));
+            let session = c.get(2).and_then(|n| dates::read_number(n.as_str()));
+            term.map(|n| (n, '届'))
+                .into_iter()
+                .chain(session.map(|n| (n, '次')))
+        }))
         .chain(
             (0u32..)
                 .zip(HOLIDAYS)
@@ -1899,11 +2012,22 @@ fn ordinal_fit(in_sentence: Option<bool>, in_context: Option<bool>) -> f32 {
 /// `None` when `named` (a text's editions, see [`ordinals_in`]) holds none of the kinds
 /// asked about; else whether it holds one of those asked.
 fn names_ordinal(asked: &[(u32, char)], named: &[(u32, char)]) -> Option<bool> {
-    let same_kind: Vec<&(u32, char)> = named
-        .iter()
-        .filter(|(_, kind)| asked.iter().any(|(_, k)| k == kind))
-        .collect();
-    (!same_kind.is_empty()).then(|| same_kind.iter().any(|o| asked.contains(o)))
+    // Each kind on its own: `十五届五中全会` is not `第十五届…第二次全体会议`.
+    let mut fits = None;
+    for (i, (_, kind)) in asked.iter().enumerate() {
+        if asked[..i].iter().any(|(_, k)| k == kind) {
+            continue;
+        }
+        let mut of_kind = named.iter().filter(|(_, k)| k == kind).peekable();
+        if of_kind.peek().is_none() {
+            continue;
+        }
+        if !of_kind.any(|o| asked.contains(o)) {
+            return Some(false);
+        }
+        fits = Some(true);
+    }
+    fits
 }
 
 /// Whether a sentence names the month of one of the question's month or day dates.
@@ -1950,8 +2074,9 @@ pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, rival: Option<f3
         return 0.05;
     }
     // The same for a sentence whose figure is for another part of the year, or that
-    // speaks of another edition or round of the event asked about.
-    if best.year_part_fit <= -1.0 || best.ordinal_fit <= -1.0 {
+    // speaks of another edition, round, holiday or work than the one asked about (or
+    // whose story does, naming no other: `预计发送旅客2120万人次` under `清明假期…`).
+    if best.year_part_fit <= -1.0 || best.ordinal_fit <= -0.5 {
         return 0.05;
     }
     let f = Features::of(info, best, rival);
@@ -2287,6 +2412,7 @@ fn type_match(seg: &Segmenter, info: &QuestionInfo, norm: &str) -> (bool, bool) 
                 || info.wants_ordinal && ORDINAL.find_iter(norm).any(|m| !in_question(m.as_str()))
         }
         AnswerType::Time if info.wants_year => YEAR_A.is_match(norm),
+        AnswerType::Time if info.wants_day => DAY_A.is_match(norm),
         AnswerType::Time => TIME_A.is_match(norm),
         AnswerType::Reason => states_a_cause(info, norm),
         AnswerType::Person => person_names(seg, norm)
@@ -2474,6 +2600,11 @@ fn named_by_word_before(
     let Some(before) = at.checked_sub(1).and_then(|i| tags.get(i)) else {
         return false;
     };
+    // A code in a name (`榆37` + `储气库`, `c919` + `大飞机`): letters or digits right after a
+    // name part, with no measure word (`37个储气库` counts them).
+    if before.word.chars().all(|c| c.is_ascii_alphanumeric()) && at >= 2 {
+        return named_by_word_before(seg, tags, at - 1, in_question);
+    }
     before.word.chars().all(crate::text::is_han)
         && !before
             .tag
@@ -2602,6 +2733,66 @@ mod tests {
         );
     }
 
+    /// A figure from a story about another holiday does not answer for the one asked,
+    /// though its sentence names none.
+    #[test]
+    fn a_story_about_another_holiday_does_not_answer() {
+        let story = crate::corpus::Article::new(
+            "qingming",
+            "清明假期明天开始 交通部门多措施保出行",
+            vec![
+                "清明假期明天开始。交通运输部预测，跨区域人员流动量增长明显。".to_string(),
+                "国铁集团预测，明天，全国铁路将迎来客流高峰，预计发送旅客2120万人次。".to_string(),
+            ],
+        );
+        let engine = engine_of(vec![story]);
+        let asked = |q: &str| engine.ask(q);
+        let other = asked("国庆假期全国铁路一共发送了多少旅客？");
+        assert!(
+            !other.answered,
+            "{:?} at {}",
+            other.sentence, other.confidence
+        );
+        let same = asked("清明假期全国铁路一共发送了多少旅客？");
+        assert!(same.answered, "{:?} at {}", same.sentence, same.confidence);
+    }
+
+    /// A work named by its title: the same work in a shorter form is it, a longer title is
+    /// another work.
+    #[test]
+    fn a_work_asked_by_title_is_not_another_work() {
+        let asked = titles_in("《公平竞争审查条例》是从哪天开始施行的?");
+        assert_eq!(asked, ["公平竞争审查条例"]);
+        let named = |t: &str| names_title(&asked, &titles_in(t));
+        assert_eq!(
+            named("公布《公平竞争审查条例》,自2024年8月1日起施行"),
+            Some(true)
+        );
+        assert_eq!(
+            named("《条例》自8月1日起施行"),
+            Some(true),
+            "the short form"
+        );
+        assert_eq!(named("公布《公平竞争审查条例实施办法》"), Some(false));
+        assert_eq!(named("办法自公布之日起施行"), None);
+    }
+
+    /// A day is the same answer with or without its year: a report giving it without the
+    /// year is no rival.
+    #[test]
+    fn a_day_without_its_year_is_the_same_answer() {
+        let article = |id: &str, text: &str| {
+            crate::corpus::Article::new(id, "条例施行", vec![text.to_string()])
+        };
+        let question = "《河湖保护条例》是从哪天开始施行的？";
+        let trace = engine_of(vec![
+            article("a", "国务院公布《河湖保护条例》，自2024年8月1日起施行。"),
+            article("b", "《河湖保护条例》8月1日起施行，明确了各方责任。"),
+        ])
+        .ask_trace(question);
+        assert_eq!(trace.rival, None, "{:?}", trace.candidates.first());
+    }
+
     /// A heading read brings the paragraph under it, at the heading's rank, unless that
     /// paragraph is read already; other paragraphs bring nothing.
     #[test]
@@ -2706,6 +2897,39 @@ mod tests {
         ));
         assert!(typed(q, "每年能卖出数千斤。"));
         assert!(!typed(q, "这家农场的蜂蜜远近闻名。"));
+        // A thing's kind before `叫啥` or after `哪` and a measure word; a name with a code.
+        let q = "我国中西部最大的储气库叫啥名字？";
+        assert_eq!(analyse(&engine, q).kind.as_deref(), Some("储气库"));
+        assert!(typed(q, "中国石油长庆油田榆37储气库集注站开始注气。"));
+        assert!(!typed(q, "我国中西部最大储气库正式投运。"));
+        assert!(!typed(q, "全国已建成37个储气库。"));
+        let q = "一号工位头一回发射，用的是哪枚火箭？";
+        let info = analyse(&engine, q);
+        assert_eq!(info.kind.as_deref(), Some("火箭"));
+        assert!(
+            info.words.iter().all(|(w, _)| w != "枚"),
+            "the measure word is the question's: {:?}",
+            info.words
+        );
+        assert!(typed(
+            q,
+            "长征八号遥六运载火箭以“一箭十八星”方式将卫星送入轨道。"
+        ));
+        // A role, then "the one … is called what", asks for the holder's name.
+        assert_eq!(
+            analyse(&engine, "那个委员会副主任被开除党籍的那个叫啥名？").answer_type,
+            AnswerType::Person
+        );
+        // A day asked for (`几号`) is not given by a month alone, nor by a name with 号.
+        let q = "那次峰会定在几号开？";
+        assert!(typed(q, "峰会将于2026年11月18日至19日在深圳举行。"));
+        assert!(!typed(q, "为11月的峰会贡献经贸成果。"));
+        assert!(!typed(q, "快舟一号甲火箭成功发射。"));
+        assert!(typed("那次峰会是几月开的？", "为11月的峰会贡献经贸成果。"));
+        // How much something fell is answered by a rate too.
+        let q = "“十四五”头四年能耗强度一共降了多少？";
+        assert!(typed(q, "“十四五”前四年，我国能耗强度累计降低11.6%。"));
+        assert!(!typed("全国能耗一共有多少？", "能耗强度累计降低11.6%。"));
         let q = "新科技馆建在哪个片区？";
         assert!(typed(q, "新建的科技馆位于青禾片区，计划明年对外开放。"));
         assert!(!typed(q, "这里规划了两个片区，将分期建设学校和医院。"));
@@ -2880,6 +3104,17 @@ mod tests {
             [(1, '届'), (2, '届'), (1, '批')]
         );
         assert!(ordinals_in("首次跃居全球第一").is_empty());
+        // A plenary session by its short name is a term and a session; each kind must fit.
+        let asked = ordinals_in("民进十五届五中全会是哪天开幕的");
+        assert_eq!(asked, [(15, '届'), (5, '次')]);
+        let named = ordinals_in("中国民主促进会第十五届中央委员会第二次全体会议在京开幕");
+        assert_eq!(
+            names_ordinal(&asked, &named),
+            Some(false),
+            "another session"
+        );
+        let named = ordinals_in("中国民主促进会第十五届中央委员会第五次全体会议在京开幕");
+        assert_eq!(names_ordinal(&asked, &named), Some(true));
         // A fiscal year is an occurrence of the budget, not a date.
         let asked = ordinals_in("美国2023财年财政赤字有多少");
         assert_eq!(asked, [(2023, '财')]);

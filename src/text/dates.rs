@@ -81,6 +81,29 @@ impl DateSpec {
     }
 }
 
+/// `norm` with years written in two digits (`24年3月`, `22年底`) written in four, when they
+/// are not after `anchor`'s next year.
+pub(crate) fn full_years(norm: &str, anchor: NaiveDate) -> std::borrow::Cow<'_, str> {
+    let mut out = String::new();
+    let (mut copied, mut changed) = (0, false);
+    for c in SHORT_YEAR.captures_iter(norm) {
+        let digits = c.get(1).expect("the year's digits");
+        let year = 2000 + digits.as_str().parse::<i32>().unwrap_or(i32::MAX - 2000);
+        if digits.len() != 2 || year > anchor.year() + 1 {
+            continue;
+        }
+        out.push_str(&norm[copied..digits.start()]);
+        out.push_str("20");
+        copied = digits.start();
+        changed = true;
+    }
+    if !changed {
+        return std::borrow::Cow::Borrowed(norm);
+    }
+    out.push_str(&norm[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The dates a normalised query means, read against `anchor`, and the query with the words
 /// that said them blanked out (see [`find`], [`blank`], [`narrow`]).
 pub(crate) fn take_out(norm: &str, anchor: NaiveDate) -> (Vec<DateSpec>, String) {
@@ -151,6 +174,12 @@ static YMD: LazyLock<Regex> = LazyLock::new(|| {
         r"((?:19|20|21)\d\d)\s*年(?:\s*{MONTH}\s*月(?:份)?(?:\s*{DAY}\s*[日号])?)?"
     ))
     .expect("valid regex")
+});
+/// A year of this century in two digits, as readers type it (`24年3月`, `22年底`), with what
+/// follows it: only a month or a part of the year makes it a year (`24年来` is a span).
+static SHORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d+)\s*年\s*(?:\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|底|初|末|中|上半年|下半年|全年|前[一二三四五六七八九十两\d]|[一二三四1-4]季度)")
+        .expect("valid regex")
 });
 static RELATIVE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -657,6 +686,22 @@ pub(crate) fn years_mentioned(norm: &str, article_date: Option<NaiveDate>) -> Ve
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn years_in_two_digits() {
+        let anchor = NaiveDate::from_ymd_opt(2026, 8, 22).unwrap();
+        for (q, want) in [
+            ("24年3月在北京开业的", "2024年3月在北京开业的"),
+            ("22年底四川盆地发现页岩气", "2022年底四川盆地发现页岩气"),
+            ("23年前三季度", "2023年前三季度"),
+            ("24年来坚持", "24年来坚持"),
+            ("2024年3月", "2024年3月"),
+            ("35年3月", "35年3月"),
+            ("共120年3月", "共120年3月"),
+        ] {
+            assert_eq!(full_years(q, anchor), want, "{q}");
+        }
+    }
     use super::*;
 
     #[test]
