@@ -95,6 +95,11 @@ pub struct QuestionInfo {
     /// Works it names by title (`《公平竞争审查条例》` → 公平竞争审查条例): a sentence about another
     /// work (`《公平竞争审查条例实施办法》`) answers another question.
     pub(crate) titles: Vec<String>,
+    /// Nouns the question narrows by the noun before them (`入境` + `游客`, `广东` + `外贸`):
+    /// a sentence giving the figure of the same noun narrowed otherwise (`国内外游客`)
+    /// answers another question.
+    #[serde(skip)]
+    pub(crate) narrowed: Vec<(String, String)>,
     /// The question (normalised) with its dates and scaffolding blanked out: what is
     /// searched for.
     #[serde(skip)]
@@ -478,6 +483,7 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         .collect();
     let ordinals = ordinals_in(&content);
     let titles = titles_in(&norm);
+    let narrowed = narrowed_nouns(seg, &content, &words);
     let wants_total = TOTAL_Q.is_match(&norm);
     let whole_year = parts.is_empty()
         && ordinals.is_empty()
@@ -510,8 +516,76 @@ pub fn analyse_on(engine: &Engine, question: &str, today: NaiveDate) -> Question
         year_parts: parts.into_iter().map(|(p, _)| p).collect(),
         ordinals,
         titles,
+        narrowed,
         content,
     }
+}
+
+/// A word jieba tags as a noun, a place or a distinguishing word: what narrows a noun.
+fn is_modifier_tag(tag: &str) -> bool {
+    (tag.starts_with('n') && !tag.starts_with("nr")) || matches!(tag, "s" | "b" | "vn")
+}
+
+/// The question's nouns with the noun right before them narrowing them (see
+/// [`QuestionInfo::narrowed`]), both content words of two characters or more.
+fn narrowed_nouns(
+    seg: &Segmenter,
+    content: &str,
+    words: &[(String, f32)],
+) -> Vec<(String, String)> {
+    let content_word = |w: &str| {
+        w.chars().count() >= 2
+            && w.chars().all(crate::text::is_han)
+            && words.iter().any(|(x, _)| x == w)
+    };
+    seg.tag(content)
+        .windows(2)
+        .filter(|p| {
+            is_modifier_tag(p[0].tag)
+                && p[1].tag.starts_with('n')
+                && content_word(p[0].word)
+                && content_word(p[1].word)
+        })
+        .map(|p| (p[0].word.to_string(), p[1].word.to_string()))
+        .collect()
+}
+
+/// Whether `sentence` gives a noun the question narrows (see [`QuestionInfo::narrowed`])
+/// narrowed by another noun (`国内外游客` for `入境游客`), and the question's narrowing word
+/// is neither in it nor in its `context`.
+fn narrowed_otherwise(seg: &Segmenter, info: &QuestionInfo, sentence: &str, context: &str) -> bool {
+    if info.narrowed.is_empty() {
+        return false;
+    }
+    let tags = seg.tag(sentence);
+    info.narrowed.iter().any(|(modifier, noun)| {
+        let news = seg.news_words(modifier);
+        if has(sentence, modifier, news) || has(context, modifier, news) {
+            return false;
+        }
+        tags.windows(2).any(|p| {
+            p[1].word == noun
+                && is_modifier_tag(p[0].tag)
+                && p[0].word.chars().count() >= 2
+                && p[0].word.chars().all(crate::text::is_han)
+                && !info.content.contains(p[0].word)
+                && !same_narrowing(modifier, p[0].word)
+        })
+    })
+}
+
+/// Whether two words narrow a noun the same way though written differently: one holds
+/// the other's characters in order (`中科院` / `中国科学院`, `美国参议院` / `参议院`), they share
+/// a pair of characters, or a whole area (`全省`) is named (`浙江省`).
+fn same_narrowing(asked: &str, written: &str) -> bool {
+    use crate::text::normalize::abbreviates;
+    let chars: Vec<char> = asked.chars().collect();
+    abbreviates(asked, written)
+        || abbreviates(written, asked)
+        || chars
+            .windows(2)
+            .any(|w| written.contains(&w.iter().collect::<String>()))
+        || (chars.len() == 2 && chars[0] == '全' && written.ends_with(chars[1]))
 }
 
 /// The titles in `《…》` that `norm` names.
@@ -795,6 +869,9 @@ pub struct Candidate {
     /// Where in the sentence the heading of the list item asked for is (see
     /// [`QuestionInfo::item`]): the answer's span.
     pub(crate) item_span: Option<Range<usize>>,
+    /// It gives the noun asked for narrowed otherwise (`国内外游客` for `入境游客`; see
+    /// [`QuestionInfo::narrowed`]). Read for the best candidate only.
+    pub(crate) narrowed_otherwise: bool,
 }
 
 /// Everything `ask` looked at, best first: for the evaluation and for debugging.
@@ -883,7 +960,7 @@ const W_PROXIMITY: f32 = 0.05;
 const W_POSITION: f32 = 0.03;
 const W_DATE: f32 = 0.25;
 const W_YEAR_PART: f32 = 0.25;
-const W_ORDINAL: f32 = 0.25;
+const W_ORDINAL: f32 = 0.4;
 const W_HEADING: f32 = 0.15;
 /// The item of a list asked for by its place (`最后一条`) is the answer, whatever other
 /// sentence of its article shares more of the question's words.
@@ -892,6 +969,7 @@ const W_ITEM: f32 = 0.5;
 /// paragraph with its title and lead.
 const RERANK_COVERAGE: f32 = 1.0;
 const RERANK_DATE: f32 = 0.4;
+const RERANK_PART: f32 = 0.2;
 
 /// A paragraph retrieved for a question, while reranking.
 struct Retrieved {
@@ -964,7 +1042,10 @@ impl Engine {
             info.item.as_ref().zip(lists.as_mut()),
         );
         let sents = self.sentences_of(&to_read, lists.as_mut());
-        let candidates = self.score_sentences(&info, &plan, &sents);
+        let mut candidates = self.score_sentences(&info, &plan, &sents);
+        if let Some(best) = candidates.first_mut() {
+            best.narrowed_otherwise = self.best_narrowed_otherwise(&info, best);
+        }
         let span = candidates.first().and_then(|best| {
             best.item_span.clone().or_else(|| {
                 answer_span(
@@ -1062,11 +1143,22 @@ impl Engine {
                     date = 1.0;
                 }
                 let bm25 = h.score / best;
+                // A paragraph naming the part of the year asked for (`前11个月`) over one
+                // naming another.
+                let part = match names_part(&info.year_parts, &text) {
+                    _ if info.year_parts.is_empty() => 0.0,
+                    Some(true) => 1.0,
+                    Some(false) => -1.0,
+                    None => 0.0,
+                };
                 Some(Retrieved {
                     article: h.article,
                     paragraph: p,
                     bm25,
-                    score: bm25 + RERANK_COVERAGE * covered + RERANK_DATE * date,
+                    score: bm25
+                        + RERANK_COVERAGE * covered
+                        + RERANK_DATE * date
+                        + RERANK_PART * part,
                 })
             })
             .collect();
@@ -1454,6 +1546,7 @@ impl Engine {
                 year_part_fit,
                 ordinal_fit,
                 item_span,
+                narrowed_otherwise: false,
                 paragraph_rank: s.rank,
                 support,
                 identifiers_found,
@@ -1476,6 +1569,25 @@ impl Engine {
     }
 
     /// The sentence text of a candidate.
+    /// Whether the best candidate gives the noun asked for narrowed otherwise (see
+    /// [`narrowed_otherwise`]), reading its paragraph and its article's title and lead.
+    fn best_narrowed_otherwise(&self, info: &QuestionInfo, best: &Candidate) -> bool {
+        if info.narrowed.is_empty() {
+            return false;
+        }
+        let seg = &self.segmenter;
+        let article = &self.articles[best.article];
+        let mut context = article_context(seg, article);
+        context.push('\n');
+        context.push_str(&seg.normalize(&article.paragraphs[best.paragraph]));
+        narrowed_otherwise(
+            seg,
+            info,
+            &seg.normalize(self.candidate_text(best)),
+            &context,
+        )
+    }
+
     pub(crate) fn candidate_text(&self, c: &Candidate) -> &str {
         &self.articles[c.article].paragraphs[c.paragraph][c.range.clone()]
     }
@@ -2088,12 +2200,22 @@ pub(crate) fn confidence(info: &QuestionInfo, best: &Candidate, rival: Option<f3
     let p = 1.0 / (1.0 + (-z).exp());
     // A "why" question is rarely answered by a sentence that states no cause: it is most
     // often the sentence that restates the event asked about.
-    if info.answer_type == AnswerType::Reason && !best.type_match {
+    let p = if info.answer_type == AnswerType::Reason && !best.type_match {
         p * REASON_UNSTATED
+    } else {
+        p
+    };
+    // A figure of the noun asked for, narrowed otherwise, is a near miss.
+    if best.narrowed_otherwise {
+        p * NARROWED_OTHERWISE
     } else {
         p
     }
 }
+
+/// The share of the confidence left to a sentence giving the noun asked for narrowed
+/// otherwise (see [`Candidate::narrowed_otherwise`]).
+const NARROWED_OTHERWISE: f32 = 0.6;
 
 /// The share of the confidence left to a sentence stating no cause for a "why" question.
 const REASON_UNSTATED: f32 = 0.6;
@@ -2671,9 +2793,6 @@ static QUOTED: LazyLock<Regex> =
 mod tests {
     use super::*;
 
-    /// The answer's type is present in forms news uses: a round magnitude (`上万斤`), and a
-    /// place named by the word the question asks with (`哪个片区` → `青禾片区`), but not a
-    /// count of them (`两个片区`).
     /// An engine over `articles` with the built-in word lists and no configuration.
     fn engine_of(articles: Vec<crate::corpus::Article>) -> Engine {
         let options = crate::answer::Options {
@@ -2755,6 +2874,42 @@ mod tests {
         );
         let same = asked("清明假期全国铁路一共发送了多少旅客？");
         assert!(same.answered, "{:?} at {}", same.sentence, same.confidence);
+    }
+
+    /// A figure of the noun asked for narrowed by another noun (`国内外游客` for `入境游客`)
+    /// is a near miss; the same narrowing written otherwise is not.
+    #[test]
+    fn a_noun_narrowed_otherwise_is_a_near_miss() {
+        let engine = engine_of(Vec::new());
+        let seg = engine.segmenter();
+        let otherwise = |q: &str, sentence: &str, context: &str| {
+            let info = analyse(&engine, q);
+            narrowed_otherwise(
+                seg,
+                &info,
+                &seg.normalize(sentence),
+                &seg.normalize(context),
+            )
+        };
+        let q = "2024年1到7月新疆接待入境游客多少人次？";
+        assert!(otherwise(
+            q,
+            "今年1—7月，新疆累计接待国内外游客超16540万人次。",
+            "新疆旅游持续升温"
+        ));
+        assert!(!otherwise(q, "今年1—7月，新疆接待入境游客120万人次。", ""));
+        assert!(
+            !otherwise(
+                q,
+                "新疆累计接待国内外游客超16540万人次。",
+                "入境游客增长明显"
+            ),
+            "the narrowing in its context"
+        );
+        assert!(same_narrowing("中科院", "中国科学院"));
+        assert!(same_narrowing("美国参议院", "参议院"));
+        assert!(same_narrowing("全省", "浙江省"));
+        assert!(!same_narrowing("入境", "国内外"));
     }
 
     /// A work named by its title: the same work in a shorter form is it, a longer title is
@@ -2881,6 +3036,9 @@ mod tests {
         );
     }
 
+    /// The answer's type is present in forms news uses: a round magnitude (`上万斤`), and a
+    /// place named by the word the question asks with (`哪个片区` → `青禾片区`), but not a
+    /// count of them (`两个片区`).
     #[test]
     fn answer_types_in_the_forms_news_writes_them() {
         // No articles: only the question analysis and the segmenter are used.
