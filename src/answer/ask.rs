@@ -162,7 +162,7 @@ const ROLES: &str = concat!(
     "县长|总书记|书记|校长|院长|主任|局长|队长|教练|冠军|选手|运动员|火炬手|得主|获得者|作者|",
     "院士|教授|研究员|记者|科学家|专家|负责人|发言人|领导人|领袖|元首|首脑|议长|委员长|董事长|",
     "总裁|总经理|创始人|丈夫|妻子|老公|老婆|儿子|女儿|父亲|母亲|姑娘|小伙|女孩|男孩|孩子|司机|",
-    "医生|护士|工匠|英雄|嫌疑人|宇航员|航天员|主持人"
+    "医生|护士|工匠|英雄|嫌疑人|宇航员|航天员|主持人|人大代表|政协委员|议员"
 );
 static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -172,8 +172,10 @@ static PERSON_Q: LazyLock<Regex> = LazyLock::new(|| {
             r"(?:{roles})(?:是|叫)?(?:什么|啥)(?:名字)?|名字是|",
             // "Which" of a role: `哪个记者`, `哪名运动员`.
             r"哪一?[个名](?:{roles})|",
-            // A role, then "the one … is called what": `副主任被开除党籍的那个叫啥名`.
+            // A role, then "the one … is called what": `副主任被开除党籍的那个叫啥名`; or
+            // "that … role is called what": `那位干养老护理的全国人大代表叫啥名`.
             r"(?:{roles})[^,?!;:]{{0,12}}?那[个位名]人?(?:叫|是)(?:什么|啥)|",
+            r"那[个位名][^,?!;:]{{0,16}}?(?:{roles})(?:叫|是)(?:什么|啥)|",
             // Any other role word ending as people's roles do (…者, …员, …手, …长, …人).
             r"[\p{{Han}}](?:者|员|手|长|人)(?:是|叫)(?:什么|啥)(?:名字)?"
         ),
@@ -186,11 +188,12 @@ static PLACE_Q: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static TIME_Q: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|几号|何年|什么时间|哪个月|哪个朝代|哪个时期|哪一时期|什么时期|什么年代|什么朝代|哪个年代|什么日期|哪个日期|日期是|哪个世纪|何日|时间是|[西公]元前?几年")
+    Regex::new(r"什么时候|啥时候|啥时|几时|何时|哪一年|哪年|哪天|哪一天|几月|几号|何年|什么时间|哪个月|哪个朝代|哪个时期|哪一时期|什么时期|什么年代|什么朝代|哪个年代|什么日期|哪个日期|日期是|哪个世纪|何日|时间是|[西公]元前?几年")
         .expect("valid regex")
 });
-static REASON_Q: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"为什么|为何|原因|怎么会|何故|为啥|目的").expect("valid regex"));
+static REASON_Q: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"为什么|为何|原因|怎么会|何故|为啥|目的|为了啥|为了什么|图啥").expect("valid regex")
+});
 
 /// The unit after 多少/几 in a question (`多少公里` → 公里).
 static UNIT_Q: LazyLock<Regex> = LazyLock::new(|| {
@@ -227,7 +230,7 @@ static DAY_A: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REASON_A: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"因为|由于|原因|为了|因此|所以|导致|之所以|是因|鉴于|以便|目的|",
+        r"因为|由于|原因|为了|因此|所以|导致|之所以|是因|鉴于|以便|目的|出于|基于|考虑到|",
         r"受.{0,30}影响|得益于|源于|归因|旨在|造成|引发|推动|带动|拉动|驱动"
     ))
     .expect("valid regex")
@@ -2784,7 +2787,7 @@ fn lists_names(seg: &Segmenter, norm: &str, in_question: &dyn Fn(&str) -> bool) 
 }
 
 /// Last characters of place names jieba does not tag as places.
-const PLACE_SUFFIX: &str = "省市县区镇乡村州岛港湾山河湖海江峡场馆宫站园城";
+const PLACE_SUFFIX: &str = "省市县区镇乡村州岛港湾山河湖海江峡场馆宫站园城所";
 /// A quoted or titled name.
 static QUOTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"《[^》]{1,40}》|“[^”]{1,30}”").expect("valid regex"));
@@ -3073,6 +3076,19 @@ mod tests {
             q,
             "长征八号遥六运载火箭以“一箭十八星”方式将卫星送入轨道。"
         ));
+        // Colloquial question words: 啥时候 asks for a time, 为了啥 for a reason; 出于 states one.
+        assert_eq!(analyse(&engine, "火车票啥时候开抢？").answer_type, AnswerType::Time);
+        let q = "伊朗拿导弹打空军基地，它自己说是为了啥？";
+        assert_eq!(analyse(&engine, q).answer_type, AnswerType::Reason);
+        let q = "波兰为啥又在边境上搞管控了？";
+        assert!(typed(q, "出于对非法移民问题的担忧，波兰在边境恢复管控措施。"));
+        // An exchange or an institute is where a deal was made.
+        let q = "国内第一单液体二氧化碳现货交易是在哪儿做成的？";
+        assert!(typed(q, "我国首单液体二氧化碳线上现货竞价交易，日前在大连石油交易所完成。"));
+        assert_eq!(
+            analyse(&engine, "那位干养老护理的全国人大代表叫啥名？").answer_type,
+            AnswerType::Person
+        );
         // A role, then "the one … is called what", asks for the holder's name.
         assert_eq!(
             analyse(&engine, "那个委员会副主任被开除党籍的那个叫啥名？").answer_type,
