@@ -3077,14 +3077,23 @@ mod tests {
             "长征八号遥六运载火箭以“一箭十八星”方式将卫星送入轨道。"
         ));
         // Colloquial question words: 啥时候 asks for a time, 为了啥 for a reason; 出于 states one.
-        assert_eq!(analyse(&engine, "火车票啥时候开抢？").answer_type, AnswerType::Time);
+        assert_eq!(
+            analyse(&engine, "火车票啥时候开抢？").answer_type,
+            AnswerType::Time
+        );
         let q = "伊朗拿导弹打空军基地，它自己说是为了啥？";
         assert_eq!(analyse(&engine, q).answer_type, AnswerType::Reason);
         let q = "波兰为啥又在边境上搞管控了？";
-        assert!(typed(q, "出于对非法移民问题的担忧，波兰在边境恢复管控措施。"));
+        assert!(typed(
+            q,
+            "出于对非法移民问题的担忧，波兰在边境恢复管控措施。"
+        ));
         // An exchange or an institute is where a deal was made.
         let q = "国内第一单液体二氧化碳现货交易是在哪儿做成的？";
-        assert!(typed(q, "我国首单液体二氧化碳线上现货竞价交易，日前在大连石油交易所完成。"));
+        assert!(typed(
+            q,
+            "我国首单液体二氧化碳线上现货竞价交易，日前在大连石油交易所完成。"
+        ));
         assert_eq!(
             analyse(&engine, "那位干养老护理的全国人大代表叫啥名？").answer_type,
             AnswerType::Person
