@@ -581,7 +581,7 @@ fn narrowed_otherwise(seg: &Segmenter, info: &QuestionInfo, sentence: &str, cont
 /// the other's characters in order (`中科院` / `中国科学院`, `美国参议院` / `参议院`), they share
 /// a pair of characters, or a whole area (`全省`) is named (`浙江省`).
 fn same_narrowing(asked: &str, written: &str) -> bool {
-    use crate::text::normalize::abbreviates;
+    use crate::text::abbreviates;
     let chars: Vec<char> = asked.chars().collect();
     abbreviates(asked, written)
         || abbreviates(written, asked)
@@ -761,28 +761,27 @@ fn counts_the_thing(norm: &str, unit: &str, counted: &str) -> bool {
 
 /// The noun right after the question word, when it names a kind of thing.
 fn kind_asked(seg: &Segmenter, norm: &str) -> Option<String> {
-    // `…储气库叫啥名字`: the noun before 叫 is the kind.
+    // A noun that is no description (`措施`) and no filler.
+    let names_a_kind = |t: &jieba_rs::Tag<'_>| {
+        t.tag.starts_with('n')
+            && t.word.chars().all(crate::text::is_han)
+            && !DESCRIPTIVE_KINDS.contains(&t.word)
+            && !seg.is_stop_word(t.word)
+    };
+    // `…储气库叫啥名字`: the noun before 叫 is the kind (not a person's name).
     if let Some(m) = NAMED_KIND_Q.find(norm) {
         let tags = seg.tag(&norm[..m.start()]);
-        if let Some(last) = tags.last().filter(|t| {
-            t.tag.starts_with('n')
-                && !t.tag.starts_with("nr")
-                && t.word.chars().count() >= 2
-                && t.word.chars().all(crate::text::is_han)
-                && !DESCRIPTIVE_KINDS.contains(&t.word)
-                && !seg.is_stop_word(t.word)
-        }) {
+        if let Some(last) = tags
+            .last()
+            .filter(|t| names_a_kind(t) && !t.tag.starts_with("nr") && t.word.chars().count() >= 2)
+        {
             return Some(last.word.to_string());
         }
     }
     let m = KIND_Q.find(norm)?;
     let tags = seg.tag(norm[m.end()..].trim_start());
     let first = tags.first()?;
-    (first.tag.starts_with('n')
-        && first.word.chars().all(crate::text::is_han)
-        && !DESCRIPTIVE_KINDS.contains(&first.word)
-        && !seg.is_stop_word(first.word))
-    .then(|| first.word.to_string())
+    names_a_kind(first).then(|| first.word.to_string())
 }
 
 /// The parts of a word the corpus has never seen that it has seen: its dictionary
@@ -1148,11 +1147,14 @@ impl Engine {
                 let bm25 = h.score / best;
                 // A paragraph naming the part of the year asked for (`前11个月`) over one
                 // naming another.
-                let part = match names_part(&info.year_parts, &text) {
-                    _ if info.year_parts.is_empty() => 0.0,
-                    Some(true) => 1.0,
-                    Some(false) => -1.0,
-                    None => 0.0,
+                let part = if info.year_parts.is_empty() {
+                    0.0
+                } else {
+                    match names_part(&info.year_parts, &text) {
+                        Some(true) => 1.0,
+                        Some(false) => -1.0,
+                        None => 0.0,
+                    }
                 };
                 Some(Retrieved {
                     article: h.article,
@@ -1460,7 +1462,7 @@ impl Engine {
             };
             // Every identifier that names an edition is among `info.ordinals` (both read the
             // question's content), so without those there is nothing to read here.
-            let (sentence_ordinals, context_ordinals, ordinal_fit) = if info.ordinals.is_empty() {
+            let (sentence_ordinals, context_ordinals, edition_fit) = if info.ordinals.is_empty() {
                 (Vec::new(), &[][..], 0.0)
             } else {
                 let context = context_ordinals
@@ -1476,17 +1478,18 @@ impl Engine {
             // A work named by title counts like an edition: only another work named is
             // another question.
             let ordinal_fit = if info.titles.is_empty() {
-                ordinal_fit
+                edition_fit
             } else {
                 let in_context = *context_titles
                     .entry(Rc::as_ptr(&s.context))
                     .or_insert_with(|| names_title(&info.titles, &titles_in(&s.context)));
                 let title_fit =
-                    self::ordinal_fit(names_title(&info.titles, &titles_in(&s.norm)), in_context);
-                if title_fit < 0.0 || ordinal_fit < 0.0 {
-                    ordinal_fit.min(title_fit)
+                    ordinal_fit(names_title(&info.titles, &titles_in(&s.norm)), in_context);
+                // Either one against decides; else the better one for.
+                if title_fit < 0.0 || edition_fit < 0.0 {
+                    edition_fit.min(title_fit)
                 } else {
-                    ordinal_fit.max(title_fit)
+                    edition_fit.max(title_fit)
                 }
             };
             let general: Vec<(String, f32)> = info
@@ -1571,7 +1574,6 @@ impl Engine {
         candidates
     }
 
-    /// The sentence text of a candidate.
     /// Whether the best candidate gives the noun asked for narrowed otherwise (see
     /// [`narrowed_otherwise`]), reading its paragraph and its article's title and lead.
     fn best_narrowed_otherwise(&self, info: &QuestionInfo, best: &Candidate) -> bool {
@@ -1591,6 +1593,7 @@ impl Engine {
         )
     }
 
+    /// The sentence text of a candidate.
     pub(crate) fn candidate_text(&self, c: &Candidate) -> &str {
         &self.articles[c.article].paragraphs[c.paragraph][c.range.clone()]
     }
@@ -2064,11 +2067,11 @@ const HOLIDAYS: [&[&str]; 10] = [
 /// The counter word that marks a holiday among [`ordinals_in`]'s occurrences.
 const HOLIDAY: char = '节';
 
-/// Editions and rounds named in `text` (`第30届`, `第十次会议`, `第3批`) and fiscal years
+/// Editions and rounds named in `text` (`第30届`, `第十次会议`, `第3批`), fiscal years
 /// (`2023财年`, which is not the calendar year: its report comes out the year after, or
-/// in its last months) and plenary sessions (`二十届三中全会`), as number and counter word, whatever numerals they are written
-/// in; and the holidays it names (see
-/// [`HOLIDAYS`]), as their place in that list with the counter [`HOLIDAY`].
+/// in its last months) and plenary sessions (`二十届三中全会`), as number and counter word,
+/// whatever numerals they are written in; and the holidays it names (see [`HOLIDAYS`]), as
+/// their place in that list with the counter [`HOLIDAY`].
 fn ordinals_in(text: &str) -> Vec<(u32, char)> {
     static PLENUM: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:第?([一二三四五六七八九十]+)届)?([一二三四五六七八九十]+)中全会")
@@ -2943,12 +2946,30 @@ mod tests {
             crate::corpus::Article::new(id, "条例施行", vec![text.to_string()])
         };
         let question = "《河湖保护条例》是从哪天开始施行的？";
-        let trace = engine_of(vec![
-            article("a", "国务院公布《河湖保护条例》，自2024年8月1日起施行。"),
-            article("b", "《河湖保护条例》8月1日起施行，明确了各方责任。"),
-        ])
-        .ask_trace(question);
-        assert_eq!(trace.rival, None, "{:?}", trace.candidates.first());
+        let rival_of = |other: &str| {
+            let engine = engine_of(vec![
+                article("a", "国务院公布《河湖保护条例》，自2024年8月1日起施行。"),
+                article("b", other),
+            ]);
+            let trace = engine.ask_trace(question);
+            let best = trace.candidates.first().expect("a candidate");
+            let text = engine.candidate_text(best);
+            let span = trace.answer_span.clone().map(|r| &text[r]);
+            assert_eq!(
+                span,
+                Some("2024年8月1日"),
+                "the dated report answers: {text}"
+            );
+            trace.rival
+        };
+        assert_eq!(
+            rival_of("近日，国务院令公布的河湖保护条例将于8月1日起施行。"),
+            None
+        );
+        assert!(
+            rival_of("近日，国务院令公布的河湖保护条例将于9月1日起施行。").is_some(),
+            "another day competes"
+        );
     }
 
     /// A heading read brings the paragraph under it, at the heading's rank, unless that

@@ -176,7 +176,7 @@ fn at_boundary(text: &str, at: usize) -> bool {
 
 /// The value of a marker's number: digits, a circled number, or Chinese numerals
 /// ([`crate::text::dates::read_number`]).
-fn ordinal_of(s: &str) -> Option<usize> {
+pub(crate) fn ordinal_of(s: &str) -> Option<usize> {
     if let Ok(n) = s.parse::<usize>() {
         return Some(n);
     }

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::enumeration;
+use super::enumeration::{self, ordinal_of};
 
 /// Which item of a list a question asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,7 +88,7 @@ pub(crate) fn item_asked(norm: &str) -> Option<(ItemAsked, Vec<Range<usize>>)> {
     let (which, asking) = if let Some(c) = ITEM_Q.captures(norm) {
         let item = c.name("item")?;
         let which = match c.name("n") {
-            Some(n) => Which::At(numeral(n.as_str())?),
+            Some(n) => Which::At(ordinal_of(n.as_str())?),
             None => Which::Last,
         };
         (which, item.range())
@@ -98,19 +98,21 @@ pub(crate) fn item_asked(norm: &str) -> Option<(ItemAsked, Vec<Range<usize>>)> {
         let aspect = c.name("aspect")?;
         (Which::About(subject.as_str().to_string()), aspect.range())
     };
-    let mut ranges = vec![asking.clone()];
+    // The list's size said before the item (`八项任务里`, not `第八项`): its words are the
+    // question's too, though a size of one is no list.
     let before = &norm[..asking.start];
-    let count = COUNT_Q
+    let size = COUNT_Q
         .captures_iter(before)
-        .filter(|c| !before[..c.get(0).map_or(0, |m| m.start())].ends_with('第'))
-        .last()
-        .and_then(|c| {
+        .filter_map(|c| {
             let m = c.get(0)?;
-            let n = numeral(c.name("n")?.as_str())?;
-            ranges.push(m.range());
-            Some(n)
+            let n = ordinal_of(c.name("n")?.as_str())?;
+            (!before[..m.start()].ends_with('第')).then(|| (n, m.range()))
         })
-        .filter(|&n| n >= 2);
+        .last();
+    let count = size.as_ref().map(|(n, _)| *n).filter(|&n| n >= 2);
+    let ranges = std::iter::once(asking)
+        .chain(size.map(|(_, r)| r))
+        .collect();
     Some((ItemAsked { which, count }, ranges))
 }
 
@@ -143,20 +145,10 @@ pub(crate) fn phrases_asked(norm: &str) -> Option<(PhraseAsked, Range<usize>)> {
     let count = if n == "几" {
         2..=usize::MAX
     } else {
-        numeral(n).filter(|&n| n >= 2).map(|n| n..=n)?
+        ordinal_of(n).filter(|&n| n >= 2).map(|n| n..=n)?
     };
     let characters = c.get(0)?.as_str().ends_with('字');
     Some((PhraseAsked { count, characters }, asking))
-}
-
-fn numeral(s: &str) -> Option<usize> {
-    if let Ok(n) = s.parse::<usize>() {
-        return Some(n);
-    }
-    let s = s.replace('两', "二");
-    crate::text::dates::read_number(&s)
-        .filter(|&n| n > 0)
-        .map(|n| n as usize)
 }
 
 /// An item of an article's enumerated list, where its heading is.

@@ -88,8 +88,13 @@ pub(crate) fn full_years(norm: &str, anchor: NaiveDate) -> std::borrow::Cow<'_, 
     let (mut copied, mut changed) = (0, false);
     for c in SHORT_YEAR.captures_iter(norm) {
         let digits = c.get(1).expect("the year's digits");
-        let year = 2000 + digits.as_str().parse::<i32>().unwrap_or(i32::MAX - 2000);
-        if digits.len() != 2 || year > anchor.year() + 1 {
+        // Two digits only: `2024年` is written in full, `120年` is no year.
+        let in_reach = digits.len() == 2
+            && digits
+                .as_str()
+                .parse::<i32>()
+                .is_ok_and(|yy| 2000 + yy <= anchor.year() + 1);
+        if !in_reach {
             continue;
         }
         out.push_str(&norm[copied..digits.start()]);
@@ -686,6 +691,7 @@ pub(crate) fn years_mentioned(norm: &str, article_date: Option<NaiveDate>) -> Ve
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn years_in_two_digits() {
@@ -702,7 +708,6 @@ mod tests {
             assert_eq!(full_years(q, anchor), want, "{q}");
         }
     }
-    use super::*;
 
     #[test]
     fn numbers_in_digits_or_numerals() {
