@@ -504,24 +504,57 @@ fn a_part_of_the_year_is_not_answered_from_a_story_written_before_it_ended() {
     assert_answered_on(&e, q, day(2026, 5, 20), "5.0%");
 }
 
+/// One report a month on the year's first 2 … 11 months (`今年前N个月…`), each published
+/// the month after its period ends.
+fn reports_of_the_first_months(
+    year: i32,
+    title: &str,
+    text: impl Fn(u32) -> String,
+) -> Vec<Article> {
+    (2..=11u32)
+        .map(|months| {
+            dated(
+                &format!("{title}-{year}-{months:02}"),
+                day(year, months + 1, 10),
+                title,
+                &[&text(months)],
+            )
+        })
+        .collect()
+}
+
+/// A figure for a part of the year (`前11个月`) is found among reports of the year's other
+/// parts, which match the question as well and are more than are read: the paragraph
+/// naming the part asked is read first.
+#[test]
+fn the_part_of_the_year_asked_is_read_among_the_others() {
+    let articles = reports_of_the_first_months(2024, "外贸稳中有进", |months| {
+        format!(
+            "据海关统计，今年前{months}个月，我国货物贸易进出口总值{}.{}万亿元，同比增长5%。",
+            3 * months + 6,
+            months
+        )
+    });
+    let e = engine_of(articles, SEGMENTER.clone());
+    assert_answered_on(
+        &e,
+        "2024年前11个月我国货物贸易进出口总值是多少？",
+        day(2025, 3, 1),
+        "39.11万亿元",
+    );
+}
+
 /// A year's total is reported in the first weeks of the next year. Many stories of that
 /// year match the question as well (figures for its first months, more than are read);
 /// the later report that names the year is still read, and answers.
 #[test]
 fn a_years_total_reported_next_year_is_found_among_that_years_partial_figures() {
-    let mut articles: Vec<Article> = (2..=11u32)
-        .map(|months| {
-            dated(
-                &format!("services-2025-{months:02}"),
-                day(2025, months + 1, 10),
-                "服务贸易较快增长",
-                &[&format!(
-                    "商务部数据显示，今年前{months}个月，我国服务贸易较快增长，服务进出口总额{}亿元，同比增长9.9%，其中知识密集型服务进出口占比进一步提升。",
-                    6500 * months
-                )],
-            )
-        })
-        .collect();
+    let mut articles = reports_of_the_first_months(2025, "服务贸易较快增长", |months| {
+        format!(
+            "商务部数据显示，今年前{months}个月，我国服务贸易较快增长，服务进出口总额{}亿元，同比增长9.9%，其中知识密集型服务进出口占比进一步提升。",
+            6500 * months
+        )
+    });
     articles.push(dated(
         "services-2026-02",
         day(2026, 2, 6),
